@@ -1,0 +1,110 @@
+import type { Api, LatencyMode } from '../harness/call-record.ts';
+
+/** Where calls go. `emulator` (the default) is never billed; `bedrock` must be chosen explicitly. */
+export type Target = 'emulator' | 'bedrock';
+
+/** HTTP transport of the Bedrock Runtime client; recorded with every run. */
+export type Transport = 'http1' | 'http2';
+
+/** Which operations a model is benchmarked with. `both` runs Converse and ConverseStream side by side. */
+export type ApiMode = Api | 'both';
+
+/**
+ * How calls are started. `closed`: `numParallelCalls` workers, each starting its next call when the
+ * previous one ends (plus `delayBetweenCalls`). `open`: calls start on a schedule at `rate` per second,
+ * whether or not earlier calls have finished (no coordinated omission).
+ */
+export type LoadShape =
+  | { kind: 'closed' }
+  | { kind: 'open'; rate: number; arrival: 'constant' | 'poisson'; seed: number };
+
+/**
+ * Every setting, fully filled. Produced once by `resolveOptions()` (src/config/resolve.ts) from the
+ * defaults below, then environment variables (`CONVERSE_BENCH_*`), then the bench file's own options;
+ * everything downstream takes this type.
+ */
+export interface ResolvedOptions {
+  target: Target;
+  /** Emulator or Bedrock endpoint URL. Absent: the emulator is started for the run / Bedrock's default. */
+  endpoint: string | undefined;
+  region: string;
+  transport: Transport;
+  api: ApiMode;
+  /** Calls per document per experiment (the workshop's `invocations_per_scenario`). @default 1 */
+  invocationsPerScenario: number;
+  /** Repetitions of the whole dataset (the workshop's `experiment_counts`). @default 1 */
+  experimentCounts: number;
+  /** Calls in flight at once, closed loop (the workshop's `num_parallel_calls`). @default 1 */
+  numParallelCalls: number;
+  /** One deadline per call, retries included, seconds. @default 300 */
+  timeoutSeconds: number;
+  /** SDK `maxAttempts` (standard retry mode; 1 = no retry). @default 3 */
+  retryAttempts: number;
+  /** Pause before each call of a worker, seconds; not counted in latency. @default 0 */
+  delayBetweenCalls: number;
+  /** Calls made before measuring, per model and API; recorded with phase `warmup`. @default 1 */
+  warmupCalls: number;
+  temperature: number;
+  maxTokens: number;
+  topP: number;
+  /** Default latency mode when the tracking file's `inference_profile` cell is empty. @default 'standard' */
+  latencyMode: LatencyMode;
+  load: LoadShape;
+  /** Documents to summarize (`document`, `referenceResponse`). */
+  datasetFile: string;
+  /** Models and prompt templates (`model`, `text_prompt`, optional `region`, `inference_profile`). */
+  trackingFile: string;
+  /** Budgets keyed by model id (and target). */
+  budgetsFile: string;
+  /** Emulator latency profiles and faults. */
+  emulatorProfilesFile: string;
+  /** Emulator time scale: 0.01 makes every modeled delay 100 times shorter. @default 1 */
+  timeScale: number;
+  outputDir: string;
+  /** Run record (or folder of them) to gate regressions against. */
+  baseline: string | undefined;
+  /** Regression tolerance on P90, as a fraction (0.1 = 10% slower is tolerated). @default 0.1 */
+  tolerance: number;
+  /** Keep prompts and responses out of CSVs, logs, journals and reports. @default false */
+  redactTexts: boolean;
+  /** Above this many calls against real Bedrock, the run needs `allowLargeRun`. @default 500 */
+  maxCalls: number;
+  allowLargeRun: boolean;
+  /** Print the plan and make no call. @default false */
+  dryRun: boolean;
+}
+
+/** What a bench file, an environment variable or a flag may set: any subset. */
+export type BenchOptions = Partial<ResolvedOptions>;
+
+export const DEFAULT_OPTIONS: ResolvedOptions = {
+  target: 'emulator',
+  endpoint: undefined,
+  region: 'us-east-1',
+  transport: 'http1',
+  api: 'converse',
+  invocationsPerScenario: 1,
+  experimentCounts: 1,
+  numParallelCalls: 1,
+  timeoutSeconds: 300,
+  retryAttempts: 3,
+  delayBetweenCalls: 0,
+  warmupCalls: 1,
+  temperature: 0.1,
+  maxTokens: 512,
+  topP: 0.9,
+  latencyMode: 'standard',
+  load: { kind: 'closed' },
+  datasetFile: 'data/document_sample_10.csv',
+  trackingFile: 'data/evaluation_tracking.csv',
+  budgetsFile: 'data/budgets.json',
+  emulatorProfilesFile: 'data/emulator-profiles.json',
+  timeScale: 1,
+  outputDir: 'outputs',
+  baseline: undefined,
+  tolerance: 0.1,
+  redactTexts: false,
+  maxCalls: 500,
+  allowLargeRun: false,
+  dryRun: false,
+};

@@ -1,0 +1,92 @@
+/**
+ * One Converse or ConverseStream call, as measured. Produced by the harness, consumed by the
+ * reporter and the statistics. A union on `status`: a failed call is a row with its error, never
+ * a dropped row, and no field uses 0 to mean "not observed" (it is absent instead).
+ *
+ * Records stay small on the hot path: the document is referenced by index, the prompt is never
+ * copied in, and texts are joined at report time.
+ */
+
+/** Which Bedrock Runtime operation the call used. */
+export type Api = 'converse' | 'converse-stream';
+
+/** Warmup calls are rows too, flagged, and excluded from statistics. */
+export type Phase = 'warmup' | 'measure';
+
+/** `performanceConfig.latency` as requested (the workshop's `inference_profile` column). */
+export type LatencyMode = 'standard' | 'optimized';
+
+/**
+ * Why a call failed. SDK exception names are kept as they are (`ThrottlingException`,
+ * `ModelStreamErrorException`, ...); the harness adds:
+ * - `timeout`: the call's deadline (`timeoutSeconds`, retries included) passed;
+ * - `network`: the connection failed or was dropped before a response was parsed;
+ * - `stream`: the event stream could not be decoded (truncated or corrupt frame);
+ * - `aborted`: the run was interrupted while the call was in flight.
+ */
+export type ErrorKind = string;
+
+interface CallBase {
+  /** Model id, inference profile id or ARN, as sent in the request path. */
+  modelId: string;
+  region: string;
+  latencyMode: LatencyMode;
+  api: Api;
+  phase: Phase;
+  /** 0-based indexes of the call in the plan: experiment, invocation, document (row of the dataset). */
+  experiment: number;
+  invocation: number;
+  document: number;
+  /** Wall-clock ISO 8601 time just before `send()`; for display only, never for durations. */
+  timestamp: string;
+  /** `performance.now()` just before `send()`, in ms, in the measuring process's time origin. */
+  startMs: number;
+  /**
+   * End to end, ms: from just before `send()` to the parsed response (Converse) or the stream's last
+   * event (ConverseStream); for a failed call, to the moment the failure surfaced. Includes retries.
+   */
+  latencyMs: number;
+  /** Attempts the SDK made (1 = no retry). */
+  attempts: number;
+  /** Total delay the SDK's retry strategy waited between attempts, ms. */
+  retryDelayMs: number;
+  /** Each attempt's own duration, ms, in order (from the named per-attempt middleware). */
+  attemptMs: number[];
+  /** HTTP status of the last attempt, when one arrived. */
+  httpStatus?: number;
+  /** `x-amzn-requestid` of the last attempt, when one arrived. */
+  requestId?: string;
+  /** Open loop only: when the call was scheduled to start (`performance.now()` ms, same origin). */
+  scheduledStartMs?: number;
+  /** Open loop only: actual start - scheduled start, ms. */
+  queueDelayMs?: number;
+  /** ConverseStream only: time to first token, ms: just before `send()` to the first text delta. */
+  ttftMs?: number;
+  /** ConverseStream only: text deltas received (not tokens). */
+  deltas?: number;
+}
+
+export interface OkCall extends CallBase {
+  status: 'ok';
+  /** `metrics.latencyMs` from the response or the stream's metadata event. */
+  serverLatencyMs?: number;
+  inputTokens: number;
+  outputTokens: number;
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
+  stopReason: string;
+  /** `performanceConfig.latency` the service reports it served, when it says. */
+  latencyModeServed?: LatencyMode;
+  /** The model's answer; dropped before writing when prompts and responses are kept out of outputs. */
+  text: string;
+}
+
+export interface ErrorCall extends CallBase {
+  status: 'error';
+  errorKind: ErrorKind;
+  errorMessage: string;
+  /** ConverseStream only: output text received before the stream failed. */
+  partialText?: string;
+}
+
+export type CallRecord = OkCall | ErrorCall;
