@@ -1,0 +1,68 @@
+import type { ResolvedOptions } from '../config/options.ts';
+import type { Api, CallRecord, LatencyMode } from '../harness/call-record.ts';
+import type { ModelSummary } from '../stats/types.ts';
+
+/** Bumped on any incompatible change; readers refuse other versions with a clear message. */
+export const RUN_RECORD_SCHEMA = 'converse-bench/run-record@1';
+
+/** Context before numbers: what, where and how a run measured. */
+export interface RunContext {
+  runId: string;
+  startedAt: string;
+  endedAt: string;
+  /** True when the run was stopped (SIGINT / SIGTERM) before every call completed. */
+  interrupted: boolean;
+  target: ResolvedOptions['target'];
+  /** `emulator` (embedded or given URL) or `bedrock`; the endpoint URL itself for the emulator. */
+  endpoint: string;
+  region: string;
+  transport: ResolvedOptions['transport'];
+  versions: { node: string; sdk: string; vitest: string; converseBench: string };
+  git: { commit?: string; branch?: string; dirty?: boolean };
+  host: { platform: string; arch: string; cpus: number; cpuModel: string };
+  /** sha256 of the dataset file's documents and of each model's prompt template. */
+  fingerprints: { dataset: string; prompts: Record<string, string> };
+  /** Emulator time scale when the target is the emulator. */
+  timeScale?: number;
+  /** Client health: CPU time used and event-loop delay while measuring. */
+  client?: {
+    cpuUserMs: number;
+    cpuSystemMs: number;
+    eventLoopDelayMs: { p50: number; p99: number; max: number };
+    warnings: string[];
+  };
+}
+
+/** The outcome of one budget or regression check, with a line a reviewer can read. */
+export interface CheckOutcome {
+  /** e.g. `budget p90 latencyMs`, `regression p90 latencyMs`. */
+  name: string;
+  status: 'pass' | 'fail' | 'inconclusive';
+  /** e.g. `P90 2.31 s > budget 2.00 s over 40 calls`. */
+  line: string;
+}
+
+/** One model benchmarked through one API in one run. */
+export interface ModelRun {
+  /** Unique within a run: `${modelId}|${api}|${latencyMode}`. */
+  key: string;
+  modelId: string;
+  api: Api;
+  latencyMode: LatencyMode;
+  region: string;
+  role: 'source' | 'candidate';
+  /** Bench file that produced it, relative to the project root. */
+  benchFile?: string;
+  /** The options this model ran with (resolved once per bench file). */
+  options: ResolvedOptions;
+  summary: ModelSummary;
+  checks: CheckOutcome[];
+  /** Every call, warmup included, in completion order; texts are left out of the run record. */
+  calls: CallRecord[];
+}
+
+export interface RunRecord {
+  schema: typeof RUN_RECORD_SCHEMA;
+  context: RunContext;
+  models: ModelRun[];
+}

@@ -1,0 +1,52 @@
+/**
+ * Shapes of the statistics that summaries, run records and reports share. Computed by the pure
+ * functions of src/stats/; percentiles are type 7 (numpy's default), std is the sample (n-1) one.
+ */
+
+/** Summary of one metric over successful measured calls. */
+export interface Distribution {
+  n: number;
+  mean: number;
+  /** Sample standard deviation (n - 1); absent when n < 2. */
+  std?: number;
+  min: number;
+  max: number;
+  median: number;
+  p50: number;
+  p90: number;
+  p95: number;
+  p99: number;
+}
+
+/** One model's (and API's) figures over its measured calls; warmup calls are counted, not summarized. */
+export interface ModelSummary {
+  /** Measured calls (warmup excluded), ok + failed. */
+  calls: number;
+  warmupCalls: number;
+  ok: number;
+  failed: number;
+  /** failed / calls; 0 when there are no calls. */
+  errorRate: number;
+  /** Failed measured calls by error kind. */
+  errorsByKind: Record<string, number>;
+  /** Calls that needed more than one attempt, and the retry delay they waited in all, ms. */
+  retriedCalls: number;
+  retryDelayMs: number;
+  latencyMs?: Distribution;
+  serverLatencyMs?: Distribution;
+  /** latency - server latency, per call that reported both. */
+  clientOverheadMs?: Distribution;
+  /** Streaming only. */
+  ttftMs?: Distribution;
+  /** Streaming only: (latency - TTFT) / (outputTokens - 1), calls with at least 2 output tokens. */
+  itlMs?: Distribution;
+  /** Streaming only: (outputTokens - 1) / (latency - TTFT) in tokens/s. */
+  outputTokensPerSecond?: Distribution;
+  inputTokensMean?: number;
+  outputTokensMean?: number;
+  totalOutputTokens: number;
+  /** First measured start to last measured end, ms. */
+  wallClockMs: number;
+  /** totalOutputTokens / wall clock, tokens/s. */
+  throughputTokensPerSecond?: number;
+}
