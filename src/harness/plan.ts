@@ -1,0 +1,57 @@
+import type { ApiMode } from '../config/options.ts';
+import type { Api, Phase } from './call-record.ts';
+
+/** One call of a model's plan: which API, which phase, and its 0-based indexes. */
+export interface PlannedCall {
+  api: Api;
+  phase: Phase;
+  experiment: number;
+  invocation: number;
+  /** Row of the dataset. */
+  document: number;
+}
+
+export interface PlanInput {
+  apis: readonly Api[];
+  warmupCalls: number;
+  experimentCounts: number;
+  invocationsPerScenario: number;
+  /** Rows in the dataset. */
+  documents: number;
+}
+
+/** `both` means Converse then ConverseStream (the order their Vitest tests run in). */
+export function apisFor(mode: ApiMode): Api[] {
+  return mode === 'both' ? ['converse', 'converse-stream'] : [mode];
+}
+
+/** Calls the plan makes: warmup per API plus every experiment x invocation x document x API. */
+export function plannedCallCount(input: PlanInput): number {
+  if (input.documents < 1) return 0;
+  const perApi = input.warmupCalls + input.experimentCounts * input.invocationsPerScenario * input.documents;
+  return perApi * input.apis.length;
+}
+
+/**
+ * A model's calls, in the order they are started: warmup first (per API, cycling through the
+ * documents, experiment 0, invocation = warmup counter), then experiment > invocation > document, and
+ * when several APIs are given they are interleaved per document so drift hits them alike.
+ * (benchModel defines one Vitest test per API and so plans one API at a time.)
+ */
+export function buildPlan(input: PlanInput): PlannedCall[] {
+  const plan: PlannedCall[] = [];
+  if (input.documents < 1) return plan;
+  for (const api of input.apis) {
+    for (let w = 0; w < input.warmupCalls; w++) {
+      plan.push({ api, phase: 'warmup', experiment: 0, invocation: w, document: w % input.documents });
+    }
+  }
+  for (let experiment = 0; experiment < input.experimentCounts; experiment++) {
+    for (let invocation = 0; invocation < input.invocationsPerScenario; invocation++) {
+      for (let document = 0; document < input.documents; document++) {
+        for (const api of input.apis) plan.push({ api, phase: 'measure', experiment, invocation, document });
+      }
+    }
+  }
+  return plan;
+}

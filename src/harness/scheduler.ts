@@ -1,0 +1,235 @@
+import type { LoadShape } from '../config/options.ts';
+import type { Api, CallRecord, ErrorCall, LatencyMode, Phase } from './call-record.ts';
+import type { Clock } from './clock.ts';
+
+/** What the scheduler needs to know about a call to write its record when the call never returned one. */
+export interface SpecIdentity {
+  modelId: string;
+  region: string;
+  latencyMode: LatencyMode;
+  api: Api;
+  phase: Phase;
+  experiment: number;
+  invocation: number;
+  document: number;
+}
+
+export interface ExecContext {
+  /** Open loop only: when the call was due, on the clock's time line. */
+  scheduledStartMs?: number;
+  signal?: AbortSignal;
+}
+
+/** Makes one call and returns its record (callModel never throws; a throw here is a harness bug). */
+export type Exec<S> = (spec: S, context: ExecContext) => Promise<CallRecord>;
+
+export interface ScheduleOptions {
+  /** Closed loop: workers, each starting its next call when its previous one ended. */
+  concurrency: number;
+  /** Closed loop: pause before each call of a worker, ms; not part of any latency. */
+  delayBetweenMs: number;
+  load: LoadShape;
+  clock: Clock;
+  /** Aborting ends the run: calls not started and calls in flight become `aborted` records. */
+  signal?: AbortSignal;
+  /** Open loop: at most this many calls in flight; a call due while the cap is reached waits (queue delay). */
+  maxInFlight?: number;
+  /** Called with each record as it completes (journal, batching). */
+  onRecord?: (record: CallRecord) => void;
+}
+
+/**
+ * Runs every spec once and returns one record per spec, in completion order. Warmup specs run first,
+ * one at a time; measured specs then run closed loop (`concurrency` workers) or open loop (starts on a
+ * constant or Poisson schedule regardless of earlier calls, so slow calls never delay the schedule:
+ * no coordinated omission).
+ */
+export async function runSchedule<S extends SpecIdentity>(
+  specs: readonly S[],
+  exec: Exec<S>,
+  opts: ScheduleOptions,
+): Promise<CallRecord[]> {
+  const records: CallRecord[] = [];
+  const emit = (record: CallRecord): void => {
+    records.push(record);
+    opts.onRecord?.(record);
+  };
+  const run = (spec: S, scheduledStartMs?: number): Promise<CallRecord> =>
+    runOne(spec, scheduledStartMs, exec, opts.clock, opts.signal);
+
+  const warmup = specs.filter((s) => s.phase === 'warmup');
+  const measure = specs.filter((s) => s.phase !== 'warmup');
+  await closedLoop(warmup, 1, opts.delayBetweenMs, opts, run, emit);
+  if (opts.load.kind === 'closed') {
+    await closedLoop(measure, opts.concurrency, opts.delayBetweenMs, opts, run, emit);
+  } else {
+    await openLoop(measure, opts.load, opts, run, emit);
+  }
+  return records;
+}
+
+async function closedLoop<S extends SpecIdentity>(
+  specs: readonly S[],
+  concurrency: number,
+  delayBetweenMs: number,
+  opts: ScheduleOptions,
+  run: (spec: S) => Promise<CallRecord>,
+  emit: (record: CallRecord) => void,
+): Promise<void> {
+  let next = 0;
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      const spec = specs[next++];
+      if (!spec) return;
+      if (delayBetweenMs > 0) await opts.clock.sleep(delayBetweenMs, opts.signal);
+      emit(await run(spec));
+    }
+  };
+  const workers = Math.max(1, Math.min(concurrency, specs.length));
+  await Promise.all(Array.from({ length: workers }, worker));
+}
+
+async function openLoop<S extends SpecIdentity>(
+  specs: readonly S[],
+  load: Extract<LoadShape, { kind: 'open' }>,
+  opts: ScheduleOptions,
+  run: (spec: S, scheduledStartMs: number) => Promise<CallRecord>,
+  emit: (record: CallRecord) => void,
+): Promise<void> {
+  const { clock, signal } = opts;
+  const cap = opts.maxInFlight ?? Number.POSITIVE_INFINITY;
+  const starts = arrivalTimes(specs.length, load, clock.now());
+  const inFlight = new Set<Promise<void>>();
+  for (const [i, spec] of specs.entries()) {
+    const scheduled = starts[i] as number;
+    await clock.sleep(scheduled - clock.now(), signal);
+    while (inFlight.size >= cap && !signal?.aborted) await Promise.race(inFlight);
+    const call = run(spec, scheduled).then(emit);
+    const tracked = call.finally(() => inFlight.delete(tracked));
+    inFlight.add(tracked);
+  }
+  await Promise.all(inFlight);
+}
+
+/**
+ * Open-loop start times, ms on the clock's time line: the first at `t0`, then gaps of 1000 / rate
+ * (constant) or exponential gaps with that mean drawn from a PRNG seeded with `seed` (Poisson arrivals).
+ */
+export function arrivalTimes(
+  count: number,
+  load: Extract<LoadShape, { kind: 'open' }>,
+  t0: number,
+): number[] {
+  const meanGap = 1000 / load.rate;
+  const random = mulberry32(load.seed);
+  const times: number[] = [];
+  let t = t0;
+  for (let i = 0; i < count; i++) {
+    times.push(t);
+    // 1 - random() is in (0, 1], so the log is finite.
+    t += load.arrival === 'constant' ? meanGap : -Math.log(1 - random()) * meanGap;
+  }
+  return times;
+}
+
+/** mulberry32: a small, fast seeded PRNG with 2^32 states; plenty for arrival times. */
+export function mulberry32(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let z = state;
+    z = Math.imul(z ^ (z >>> 15), z | 1);
+    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
+    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const ABORTED = Symbol('aborted');
+
+async function runOne<S extends SpecIdentity>(
+  spec: S,
+  scheduledStartMs: number | undefined,
+  exec: Exec<S>,
+  clock: Clock,
+  signal: AbortSignal | undefined,
+): Promise<CallRecord> {
+  const start = clock.now();
+  if (signal?.aborted) {
+    return errorRecord(
+      spec,
+      start,
+      0,
+      0,
+      'aborted',
+      'the run was interrupted before this call started',
+      scheduledStartMs,
+    );
+  }
+  try {
+    const outcome = await raceAbort(exec(spec, { scheduledStartMs, signal }), signal);
+    if (outcome === ABORTED) {
+      const msg = 'the run was interrupted while this call was in flight';
+      return errorRecord(spec, start, clock.now() - start, 1, 'aborted', msg, scheduledStartMs);
+    }
+    return withSchedule(outcome, scheduledStartMs);
+  } catch (error) {
+    const err = error instanceof Error ? error : new Error(String(error));
+    const msg = `the harness failed to make this call: ${err.message.split('\n')[0]}`;
+    return errorRecord(spec, start, clock.now() - start, 1, err.name || 'Error', msg, scheduledStartMs);
+  }
+}
+
+function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined): Promise<T | typeof ABORTED> {
+  if (!signal) return work;
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => resolve(ABORTED);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Adds the open-loop fields when the executor did not set them (queue delay from the record's own start). */
+function withSchedule(record: CallRecord, scheduledStartMs: number | undefined): CallRecord {
+  if (scheduledStartMs === undefined || record.scheduledStartMs !== undefined) return record;
+  return { ...record, scheduledStartMs, queueDelayMs: record.startMs - scheduledStartMs };
+}
+
+function errorRecord(
+  spec: SpecIdentity,
+  startMs: number,
+  latencyMs: number,
+  attempts: number,
+  errorKind: string,
+  errorMessage: string,
+  scheduledStartMs: number | undefined,
+): ErrorCall {
+  const record: ErrorCall = {
+    status: 'error',
+    modelId: spec.modelId,
+    region: spec.region,
+    latencyMode: spec.latencyMode,
+    api: spec.api,
+    phase: spec.phase,
+    experiment: spec.experiment,
+    invocation: spec.invocation,
+    document: spec.document,
+    timestamp: new Date().toISOString(),
+    startMs,
+    latencyMs,
+    attempts,
+    retryDelayMs: 0,
+    attemptMs: [],
+    errorKind,
+    errorMessage,
+  };
+  return withSchedule(record, scheduledStartMs) as ErrorCall;
+}
