@@ -1,0 +1,288 @@
+import { envName, flagName, readEnvSettings } from './env.ts';
+import { ConfigError, nearestName } from './errors.ts';
+import type { BenchOptions, LoadShape, ResolvedOptions } from './options.ts';
+import { DEFAULT_OPTIONS } from './options.ts';
+
+type Key = keyof ResolvedOptions;
+
+/** How one option is spelled as text, and which values it accepts. */
+interface Rule<T> {
+  /** For the option table, e.g. `whole number >= 1`. */
+  type: string;
+  /** Completes "<name> ...": the accepted values, i.e. the fix. */
+  must: string;
+  /** The rule as it reads for a bench file value, when it differs from `must`. */
+  mustInFile?: string;
+  /** The value a text (environment variable, CLI flag) stands for; undefined when it is not one. */
+  fromText(text: string): unknown;
+  valid(value: unknown): value is T;
+}
+
+interface Spec<K extends Key> {
+  rule: Rule<ResolvedOptions[K]>;
+  description: string;
+}
+
+const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+const toNumber = (text: string): number | undefined => (NUMBER_TEXT.test(text) ? Number(text) : undefined);
+
+function wholeNumber(min: number): Rule<number> {
+  return {
+    type: `whole number >= ${min}`,
+    must: `must be a whole number >= ${min}`,
+    fromText: toNumber,
+    valid: (value): value is number => Number.isSafeInteger(value) && (value as number) >= min,
+  };
+}
+
+/** A finite number above `above` (exclusive), or from `min` to `max` (inclusive). */
+function numberIn(range: { above?: number; min?: number; max?: number }): Rule<number> {
+  const { above, min, max } = range;
+  const bounds =
+    above !== undefined ? `> ${above}` : max !== undefined ? `from ${min} to ${max}` : `>= ${min}`;
+  return {
+    type: `number ${bounds}`,
+    must: `must be a number ${bounds}`,
+    fromText: toNumber,
+    valid: (value): value is number =>
+      typeof value === 'number' &&
+      Number.isFinite(value) &&
+      (above === undefined || value > above) &&
+      (min === undefined || value >= min) &&
+      (max === undefined || value <= max),
+  };
+}
+
+function oneOf<T extends string>(choices: readonly T[]): Rule<T> {
+  return {
+    type: choices.join(' | '),
+    must: `must be one of: ${choices.join(', ')}`,
+    fromText: (text) => text,
+    valid: (value): value is T => choices.includes(value as T),
+  };
+}
+
+const BOOLEAN_TEXT: Record<string, boolean> = { true: true, false: false, '1': true, '0': false };
+const flag: Rule<boolean> = {
+  type: 'boolean',
+  must: 'must be true or false (or 1 or 0)',
+  mustInFile: 'must be true or false',
+  fromText: (text) => BOOLEAN_TEXT[text.toLowerCase()],
+  valid: (value): value is boolean => typeof value === 'boolean',
+};
+
+const path: Rule<string> = {
+  type: 'path',
+  must: 'must be a non-empty path',
+  fromText: (text) => text,
+  valid: (value): value is string => typeof value === 'string' && value.trim() !== '',
+};
+
+const optionalPath: Rule<string | undefined> = {
+  ...path,
+  valid: (value): value is string | undefined => value === undefined || path.valid(value),
+};
+
+const url: Rule<string | undefined> = {
+  type: 'URL',
+  must: 'must be an http:// or https:// URL, e.g. http://127.0.0.1:8088',
+  fromText: (text) => text,
+  valid: (value): value is string | undefined => {
+    if (value === undefined) return true;
+    if (typeof value !== 'string') return false;
+    const parsed = URL.parse(value);
+    return parsed !== null && (parsed.protocol === 'http:' || parsed.protocol === 'https:');
+  },
+};
+
+const region: Rule<string> = {
+  type: 'AWS region',
+  must: 'must be an AWS region name such as us-east-1',
+  fromText: (text) => text,
+  valid: (value): value is string => typeof value === 'string' && /^[a-z]{2}(-[a-z]+)+-\d+$/.test(value),
+};
+
+/** `closed` | `open:RATE[:constant|poisson[:SEED]]`. */
+export function formatLoad(load: LoadShape): string {
+  return load.kind === 'closed' ? 'closed' : `open:${load.rate}:${load.arrival}:${load.seed}`;
+}
+
+const DEFAULT_ARRIVAL = 'constant';
+const DEFAULT_SEED = 1;
+
+function loadFromText(text: string): LoadShape | undefined {
+  const [kind, rate, arrival = DEFAULT_ARRIVAL, seed = String(DEFAULT_SEED), ...rest] = text.split(':');
+  if (kind === 'closed' && rate === undefined) return { kind: 'closed' };
+  if (kind !== 'open' || rate === undefined || rest.length > 0) return undefined;
+  if (arrival !== 'constant' && arrival !== 'poisson') return undefined;
+  const rateValue = toNumber(rate);
+  const seedValue = toNumber(seed);
+  if (rateValue === undefined || seedValue === undefined) return undefined;
+  return { kind: 'open', rate: rateValue, arrival, seed: seedValue };
+}
+
+function isLoad(value: unknown): value is LoadShape {
+  if (typeof value !== 'object' || value === null) return false;
+  const load = value as Record<string, unknown>;
+  if (load.kind === 'closed') return Object.keys(load).length === 1;
+  return (
+    load.kind === 'open' &&
+    Object.keys(load).length === 4 &&
+    typeof load.rate === 'number' &&
+    Number.isFinite(load.rate) &&
+    load.rate > 0 &&
+    (load.arrival === 'constant' || load.arrival === 'poisson') &&
+    Number.isSafeInteger(load.seed) &&
+    (load.seed as number) >= 0
+  );
+}
+
+const load: Rule<LoadShape> = {
+  type: 'closed | open:RATE[:constant|poisson[:SEED]]',
+  must: 'must be closed or open:RATE[:constant|poisson[:SEED]] with RATE > 0 (calls per second) and SEED a whole number >= 0',
+  mustInFile:
+    "must be { kind: 'closed' } or { kind: 'open', rate: > 0, arrival: 'constant' | 'poisson', seed: whole number >= 0 }",
+  fromText: loadFromText,
+  valid: isLoad,
+};
+
+const counted = wholeNumber(1);
+const fraction = numberIn({ min: 0, max: 1 });
+const positive = numberIn({ above: 0 });
+const nonNegative = numberIn({ min: 0 });
+
+/** Every option: its rule and what it means. One entry per key of ResolvedOptions (checked by type). */
+const SPECS: { [K in Key]: Spec<K> } = {
+  target: { rule: oneOf(['emulator', 'bedrock']), description: 'Where calls go; only bedrock is billed.' },
+  endpoint: {
+    rule: url,
+    description: 'Endpoint URL; unset: the emulator is started for the run, or Bedrock default endpoint.',
+  },
+  region: {
+    rule: region,
+    description: 'AWS region; with target bedrock and no explicit value, AWS_REGION is used.',
+  },
+  transport: { rule: oneOf(['http1', 'http2']), description: 'HTTP/1.1 keep-alive or HTTP/2 multiplexed.' },
+  api: {
+    rule: oneOf(['converse', 'converse-stream', 'both']),
+    description: 'Operation to benchmark; both runs Converse and ConverseStream.',
+  },
+  invocationsPerScenario: { rule: counted, description: 'Calls per document per experiment.' },
+  experimentCounts: { rule: counted, description: 'Repetitions of the whole dataset.' },
+  numParallelCalls: { rule: counted, description: 'Calls in flight at once (closed loop).' },
+  timeoutSeconds: { rule: positive, description: 'Deadline per call, retries included, seconds.' },
+  retryAttempts: { rule: counted, description: 'SDK maxAttempts, standard retry mode (1 = no retry).' },
+  delayBetweenCalls: { rule: nonNegative, description: 'Pause before each call of a worker, seconds.' },
+  warmupCalls: { rule: wholeNumber(0), description: 'Unmeasured calls per model and API before measuring.' },
+  temperature: { rule: fraction, description: 'inferenceConfig.temperature.' },
+  maxTokens: { rule: counted, description: 'inferenceConfig.maxTokens.' },
+  topP: { rule: fraction, description: 'inferenceConfig.topP.' },
+  latencyMode: {
+    rule: oneOf(['standard', 'optimized']),
+    description: 'Latency mode when the tracking file does not name one.',
+  },
+  load: { rule: load, description: 'Closed loop, or open loop at RATE calls per second.' },
+  datasetFile: { rule: path, description: 'CSV of documents (document, referenceResponse).' },
+  trackingFile: { rule: path, description: 'CSV of models and prompt templates.' },
+  budgetsFile: { rule: path, description: 'Latency budgets keyed by model id.' },
+  emulatorProfilesFile: { rule: path, description: 'Emulator latency profiles and faults.' },
+  timeScale: { rule: positive, description: 'Emulator time scale (0.01 = 100 times faster).' },
+  outputDir: { rule: path, description: 'Folder for CSVs, logs, run records and reports.' },
+  baseline: {
+    rule: optionalPath,
+    description: 'Run record (or folder of them) to gate regressions against.',
+  },
+  tolerance: { rule: nonNegative, description: 'Tolerated P90 regression, as a fraction (0.1 = 10%).' },
+  redactTexts: { rule: flag, description: 'Keep prompts and responses out of all outputs.' },
+  maxCalls: { rule: counted, description: 'Above this many Bedrock calls, allowLargeRun is required.' },
+  allowLargeRun: { rule: flag, description: 'Allow a Bedrock run over maxCalls.' },
+  dryRun: { rule: flag, description: 'Print the plan and make no call.' },
+};
+
+const KEYS = Object.keys(SPECS) as Key[];
+
+/** One row of the option table: the CLI turns flags into env vars with it, the README lists it. */
+export interface OptionRow {
+  name: Key;
+  env: string;
+  flag: string;
+  type: string;
+  /** The default, as text (`closed` for load, empty when unset). */
+  default: string;
+  description: string;
+}
+
+function formatDefault(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'object' && value !== null) return formatLoad(value as LoadShape);
+  return String(value);
+}
+
+export const OPTION_TABLE: readonly OptionRow[] = KEYS.map((name) => ({
+  name,
+  env: envName(name),
+  flag: flagName(name),
+  type: SPECS[name].rule.type,
+  default: formatDefault(DEFAULT_OPTIONS[name]),
+  description: SPECS[name].description,
+}));
+
+function fromEnvText(key: Key, variable: string, text: string): unknown {
+  const rule: Rule<unknown> = SPECS[key].rule;
+  const value = rule.fromText(text);
+  if (value === undefined || !rule.valid(value)) {
+    throw new ConfigError(`${variable}=${JSON.stringify(text)}: ${key} ${rule.must}`);
+  }
+  return value;
+}
+
+function checkFile(file: Record<string, unknown>, where: string): void {
+  for (const [key, value] of Object.entries(file)) {
+    if (!(key in SPECS)) {
+      const suggestion = nearestName(key, KEYS);
+      throw new ConfigError(`${where}: unknown option "${key}"; did you mean ${suggestion}?`);
+    }
+    const rule: Rule<unknown> = SPECS[key as Key].rule;
+    // An explicit `undefined` in a bench file means "not set", as an absent key.
+    if (value !== undefined && !rule.valid(value)) {
+      throw new ConfigError(
+        `${where}: ${key}=${JSON.stringify(value)}: ${key} ${rule.mustInFile ?? rule.must}`,
+      );
+    }
+  }
+}
+
+export interface ResolveInput {
+  /** The process environment (only src/cli/ and the bench entry read process.env and pass it here). */
+  env?: Record<string, string | undefined>;
+  /** The bench file's own options. */
+  file?: BenchOptions;
+  /** The bench file's path, for messages. */
+  where?: string;
+}
+
+/**
+ * Every setting, once: defaults < bench file < environment (`CONVERSE_BENCH_*`). With target
+ * bedrock and no region set explicitly, AWS_REGION gives the region. Throws a ConfigError on the
+ * first bad or unknown setting.
+ */
+export function resolveOptions(input: ResolveInput = {}): ResolvedOptions {
+  const env = input.env ?? {};
+  // Bench files may be plain JavaScript: unknown keys are checked at run time.
+  const file: Record<string, unknown> = { ...input.file };
+  checkFile(file, input.where ?? 'bench file');
+  const resolved: Record<string, unknown> = { ...DEFAULT_OPTIONS };
+  for (const [key, value] of Object.entries(file)) {
+    if (value !== undefined) resolved[key] = value;
+  }
+  const settings = readEnvSettings(env, KEYS);
+  for (const { key, variable, text } of settings) {
+    resolved[key] = fromEnvText(key, variable, text);
+  }
+  const regionExplicit = file.region !== undefined || settings.some((setting) => setting.key === 'region');
+  const awsRegion = env.AWS_REGION?.trim();
+  if (resolved.target === 'bedrock' && !regionExplicit && awsRegion) {
+    resolved.region = fromEnvText('region', 'AWS_REGION', awsRegion);
+  }
+  return resolved as unknown as ResolvedOptions;
+}
