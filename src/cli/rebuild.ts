@@ -1,0 +1,58 @@
+import { UserError } from '../errors.ts';
+import { rebuildFromJournal } from '../report/rebuild-from-journal.ts';
+import { writeReport } from '../report/reporter.ts';
+
+const USAGE = `usage: converse-bench rebuild [--output-dir DIR] JOURNAL...
+
+Rebuilds the CSVs, log and run record of a run from its journal(s) (outputs/journal-<runId>.jsonl;
+several for a sharded run), e.g. after the run was killed. Calls missing from the plan mark the run
+interrupted. A cut-short last line (a killed writer) is left out.
+
+  --output-dir DIR   where to write (default: the outputDir the run used, else outputs)`;
+
+export class RebuildUsageError extends UserError {
+  override name = 'RebuildUsageError';
+}
+
+function parseArgs(args: readonly string[]): { journals: string[]; outputDir?: string; help: boolean } {
+  const journals: string[] = [];
+  let outputDir: string | undefined;
+  for (let i = 0; i < args.length; i++) {
+    const arg = args[i] as string;
+    if (arg === '--help' || arg === '-h') return { journals, help: true };
+    if (arg === '--output-dir') {
+      outputDir = args[++i];
+      if (outputDir === undefined)
+        throw new RebuildUsageError('rebuild: --output-dir needs a folder, e.g. --output-dir outputs');
+    } else if (arg.startsWith('--output-dir=')) outputDir = arg.slice('--output-dir='.length);
+    else if (arg.startsWith('-'))
+      throw new RebuildUsageError(`rebuild: unknown option ${arg}; see converse-bench rebuild --help`);
+    else journals.push(arg);
+  }
+  if (journals.length === 0) {
+    throw new RebuildUsageError('rebuild: no journal given; pass outputs/journal-<runId>.jsonl');
+  }
+  return { journals, ...(outputDir === undefined ? {} : { outputDir }), help: false };
+}
+
+/** `converse-bench rebuild outputs/journal-<runId>.jsonl`: every output of a run, from its journal. */
+export async function rebuildCommand(args: string[]): Promise<number> {
+  const parsed = parseArgs(args);
+  if (parsed.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  const rootDir = process.cwd();
+  const { inputs, tornJournals } = rebuildFromJournal(parsed.journals, {
+    rootDir,
+    now: new Date().toISOString(),
+  });
+  for (const path of tornJournals) {
+    process.stderr.write(`converse-bench: ${path}: last line was cut short (writer killed) and left out\n`);
+  }
+  const outputDir = parsed.outputDir ?? inputs.models[0]?.model.options.outputDir ?? 'outputs';
+  const result = writeReport(inputs, { rootDir, outputDir, color: process.stdout.isTTY === true });
+  for (const warning of result.warnings) process.stderr.write(`converse-bench: ${warning}\n`);
+  process.stdout.write(result.printed);
+  return 0;
+}

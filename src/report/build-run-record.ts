@@ -1,0 +1,79 @@
+import { DEFAULT_OPTIONS } from '../config/options.ts';
+import { summarizeCalls } from '../stats/summary.ts';
+import type { ModelInputs, ReportInputs } from './report-inputs.ts';
+import { type ModelRun, RUN_RECORD_SCHEMA, type RunContext, type RunRecord } from './run-record.ts';
+import { withoutTexts } from './without-texts.ts';
+
+/**
+ * The run's span in wall-clock time: first call's start to last call's end. Taken from the calls, not
+ * from the process building the report, so a merged or rebuilt report names the run it measured.
+ */
+export function runSpan(
+  models: readonly ModelInputs[],
+  fallbackTime: string,
+): { startedAt: string; endedAt: string } {
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const { records } of models) {
+    for (const record of records) {
+      const at = Date.parse(record.timestamp);
+      if (Number.isNaN(at)) continue;
+      start = Math.min(start, at);
+      end = Math.max(end, at + record.latencyMs);
+    }
+  }
+  if (!Number.isFinite(start)) return { startedAt: fallbackTime, endedAt: fallbackTime };
+  return { startedAt: new Date(start).toISOString(), endedAt: new Date(Math.round(end)).toISOString() };
+}
+
+/** Stopped by Vitest, or some model has fewer rows than its plan scheduled. */
+export function isInterrupted(inputs: ReportInputs): boolean {
+  return inputs.stopped || inputs.models.some(({ model, records }) => records.length < model.scheduledCalls);
+}
+
+function buildContext(inputs: ReportInputs): RunContext {
+  const first = inputs.models[0]?.model;
+  const options = first?.options ?? DEFAULT_OPTIONS;
+  const prompts: Record<string, string> = {};
+  for (const { model } of inputs.models) prompts[model.modelId] ??= model.promptFingerprint;
+  return {
+    runId: inputs.runId,
+    ...runSpan(inputs.models, inputs.fallbackTime),
+    interrupted: isInterrupted(inputs),
+    target: options.target,
+    endpoint:
+      options.endpoint ?? (options.target === 'emulator' ? 'emulator (embedded)' : 'bedrock (default)'),
+    region: first?.region ?? options.region,
+    transport: options.transport,
+    versions: inputs.environment.versions,
+    git: inputs.environment.git,
+    host: inputs.environment.host,
+    fingerprints: { dataset: first?.datasetFingerprint ?? '', prompts },
+    ...(options.target === 'emulator' ? { timeScale: options.timeScale } : {}),
+  };
+}
+
+function buildModelRun({ model, records, checks }: ModelInputs): ModelRun {
+  return {
+    key: model.key,
+    modelId: model.modelId,
+    api: model.api,
+    latencyMode: model.latencyMode,
+    region: model.region,
+    role: model.role,
+    benchFile: model.benchFile,
+    options: model.options,
+    summary: summarizeCalls(records),
+    checks: [...checks],
+    calls: records.map(withoutTexts),
+  };
+}
+
+/** The run record: context first, then each model's summary, checks and calls (without texts). */
+export function buildRunRecord(inputs: ReportInputs): RunRecord {
+  return {
+    schema: RUN_RECORD_SCHEMA,
+    context: buildContext(inputs),
+    models: inputs.models.map(buildModelRun),
+  };
+}

@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { UserError } from '../errors.ts';
+
+/** Longest model part kept in a file name; ARNs can be far longer than file systems allow. */
+const MAX_PART = 80;
+
+/**
+ * A file-name part safe for any model id, inference profile id or ARN: anything outside
+ * [A-Za-z0-9._-] becomes `_`, runs collapse, dots never form `..` nor lead (no hidden files), the
+ * length is capped. When the text had to change, a short hash of the original is appended so two ids
+ * that clean to the same text never share a file.
+ */
+export function safeFilePart(text: string): string {
+  let cleaned = text
+    .replace(/[^A-Za-z0-9._-]/g, '_')
+    .replace(/\.{2,}/g, '_')
+    .replace(/_+/g, '_')
+    .replace(/^[._-]+/, '')
+    .replace(/[._]+$/, '');
+  const changed = cleaned !== text || cleaned.length > MAX_PART;
+  if (cleaned.length > MAX_PART) cleaned = cleaned.slice(0, MAX_PART).replace(/[._]+$/, '');
+  if (!changed) return cleaned;
+  const hash = createHash('sha256').update(text).digest('hex').slice(0, 8);
+  return cleaned === '' ? hash : `${cleaned}_${hash}`;
+}
+
+/** A run's start as `YYYYMMDD-HHMMSS` in UTC, the `{timestamp}` of every output name. */
+export function fileTimestamp(iso: string): string {
+  const date = new Date(iso);
+  if (Number.isNaN(date.getTime())) throw new RangeError(`fileTimestamp: not an ISO time: ${iso}`);
+  return date
+    .toISOString()
+    .replace(/\.\d+Z$/, '')
+    .replace(/[-:]/g, '')
+    .replace('T', '-');
+}
+
+export class OutputPathError extends UserError {
+  override name = 'OutputPathError';
+}
+
+/** Joins a file name under `outputDir`, refusing anything that would land outside it. */
+export function outputPath(outputDir: string, fileName: string): string {
+  const dir = resolve(outputDir);
+  const path = resolve(join(dir, fileName));
+  const rel = relative(dir, path);
+  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new OutputPathError(`output file name "${fileName}" leaves ${dir}: use a plain file name`);
+  }
+  return path;
+}
+
+/** `document_summarization_{model}_{timestamp}.csv`, the workshop's name. */
+export function csvFileName(modelId: string, timestamp: string): string {
+  return `document_summarization_${safeFilePart(modelId)}_${timestamp}.csv`;
+}
+
+export function logFileName(timestamp: string): string {
+  return `model_latency_benchmarking-${timestamp}.log`;
+}
+
+export function runRecordFileName(timestamp: string): string {
+  return `run-${timestamp}.json`;
+}

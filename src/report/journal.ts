@@ -1,0 +1,160 @@
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { UserError } from '../errors.ts';
+import type { CallRecord } from '../harness/call-record.ts';
+import type { ModelRunInfo } from './artifacts.ts';
+import type { RunEnvironment } from './report-inputs.ts';
+import type { CheckOutcome } from './run-record.ts';
+import { withoutTexts } from './without-texts.ts';
+
+/**
+ * The journal: one JSON line per completed call, appended as it completes, so a run that is killed
+ * still leaves every completed call on disk and `converse-bench rebuild` can make its outputs.
+ *
+ * Lines, each `{"type": ...}`:
+ * - `environment`: versions, git and host of the measuring process (optional, first);
+ * - `model`: the ModelRunInfo, once per model key per writer, before its first call;
+ * - `call`: `{ key, record }`;
+ * - `checks`: `{ key, checks }`, the model's budget and regression outcomes.
+ *
+ * Durability: the file is opened once in append mode and each line is one `writeSync` (~0.01 ms
+ * here, JSON included). Once `write(2)` returns, the line is in the kernel's page cache and survives
+ * SIGKILL of the process; only a machine crash can lose it. An fsync per line would also cover that
+ * but costs ~0.2 ms on this machine, on the event loop that times other calls, so fsync runs only at
+ * `close()`.
+ */
+export type JournalLine =
+  | { type: 'environment'; environment: RunEnvironment }
+  | { type: 'model'; model: ModelRunInfo }
+  | { type: 'call'; key: string; record: CallRecord }
+  | { type: 'checks'; key: string; checks: CheckOutcome[] };
+
+export interface JournalWriter {
+  append(record: CallRecord, model: ModelRunInfo): void;
+  appendChecks(model: ModelRunInfo, checks: CheckOutcome[]): void;
+  close(): Promise<void>;
+}
+
+export class JournalError extends UserError {
+  override name = 'JournalError';
+}
+
+/** Opens (creating folders) a journal for appending; several writers may append to one file. */
+export function openJournal(path: string, options: { environment?: RunEnvironment } = {}): JournalWriter {
+  mkdirSync(dirname(path), { recursive: true });
+  let fd: number | undefined = openSync(path, 'a');
+  const headed = new Set<string>();
+  const write = (line: JournalLine): void => {
+    if (fd === undefined) throw new JournalError(`journal ${path} is closed: open a new one to append`);
+    writeSync(fd, `${JSON.stringify(line)}\n`);
+  };
+  const head = (model: ModelRunInfo): void => {
+    if (headed.has(model.key)) return;
+    write({ type: 'model', model });
+    headed.add(model.key);
+  };
+  if (options.environment) write({ type: 'environment', environment: options.environment });
+  return {
+    append(record, model) {
+      head(model);
+      // Texts stay out of the journal when the model runs with `redactTexts`.
+      write({
+        type: 'call',
+        key: model.key,
+        record: model.options.redactTexts ? withoutTexts(record) : record,
+      });
+    },
+    appendChecks(model, checks) {
+      head(model);
+      write({ type: 'checks', key: model.key, checks });
+    },
+    async close() {
+      if (fd === undefined) return;
+      const closing = fd;
+      fd = undefined;
+      fsyncSync(closing);
+      closeSync(closing);
+    },
+  };
+}
+
+export interface JournalContents {
+  environment?: RunEnvironment;
+  /** Models in order of first appearance. */
+  models: ModelRunInfo[];
+  calls: { key: string; record: CallRecord }[];
+  checks: { key: string; checks: CheckOutcome[] }[];
+  /** The last line was cut short (the writer was killed mid-line) and was left out. */
+  tornLastLine: boolean;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** Checks a parsed line's shape; returns what is wrong with it, or undefined. */
+function lineProblem(value: unknown, known: ReadonlySet<string>): string | undefined {
+  if (!isObject(value)) return 'not a JSON object';
+  switch (value.type) {
+    case 'environment':
+      return isObject(value.environment) ? undefined : 'environment line without "environment"';
+    case 'model':
+      return isObject(value.model) && typeof value.model.key === 'string'
+        ? undefined
+        : 'model line without a key';
+    case 'call':
+    case 'checks': {
+      if (typeof value.key !== 'string') return `${value.type} line without a key`;
+      if (!known.has(value.key)) return `${value.type} line for model "${value.key}" before its model line`;
+      if (value.type === 'call') return isObject(value.record) ? undefined : 'call line without a record';
+      return Array.isArray(value.checks) ? undefined : 'checks line without a list of checks';
+    }
+    default:
+      return `unknown line type ${JSON.stringify(value.type)}`;
+  }
+}
+
+/**
+ * Reads a journal. A cut-short last line (a killed writer) is left out and flagged; any other bad line
+ * is a JournalError naming the file and line.
+ */
+export function readJournal(path: string): JournalContents {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (cause) {
+    throw new JournalError(`cannot read journal ${path}: ${(cause as Error).message}`, { cause });
+  }
+  const lines = text.split('\n');
+  // Index of the last non-empty line: only it may be torn.
+  let last = lines.length - 1;
+  while (last >= 0 && lines[last] === '') last--;
+  const contents: JournalContents = { models: [], calls: [], checks: [], tornLastLine: false };
+  const known = new Set<string>();
+  for (let i = 0; i <= last; i++) {
+    const raw = lines[i] ?? '';
+    if (raw === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(raw);
+    } catch {
+      if (i === last) {
+        contents.tornLastLine = true;
+        break;
+      }
+      throw new JournalError(`${path} line ${i + 1}: not valid JSON; remove the line or rerun the benchmark`);
+    }
+    const problem = lineProblem(value, known);
+    if (problem !== undefined) {
+      throw new JournalError(`${path} line ${i + 1}: ${problem}; remove the line or rerun the benchmark`);
+    }
+    const line = value as JournalLine;
+    if (line.type === 'environment') contents.environment ??= line.environment;
+    else if (line.type === 'model') {
+      if (!known.has(line.model.key)) contents.models.push(line.model);
+      known.add(line.model.key);
+    } else if (line.type === 'call') contents.calls.push({ key: line.key, record: line.record });
+    else contents.checks.push({ key: line.key, checks: line.checks });
+  }
+  return contents;
+}

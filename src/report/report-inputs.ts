@@ -1,0 +1,33 @@
+import type { CallRecord } from '../harness/call-record.ts';
+import type { ModelRunInfo } from './artifacts.ts';
+import type { CheckOutcome, RunContext } from './run-record.ts';
+
+/** Where and with what a run measured, read once in the process that builds the outputs. */
+export interface RunEnvironment {
+  versions: RunContext['versions'];
+  git: RunContext['git'];
+  host: RunContext['host'];
+}
+
+/** One model through one API, as gathered from artifacts or a journal. */
+export interface ModelInputs {
+  model: ModelRunInfo;
+  /** Every call, warmup included, in completion order. */
+  records: CallRecord[];
+  checks: CheckOutcome[];
+}
+
+/**
+ * Everything the outputs are built from; the reporter gathers it from Vitest artifacts, `rebuild` from
+ * journals, and both then build through the same functions.
+ */
+export interface ReportInputs {
+  runId: string;
+  /** In order of first appearance. */
+  models: ModelInputs[];
+  /** The run was stopped (Vitest said so); also true when any model has fewer rows than scheduled. */
+  stopped: boolean;
+  environment: RunEnvironment;
+  /** Used for the run's start and end only when no call was recorded. */
+  fallbackTime: string;
+}

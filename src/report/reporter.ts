@@ -1,0 +1,80 @@
+import { resolve } from 'node:path';
+import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
+import { buildOutputs } from './build-outputs.ts';
+import { datasetDocuments } from './documents.ts';
+import { collectEnvironment } from './environment.ts';
+import { gatherArtifacts } from './gather.ts';
+import type { ReportInputs } from './report-inputs.ts';
+import { writeOutputs } from './sink.ts';
+import { renderSummaryTable } from './summary-table.ts';
+
+export interface ConverseBenchReporterOptions {
+  /** Where outputs go, relative to `rootDir`. @default the first model's `outputDir` option, else `outputs` */
+  outputDir?: string;
+  /** Project root: datasets and the output folder are resolved against it. @default Vitest's root */
+  rootDir?: string;
+}
+
+/** Everything a finished run produced, for a caller (or a test) that wants more than the printout. */
+export interface ReportResult {
+  paths: string[];
+  warnings: string[];
+  printed: string;
+}
+
+/** Builds and writes every output of a run from its inputs; returns what was written and printed. */
+export function writeReport(
+  inputs: ReportInputs,
+  options: { rootDir: string; outputDir: string; color: boolean },
+): ReportResult {
+  const warnings: string[] = [];
+  const { run, files } = buildOutputs(inputs, datasetDocuments(options.rootDir, warnings));
+  const paths = writeOutputs(resolve(options.rootDir, options.outputDir), files);
+  const printed = [
+    renderSummaryTable(run, { color: options.color }),
+    'converse-bench wrote:',
+    ...paths.map((path) => `  ${path}`),
+    '',
+  ].join('\n');
+  return { paths, warnings, printed };
+}
+
+/**
+ * The Vitest reporter: at the end of the run (also of `vitest --merge-reports`), gathers the
+ * converse-bench artifacts, writes the CSVs, log and run record through the sink, and prints the
+ * summary table (plain when stdout is not a TTY). A run without converse-bench artifacts is left alone.
+ */
+export default class ConverseBenchReporter implements Reporter {
+  readonly #options: ConverseBenchReporterOptions;
+  #rootDir: string | undefined;
+
+  constructor(options: ConverseBenchReporterOptions = {}) {
+    this.#options = options;
+  }
+
+  onInit(vitest: Vitest): void {
+    this.#rootDir = vitest.config.root;
+  }
+
+  onTestRunEnd(
+    testModules: ReadonlyArray<TestModule>,
+    _unhandledErrors: ReadonlyArray<SerializedError>,
+    reason: TestRunEndReason,
+  ): void {
+    const collector = gatherArtifacts(testModules);
+    const models = collector.models();
+    if (models.length === 0) return;
+    const rootDir = this.#options.rootDir ?? this.#rootDir ?? process.cwd();
+    const inputs: ReportInputs = {
+      runId: collector.runId() ?? 'unknown',
+      models,
+      stopped: reason === 'interrupted',
+      environment: collectEnvironment(rootDir),
+      fallbackTime: new Date().toISOString(),
+    };
+    const outputDir = this.#options.outputDir ?? models[0]?.model.options.outputDir ?? 'outputs';
+    const result = writeReport(inputs, { rootDir, outputDir, color: process.stdout.isTTY === true });
+    for (const warning of result.warnings) process.stderr.write(`converse-bench: ${warning}\n`);
+    process.stdout.write(`\n${result.printed}`);
+  }
+}

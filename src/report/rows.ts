@@ -1,0 +1,138 @@
+import type { Transport } from '../config/options.ts';
+import type { CallRecord } from '../harness/call-record.ts';
+
+/** A row of the dataset, as the CSV joins it back by the record's document index. */
+export interface DocumentText {
+  document: string;
+  referenceResponse: string;
+}
+
+/** The workshop's columns first, in its order, then ours. */
+export const CSV_COLUMNS = [
+  'model',
+  'region',
+  'inference_profile',
+  'document',
+  'referenceResponse',
+  'model_response',
+  'latency',
+  'model_latencyMs',
+  'model_input_tokens',
+  'model_output_tokens',
+  'status',
+  'error_message',
+  'timestamp',
+  'api',
+  'phase',
+  'experiment',
+  'invocation',
+  'document_index',
+  'stop_reason',
+  'attempts',
+  'retry_delay_ms',
+  'attempt_ms',
+  'http_status',
+  'error_kind',
+  'request_id',
+  'transport',
+  'latency_ms',
+  'ttft_ms',
+  'itl_ms',
+  'output_tokens_per_s',
+  'deltas',
+  'scheduled_start_ms',
+  'queue_delay_ms',
+  'response_time_ms',
+  'latency_mode_served',
+] as const;
+
+export type CsvColumn = (typeof CSV_COLUMNS)[number];
+/**
+ * A cell: text, or a finite number kept as a number (so the CSV's formula guard leaves a negative
+ * number alone). An unobserved value is the empty string, never 0 or NaN.
+ */
+export type CsvCell = string | number;
+export type CsvRow = Record<CsvColumn, CsvCell>;
+
+export interface RowContext {
+  transport: Transport;
+  /** Dataset rows by index; a missing row leaves the text cells empty. */
+  documents: readonly DocumentText[];
+  /** Keep document, reference and response texts out (`redactTexts`). */
+  redactTexts: boolean;
+}
+
+function cell(value: number | string | undefined): CsvCell {
+  if (value === undefined) return '';
+  if (typeof value === 'number') return Number.isFinite(value) ? value : '';
+  return value;
+}
+
+/** Time spent generating after the first token, ms, when it is defined and positive (as the summary). */
+function generatingMs(record: CallRecord): number | undefined {
+  if (record.status !== 'ok' || record.ttftMs === undefined || record.outputTokens < 2) return undefined;
+  const ms = record.latencyMs - record.ttftMs;
+  return ms > 0 ? ms : undefined;
+}
+
+/** Per-request inter-token latency, ms: (latency - TTFT) / (outputTokens - 1). */
+export function interTokenMs(record: CallRecord): number | undefined {
+  const ms = generatingMs(record);
+  return ms === undefined || record.status !== 'ok' ? undefined : ms / (record.outputTokens - 1);
+}
+
+/** Per-request output speed, tokens/s: (outputTokens - 1) / (latency - TTFT). */
+export function outputTokensPerSecond(record: CallRecord): number | undefined {
+  const ms = generatingMs(record);
+  return ms === undefined || record.status !== 'ok' ? undefined : ((record.outputTokens - 1) * 1000) / ms;
+}
+
+/** Response time under open-loop load: from the scheduled start, so queueing is counted. */
+export function responseTimeMs(record: CallRecord): number | undefined {
+  return record.queueDelayMs === undefined ? undefined : record.latencyMs + record.queueDelayMs;
+}
+
+/** One call as a CSV row, its texts joined back from the dataset here, at report time. */
+export function toCsvRow(record: CallRecord, context: RowContext): CsvRow {
+  const doc = context.redactTexts ? undefined : context.documents[record.document];
+  const ok = record.status === 'ok' ? record : undefined;
+  const failed = record.status === 'error' ? record : undefined;
+  const response = context.redactTexts ? undefined : (ok?.text ?? failed?.partialText);
+  return {
+    model: record.modelId,
+    region: record.region,
+    inference_profile: record.latencyMode,
+    document: cell(doc?.document),
+    referenceResponse: cell(doc?.referenceResponse),
+    model_response: cell(response),
+    latency: cell(record.latencyMs / 1000),
+    model_latencyMs: cell(ok?.serverLatencyMs),
+    model_input_tokens: cell(ok?.inputTokens),
+    model_output_tokens: cell(ok?.outputTokens),
+    status: record.status,
+    error_message: cell(failed?.errorMessage),
+    timestamp: record.timestamp,
+    api: record.api,
+    phase: record.phase,
+    experiment: cell(record.experiment),
+    invocation: cell(record.invocation),
+    document_index: cell(record.document),
+    stop_reason: cell(ok?.stopReason),
+    attempts: cell(record.attempts),
+    retry_delay_ms: cell(record.retryDelayMs),
+    attempt_ms: record.attemptMs.map((ms) => String(cell(ms))).join(';'),
+    http_status: cell(record.httpStatus),
+    error_kind: cell(failed?.errorKind),
+    request_id: cell(record.requestId),
+    transport: context.transport,
+    latency_ms: cell(record.latencyMs),
+    ttft_ms: cell(record.ttftMs),
+    itl_ms: cell(interTokenMs(record)),
+    output_tokens_per_s: cell(outputTokensPerSecond(record)),
+    deltas: cell(record.deltas),
+    scheduled_start_ms: cell(record.scheduledStartMs),
+    queue_delay_ms: cell(record.queueDelayMs),
+    response_time_ms: cell(responseTimeMs(record)),
+    latency_mode_served: cell(ok?.latencyModeServed),
+  };
+}

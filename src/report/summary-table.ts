@@ -1,0 +1,131 @@
+import type { Distribution } from '../stats/types.ts';
+import type { CheckOutcome, ModelRun, RunContext, RunRecord } from './run-record.ts';
+
+const ANSI = {
+  bold: '\u001b[1m',
+  red: '\u001b[31m',
+  green: '\u001b[32m',
+  yellow: '\u001b[33m',
+  reset: '\u001b[0m',
+};
+type Paint = (text: string, style: keyof typeof ANSI) => string;
+
+const HEADER = [
+  'model',
+  'api',
+  'mode',
+  'ok',
+  'failed',
+  'mean s',
+  'median s',
+  'P90 s',
+  'min s',
+  'max s',
+  'std s',
+  'tokens in',
+  'tokens out',
+  'TTFT P90 s',
+  'P90 vs source',
+] as const;
+/** Columns 0..2 are text (left-aligned); the rest are numbers (right-aligned). */
+const TEXT_COLUMNS = 3;
+
+function seconds(ms: number | undefined): string {
+  return ms === undefined ? '-' : (ms / 1000).toFixed(3);
+}
+
+function tokens(mean: number | undefined): string {
+  return mean === undefined ? '-' : mean.toFixed(1);
+}
+
+/** The line every summary starts with: what was measured, where and how. */
+export function contextLine(context: RunContext): string {
+  const git = context.git.commit
+    ? `commit ${context.git.commit.slice(0, 12)}${context.git.branch ? ` (${context.git.branch}${context.git.dirty ? ', dirty' : ''})` : context.git.dirty ? ' (dirty)' : ''}`
+    : 'commit unknown';
+  return [
+    `target ${context.target} (${context.endpoint})`,
+    `region ${context.region}`,
+    `transport ${context.transport}`,
+    `Node ${context.versions.node}`,
+    `SDK ${context.versions.sdk}`,
+    git,
+    ...(context.interrupted ? ['INTERRUPTED'] : []),
+  ].join(' | ');
+}
+
+/** The source model's run through the same API, when the run has one. */
+function sourceFor(run: RunRecord, model: ModelRun): ModelRun | undefined {
+  return run.models.find((other) => other.role === 'source' && other.api === model.api);
+}
+
+function ratioToSource(run: RunRecord, model: ModelRun): string {
+  if (model.role === 'source') return 'source';
+  const own = model.summary.latencyMs?.p90;
+  const source = sourceFor(run, model)?.summary.latencyMs?.p90;
+  return own === undefined || source === undefined || source === 0 ? '-' : `${(own / source).toFixed(2)}x`;
+}
+
+function row(run: RunRecord, model: ModelRun): string[] {
+  const { summary } = model;
+  const latency: Distribution | undefined = summary.latencyMs;
+  return [
+    model.modelId,
+    model.api,
+    model.latencyMode,
+    String(summary.ok),
+    String(summary.failed),
+    seconds(latency?.mean),
+    seconds(latency?.median),
+    seconds(latency?.p90),
+    seconds(latency?.min),
+    seconds(latency?.max),
+    seconds(latency?.std),
+    tokens(summary.inputTokensMean),
+    tokens(summary.outputTokensMean),
+    seconds(summary.ttftMs?.p90),
+    ratioToSource(run, model),
+  ];
+}
+
+const CHECK_STYLE = { pass: 'green', fail: 'red', inconclusive: 'yellow' } as const;
+
+function checkLine(check: CheckOutcome, paint: Paint): string {
+  return `    ${paint(check.status.toUpperCase(), CHECK_STYLE[check.status])} ${check.name}: ${check.line}`;
+}
+
+/** Notes under the table: each model's failures by kind and its checks. */
+function notes(model: ModelRun, paint: Paint): string[] {
+  const kinds = Object.entries(model.summary.errorsByKind).sort(([a], [b]) => a.localeCompare(b));
+  if (kinds.length === 0 && model.checks.length === 0) return [];
+  const lines = [`  ${model.modelId} ${model.api} ${model.latencyMode}`];
+  if (kinds.length > 0) {
+    lines.push(`    ${paint('failed', 'red')}: ${kinds.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
+  }
+  for (const check of model.checks) lines.push(checkLine(check, paint));
+  return lines;
+}
+
+/**
+ * The end-of-run summary: a context line, one row per model (latency in seconds, 3 decimals, over
+ * successful measured calls), then failures by kind and each model's checks. Pure; `color` adds ANSI.
+ */
+export function renderSummaryTable(run: RunRecord, options: { color: boolean }): string {
+  const paint: Paint = options.color ? (text, style) => `${ANSI[style]}${text}${ANSI.reset}` : (text) => text;
+  const lines = [contextLine(run.context)];
+  if (run.models.length === 0) return `${[...lines, 'no converse-bench calls were recorded'].join('\n')}\n`;
+  const rows = run.models.map((model) => row(run, model));
+  const widths = HEADER.map((title, i) =>
+    Math.max(title.length, ...rows.map((cells) => cells[i]?.length ?? 0)),
+  );
+  const format = (cells: readonly string[]): string =>
+    cells
+      .map((text, i) => (i < TEXT_COLUMNS ? text.padEnd(widths[i] ?? 0) : text.padStart(widths[i] ?? 0)))
+      .join('  ')
+      .trimEnd();
+  lines.push(paint(format(HEADER), 'bold'));
+  for (const cells of rows) lines.push(format(cells));
+  const noteLines = run.models.flatMap((model) => notes(model, paint));
+  if (noteLines.length > 0) lines.push('', ...noteLines);
+  return `${lines.join('\n')}\n`;
+}
