@@ -1,11 +1,13 @@
 /**
  * Errors for bad input files and templates. Each message is one line that names the input (file and
  * line, or the option) and says how to fix it; `cause` keeps the underlying error when one is wrapped.
+ * `userError` marks them as the user's to fix: the CLI prints the line without a stack trace.
  */
 
 /** A data file (dataset or tracking CSV) that cannot be used as it is. */
 export class DatasetError extends Error {
   override name = 'DatasetError';
+  readonly userError = true;
   /** The file as it was given. */
   readonly file: string;
   /** 1-based line in the file, when the problem has one. */
@@ -21,6 +23,7 @@ export class DatasetError extends Error {
 /** A prompt template with a missing, unknown or malformed placeholder. `where` names its origin. */
 export class TemplateError extends Error {
   override name = 'TemplateError';
+  readonly userError = true;
   readonly where: string;
   /** The message without `where`, for callers that name the origin their own way. */
   readonly problem: string;
@@ -35,6 +38,7 @@ export class TemplateError extends Error {
 /** Bad options for the synthetic dataset generator; `option` names the one at fault. */
 export class SyntheticOptionsError extends Error {
   override name = 'SyntheticOptionsError';
+  readonly userError = true;
   readonly option: string;
 
   constructor(option: string, problem: string) {
