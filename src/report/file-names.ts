@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 
 /** Longest model part kept in a file name; ARNs can be far longer than file systems allow. */
-const MAX_PART = 80;
+const MAX_PART = 120;
 
 /**
  * A file-name part safe for any model id, inference profile id or ARN: anything outside
@@ -40,15 +40,17 @@ export class OutputPathError extends UserError {
   override name = 'OutputPathError';
 }
 
-/** Joins a file name under `outputDir`, refusing anything that would land outside it. */
+/**
+ * A file name inside `outputDir`. Only plain names built from safe parts are accepted (no folders, no
+ * leading dot), so no output can land outside the folder whatever the model id was.
+ */
 export function outputPath(outputDir: string, fileName: string): string {
-  const dir = resolve(outputDir);
-  const path = resolve(join(dir, fileName));
-  const rel = relative(dir, path);
-  if (rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
-    throw new OutputPathError(`output file name "${fileName}" leaves ${dir}: use a plain file name`);
+  if (!/^[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(fileName)) {
+    throw new OutputPathError(
+      `output file name "${fileName}" is not a plain file name; build it with safeFilePart()`,
+    );
   }
-  return path;
+  return join(resolve(outputDir), fileName);
 }
 
 /** `document_summarization_{model}_{timestamp}.csv`, the workshop's name. */

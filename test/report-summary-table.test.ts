@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest';
+import { buildRunRecord } from '../src/report/build-run-record.ts';
+import { contextLine, renderSummaryTable } from '../src/report/summary-table.ts';
+import { CANDIDATE_ID, modelInfo, okCall, SOURCE_ID, sampleInputs } from './fixtures/report-records.ts';
+
+describe('renderSummaryTable', () => {
+  it('starts with the context, then a row per model in seconds, then failures and checks', () => {
+    const text = renderSummaryTable(buildRunRecord(sampleInputs()), { color: false });
+    const lines = text.split('\n');
+    expect(lines[0]).toBe(
+      'target emulator (http://127.0.0.1:4010) | region us-east-1 | transport http1 | Node v22.23.3 | SDK 3.1164.0 | commit 0123456789ab (main)',
+    );
+    expect(lines[1]?.split(/\s{2,}/)).toEqual([
+      'model',
+      'api',
+      'mode',
+      'ok',
+      'failed',
+      'mean s',
+      'median s',
+      'P90 s',
+      'min s',
+      'max s',
+      'std s',
+      'tokens in',
+      'tokens out',
+      'TTFT P90 s',
+      'P90 vs source',
+    ]);
+    // Warmup (3 s) excluded; the throttled call counted as failed, not timed.
+    expect(lines[2]?.split(/\s+/)).toEqual([
+      SOURCE_ID,
+      'converse',
+      'standard',
+      '1',
+      '1',
+      '1.234',
+      '1.234',
+      '1.234',
+      '1.234',
+      '1.234',
+      '-',
+      '812.0',
+      '190.0',
+      '-',
+      'source',
+    ]);
+    // 2.0 s and 2.4 s: P90 = 2.0 + 0.9 * 0.4, std = 0.4 / sqrt(2); TTFT 400 and 500 ms.
+    expect(lines[3]?.split(/\s+/)).toEqual([
+      CANDIDATE_ID,
+      'converse-stream',
+      'standard',
+      '2',
+      '0',
+      '2.200',
+      '2.200',
+      '2.360',
+      '2.000',
+      '2.400',
+      '0.283',
+      '812.0',
+      '101.0',
+      '0.490',
+      '-',
+    ]);
+    expect(lines.slice(4)).toEqual([
+      '',
+      `  ${SOURCE_ID} converse standard`,
+      '    failed: ThrottlingException 1',
+      '    PASS budget p90 latencyMs: P90 1.235 s <= budget 2.000 s over 1 calls',
+      `  ${CANDIDATE_ID} converse-stream standard`,
+      '    FAIL budget p90 latencyMs: P90 2.360 s > budget 2.000 s over 2 calls',
+      '',
+    ]);
+  });
+
+  it('gives each candidate its P90 ratio to the source model through the same API', () => {
+    const inputs = sampleInputs();
+    const candidate = modelInfo(CANDIDATE_ID, 'converse');
+    inputs.models.push({
+      model: candidate,
+      records: [okCall({ modelId: CANDIDATE_ID, latencyMs: 2469 })],
+      checks: [],
+    });
+    const lines = renderSummaryTable(buildRunRecord(inputs), { color: false }).split('\n');
+    expect(lines[4]?.split(/\s+/).at(-1)).toBe('2.00x');
+  });
+
+  it('colours only when asked', () => {
+    const run = buildRunRecord(sampleInputs());
+    expect(renderSummaryTable(run, { color: false })).not.toContain('\u001b[');
+    const colored = renderSummaryTable(run, { color: true });
+    expect(colored).toContain('\u001b[31mFAIL\u001b[0m');
+    expect(colored).toContain('\u001b[32mPASS\u001b[0m');
+  });
+
+  it('says so when no call was recorded', () => {
+    const inputs = { ...sampleInputs(), models: [] };
+    expect(renderSummaryTable(buildRunRecord(inputs), { color: false }).split('\n').slice(1)).toEqual([
+      'no converse-bench calls were recorded',
+      '',
+    ]);
+  });
+
+  it('marks an interrupted run and a dirty checkout in the context line', () => {
+    const run = buildRunRecord({ ...sampleInputs(), stopped: true });
+    run.context.git.dirty = true;
+    expect(contextLine(run.context)).toMatch(/commit 0123456789ab \(main, dirty\) \| INTERRUPTED$/);
+    run.context.git = {};
+    expect(contextLine(run.context)).toContain('| commit unknown |');
+  });
+});
