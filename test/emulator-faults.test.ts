@@ -118,6 +118,10 @@ describe('parseFaultSpec', () => {
       'header: fault "corrupt=zeros@2" has an unknown mode; use corrupt=bad-crc or corrupt=truncate',
     ],
     ['drop=1', 'header: fault "drop=1" takes no =value'],
+    [
+      'throttle=0.1',
+      'header: fault "throttle=0.1" takes no =value; for a share of calls write throttle~0.05, for a count throttle-first=N',
+    ],
   ])('rejects %s with a message naming where and the fix', (spec, message) => {
     expect(() => parseFaultSpec(spec, 'header')).toThrow(FaultSpecError);
     expect(() => parseFaultSpec(spec, 'header')).toThrow(message);

@@ -146,8 +146,8 @@ function parseAction(parts: ItemParts, fail: (problem: string, fix?: string) => 
   const noAfter = () => {
     if (after !== undefined) fail(`takes no @events (${name} is decided before the response starts)`);
   };
-  const noValue = () => {
-    if (value !== undefined) fail(`takes no =value`);
+  const noValue = (fix?: string) => {
+    if (value !== undefined) fail('takes no =value', fix);
   };
   const needValue = (what: string): string =>
     value === undefined || value === '' ? fail(`needs =${what}`) : value;
@@ -156,7 +156,7 @@ function parseAction(parts: ItemParts, fail: (problem: string, fix?: string) => 
   };
   switch (name) {
     case 'throttle':
-      noValue();
+      noValue('for a share of calls write throttle~0.05, for a count throttle-first=N');
       noAfter();
       return { kind: 'throttle', mode: { type: 'always' } };
     case 'throttle-first':
