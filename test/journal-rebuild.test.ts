@@ -1,0 +1,116 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { rebuildCommand } from '../src/cli/rebuild.ts';
+import { datasetFingerprint } from '../src/data/dataset.ts';
+import { buildOutputs } from '../src/report/build-outputs.ts';
+import { datasetDocuments } from '../src/report/documents.ts';
+import { openJournal } from '../src/report/journal.ts';
+import { readRunRecord } from '../src/report/read-run-record.ts';
+import { rebuildFromJournal } from '../src/report/rebuild-from-journal.ts';
+import type { ReportInputs } from '../src/report/report-inputs.ts';
+import { DOCUMENTS, sampleInputs } from './fixtures/report-records.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'journal-rebuild-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const documents = () => DOCUMENTS;
+
+/** Journals a run as the harness does: every call, then each model's checks. */
+async function journal(path: string, inputs: ReportInputs, models = inputs.models): Promise<void> {
+  const writer = openJournal(path, { environment: inputs.environment });
+  for (const { model, records, checks } of models) {
+    for (const record of records) writer.append(record, model);
+    writer.appendChecks(model, checks);
+  }
+  await writer.close();
+}
+
+describe('rebuildFromJournal', () => {
+  it('rebuilds exactly the outputs the reporter builds from artifacts', async () => {
+    const direct = sampleInputs();
+    const path = join(dir, 'journal-run-1.jsonl');
+    await journal(path, direct);
+    const { inputs, tornJournals } = rebuildFromJournal([path], { rootDir: dir, now: direct.fallbackTime });
+    expect(tornJournals).toEqual([]);
+    expect(inputs).toEqual(direct);
+    expect(buildOutputs(inputs, documents)).toEqual(buildOutputs(direct, documents));
+  });
+
+  it('merges the journals of shards', async () => {
+    const direct = sampleInputs();
+    const [first, second] = direct.models;
+    await journal(join(dir, 'shard-1.jsonl'), direct, first ? [first] : []);
+    await journal(join(dir, 'shard-2.jsonl'), direct, second ? [second] : []);
+    const { inputs } = rebuildFromJournal([join(dir, 'shard-1.jsonl'), join(dir, 'shard-2.jsonl')], {
+      rootDir: dir,
+      now: direct.fallbackTime,
+    });
+    expect(buildOutputs(inputs, documents)).toEqual(buildOutputs(direct, documents));
+  });
+
+  it('marks a killed run interrupted and leaves its torn last line out', async () => {
+    const direct = sampleInputs();
+    const path = join(dir, 'killed.jsonl');
+    const writer = openJournal(path, { environment: direct.environment });
+    const source = direct.models[0];
+    if (!source) throw new Error('fixture has a source model');
+    for (const record of source.records.slice(0, 2)) writer.append(record, source.model);
+    await writer.close();
+    writeFileSync(path, `${readFileSync(path, 'utf8')}{"type":"call","key":`);
+    const { inputs, tornJournals } = rebuildFromJournal([path], { rootDir: dir, now: direct.fallbackTime });
+    expect(tornJournals).toEqual([path]);
+    const { run } = buildOutputs(inputs, documents);
+    expect(run.context.interrupted).toBe(true);
+    expect(run.models[0]?.calls).toHaveLength(2);
+  });
+});
+
+describe('converse-bench rebuild', () => {
+  it('writes the CSVs, log and run record, joining texts from the dataset when it still matches', async () => {
+    const csv =
+      'document,referenceResponse\n"First document, about ""quotes"".",Ref one.\n"Second document\nwith a newline.",Ref two.\n';
+    writeFileSync(join(dir, 'docs.csv'), csv);
+    const direct = sampleInputs();
+    for (const { model } of direct.models) {
+      model.options = { ...model.options, datasetFile: join(dir, 'docs.csv'), outputDir: join(dir, 'out') };
+      model.datasetFingerprint = datasetFingerprint(DOCUMENTS.map((d) => d.document));
+    }
+    const path = join(dir, 'journal-cli.jsonl');
+    await journal(path, direct);
+    const stdout: string[] = [];
+    const write = process.stdout.write;
+    process.stdout.write = ((chunk: string) => stdout.push(chunk) > 0) as typeof process.stdout.write;
+    try {
+      expect(await rebuildCommand([path])).toBe(0);
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(readdirSync(join(dir, 'out')).sort()).toEqual([
+      expect.stringMatching(
+        /^document_summarization_anthropic.claude-3-haiku-20240307-v1_0_[0-9a-f]{8}_20261102-101529\.csv$/,
+      ),
+      expect.stringMatching(
+        /^document_summarization_arn_aws_bedrock_us-east-1_123_inference-profile_us.amazon.nova-lite-v1_0_[0-9a-f]{8}_20261102-101529\.csv$/,
+      ),
+      'model_latency_benchmarking-20261102-101529.log',
+      'run-20261102-101529.json',
+    ]);
+    const expected = buildOutputs(direct, datasetDocuments(dir, []));
+    for (const file of expected.files)
+      expect(readFileSync(join(dir, 'out', file.name), 'utf8')).toBe(file.content);
+    expect(readFileSync(join(dir, 'out', expected.files[0]?.name ?? ''), 'utf8')).toContain('Ref two.');
+    expect(readRunRecord(join(dir, 'out', 'run-20261102-101529.json'))).toEqual(expected.run);
+    expect(stdout.join('')).toContain('converse-bench wrote:');
+  });
+
+  it('refuses a call without a journal and unknown options', async () => {
+    await expect(rebuildCommand([])).rejects.toThrow(
+      'rebuild: no journal given; pass outputs/journal-<runId>.jsonl',
+    );
+    await expect(rebuildCommand(['--invocations', '3'])).rejects.toThrow(
+      'rebuild: unknown option --invocations',
+    );
+  });
+});

@@ -1,0 +1,124 @@
+import { execFileSync } from 'node:child_process';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { JournalError, openJournal, readJournal } from '../src/report/journal.ts';
+import {
+  CANDIDATE_ID,
+  ENVIRONMENT,
+  errorCall,
+  modelInfo,
+  okCall,
+  SOURCE_ID,
+  streamedCall,
+} from './fixtures/report-records.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'journal-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const source = modelInfo(SOURCE_ID, 'converse', { role: 'source' });
+const candidate = modelInfo(CANDIDATE_ID, 'converse-stream');
+
+describe('journal', () => {
+  it('writes the environment, each model once before its calls, then calls and checks as they come', async () => {
+    const path = join(dir, 'nested', 'journal-run-1.jsonl');
+    const journal = openJournal(path, { environment: ENVIRONMENT });
+    journal.append(okCall(), source);
+    journal.append(streamedCall(), candidate);
+    journal.append(errorCall({ partialText: 'half' }), source);
+    journal.appendChecks(source, [{ name: 'budget p90 latencyMs', status: 'pass', line: 'ok' }]);
+    await journal.close();
+    await journal.close();
+    const types = readFileSync(path, 'utf8')
+      .trimEnd()
+      .split('\n')
+      .map((line) => (JSON.parse(line) as { type: string }).type);
+    expect(types).toEqual(['environment', 'model', 'call', 'model', 'call', 'call', 'checks']);
+    expect(readJournal(path)).toEqual({
+      environment: ENVIRONMENT,
+      models: [source, candidate],
+      calls: [
+        { key: source.key, record: okCall() },
+        { key: candidate.key, record: streamedCall() },
+        { key: source.key, record: errorCall({ partialText: 'half' }) },
+      ],
+      checks: [{ key: source.key, checks: [{ name: 'budget p90 latencyMs', status: 'pass', line: 'ok' }] }],
+      tornLastLine: false,
+    });
+    expect(() => journal.append(okCall(), source)).toThrow(JournalError);
+  });
+
+  it('keeps texts out for a model run with redactTexts', async () => {
+    const path = join(dir, 'redacted.jsonl');
+    const model = modelInfo(SOURCE_ID, 'converse', {}, { redactTexts: true });
+    const journal = openJournal(path);
+    journal.append(okCall({ text: 'secret answer' }), model);
+    journal.append(errorCall({ partialText: 'secret part' }), model);
+    await journal.close();
+    expect(readFileSync(path, 'utf8')).not.toContain('secret');
+    const [ok, failed] = readJournal(path).calls;
+    expect(ok?.record).toEqual(okCall({ text: '' }));
+    expect(failed?.record).toEqual(errorCall());
+  });
+
+  it('leaves out a torn last line and says so', async () => {
+    const path = join(dir, 'torn.jsonl');
+    const journal = openJournal(path);
+    journal.append(okCall(), source);
+    journal.append(okCall({ invocation: 1 }), source);
+    await journal.close();
+    appendFileSync(path, '{"type":"call","key":"anthropic.claude');
+    const contents = readJournal(path);
+    expect(contents.tornLastLine).toBe(true);
+    expect(contents.calls.map(({ record }) => record.invocation)).toEqual([0, 1]);
+  });
+
+  it('names the file and line of any other corrupt line', async () => {
+    const path = join(dir, 'corrupt.jsonl');
+    const journal = openJournal(path);
+    journal.append(okCall(), source);
+    await journal.close();
+    appendFileSync(path, 'not json\n');
+    appendFileSync(path, `${JSON.stringify({ type: 'call', key: source.key, record: okCall() })}\n`);
+    expect(() => readJournal(path)).toThrow(JournalError);
+    expect(() => readJournal(path)).toThrow(
+      `${path} line 3: not valid JSON; remove the line or rerun the benchmark`,
+    );
+  });
+
+  it('refuses a call of a model it has not seen, and unknown line types', () => {
+    const orphan = join(dir, 'orphan.jsonl');
+    writeFileSync(
+      orphan,
+      `${JSON.stringify({ type: 'call', key: 'm|converse|standard', record: okCall() })}\n`,
+    );
+    expect(() => readJournal(orphan)).toThrow(
+      `${orphan} line 1: call line for model "m|converse|standard" before its model line`,
+    );
+    const odd = join(dir, 'odd.jsonl');
+    writeFileSync(odd, '{"type":"gossip"}\n\n');
+    expect(() => readJournal(odd)).toThrow(`${odd} line 1: unknown line type "gossip"`);
+    expect(() => readJournal(join(dir, 'absent.jsonl'))).toThrow(
+      /^cannot read journal .*absent\.jsonl: ENOENT/,
+    );
+  });
+
+  it('keeps every completed line when the writer is killed with SIGKILL', () => {
+    const path = join(dir, 'killed.jsonl');
+    const script = `
+      import { openJournal } from ${JSON.stringify(resolve('src/report/journal.ts'))};
+      import { modelInfo, okCall } from ${JSON.stringify(resolve('test/fixtures/report-records.ts'))};
+      const journal = openJournal(${JSON.stringify(path)});
+      const model = modelInfo('m', 'converse');
+      for (let i = 0; i < 200; i++) journal.append(okCall({ modelId: 'm', invocation: i }), model);
+      process.kill(process.pid, 'SIGKILL');
+    `;
+    const scriptPath = join(dir, 'killed-writer.ts');
+    writeFileSync(scriptPath, script);
+    expect(() => execFileSync(process.execPath, [scriptPath], { stdio: 'pipe' })).toThrow();
+    const contents = readJournal(path);
+    expect(contents.calls).toHaveLength(200);
+    expect(contents.calls.at(-1)?.record.invocation).toBe(199);
+  });
+});
