@@ -288,6 +288,14 @@ describe('fault sources', () => {
     expect(plan(request({ modelId: 'test.model-v1:0' })).fault).toBeUndefined();
   });
 
+  it('keeps a profile rule counting while headers add rules to some requests', () => {
+    const plan = planner();
+    const model = { modelId: 'flaky.model-v1:0' };
+    expect(plan(withHeader('slow=2', model)).fault).toEqual(throttled);
+    expect(plan(request(model)).fault).toBeUndefined();
+    expect(plan(withHeader('slow=2,slow=3', model)).fault).toBeUndefined();
+  });
+
   it('prefers the header, then the run, then the profile', () => {
     const plan = planner({ faults: parseFaultSpec('error=InternalServerException', '--fault') });
     expect(plan(withHeader('drop', { modelId: 'flaky.model-v1:0' })).fault).toEqual({ kind: 'drop' });

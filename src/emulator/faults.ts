@@ -270,7 +270,10 @@ function parseProbability(text: string, fail: (problem: string, fix?: string) =>
   return value;
 }
 
-/** A rule with the scope it came from (`header`, `run`, `profile`), which keys its state. */
+/**
+ * A rule with where it came from and its place there (`header:0`, `run:1`, `profile:0`), which keys its
+ * state: a rule keeps its counters whatever rules other sources add to a request.
+ */
 export interface ScopedRule {
   rule: FaultRule;
   scope: string;
@@ -319,15 +322,12 @@ export function decideFault(
 ): FaultDecision {
   let fault: Fault | undefined;
   let slowFactor = 1;
-  rules.forEach(({ rule, scope }, index) => {
-    const key = `${context.modelKey}\u001f${scope}\u001f${index}\u001f${rule.text}`;
-    if (!fires(rule, key, context, state)) return;
-    if (rule.action.kind === 'slow') {
-      slowFactor *= rule.action.factor;
-      return;
-    }
-    fault ??= toFault(rule.action, context);
-  });
+  for (const { rule, scope } of rules) {
+    const key = `${context.modelKey}\u001f${scope}\u001f${rule.text}`;
+    if (!fires(rule, key, context, state)) continue;
+    if (rule.action.kind === 'slow') slowFactor *= rule.action.factor;
+    else fault ??= toFault(rule.action, context);
+  }
   return fault === undefined ? { slowFactor } : { fault, slowFactor };
 }
 

@@ -50,7 +50,7 @@ export function createPlanner(config: PlannerConfig): Planner {
       `planner timeScale ${timeScale} is not a positive number; use e.g. 1 or 0.01`,
     );
   }
-  const runRules: ScopedRule[] = (config.faults ?? []).map((rule) => ({ rule, scope: 'run' }));
+  const runRules: ScopedRule[] = scoped(config.faults ?? [], 'run');
   const counters = new Map<string, number>();
   const faultState = createFaultState();
 
@@ -61,11 +61,9 @@ export function createPlanner(config: PlannerConfig): Planner {
 
     const headerRules = readHeaderRules(request.headers[FAULT_HEADER]);
     const rules: ScopedRule[] = [
-      ...(headerRules instanceof FaultSpecError
-        ? []
-        : headerRules.map((rule) => ({ rule, scope: 'header' }))),
+      ...(headerRules instanceof FaultSpecError ? [] : scoped(headerRules, 'header')),
       ...runRules,
-      ...profile.faults.map((rule) => ({ rule, scope: 'profile' })),
+      ...scoped(profile.faults, 'profile'),
     ];
     const decision = decideFault(
       rules,
@@ -121,6 +119,10 @@ export function createPlanner(config: PlannerConfig): Planner {
     }
     return plan;
   };
+}
+
+function scoped(rules: readonly FaultRule[], source: string): ScopedRule[] {
+  return rules.map((rule, index) => ({ rule, scope: `${source}:${index}` }));
 }
 
 /** A bad header is the client's mistake: it becomes a 400 ValidationException naming the header, not a crash. */
