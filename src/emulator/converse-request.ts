@@ -1,0 +1,203 @@
+import type { LatencyMode } from '../harness/call-record.ts';
+import { type BedrockError, constraintError, notJsonError, validationError } from './bedrock-error.ts';
+import type { ModelInfo } from './models.ts';
+
+/**
+ * Parsing and validating a Converse / ConverseStream request body the way Bedrock does. Only text
+ * content is supported (plus `cachePoint` markers, ignored); tool, guardrail and other optional fields
+ * are accepted if they are objects and otherwise ignored.
+ */
+
+export type Role = 'user' | 'assistant';
+
+export interface ConverseInput {
+  system: string[];
+  messages: { role: Role; texts: string[] }[];
+  maxTokens: number | undefined;
+  temperature: number | undefined;
+  topP: number | undefined;
+  stopSequences: string[];
+  /** `performanceConfig.latency` as requested; undefined when absent. */
+  latency: LatencyMode | undefined;
+}
+
+type Json = Record<string, unknown>;
+
+function typeName(value: unknown): string {
+  if (value === null) return 'null';
+  return Array.isArray(value) ? 'list' : typeof value === 'object' ? 'structure' : typeof value;
+}
+
+function wrongType(path: string, expected: string, value: unknown): BedrockError {
+  return validationError(
+    `Value at '${path}' must be a ${expected}, not a ${typeName(value)}. Fix the request body and try again.`,
+  );
+}
+
+function isObject(value: unknown): value is Json {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function optionalObject(body: Json, key: string): Json | undefined {
+  const value = body[key];
+  if (value === undefined || value === null) return undefined;
+  if (!isObject(value)) throw wrongType(key, 'structure', value);
+  return value;
+}
+
+function list(value: unknown, path: string): unknown[] {
+  if (!Array.isArray(value)) throw wrongType(path, 'list', value);
+  return value;
+}
+
+/** Texts of content blocks; `cachePoint` blocks are skipped, other kinds are not emulated. */
+function blockTexts(value: unknown, path: string): string[] {
+  const texts: string[] = [];
+  list(value, path).forEach((block, i) => {
+    const at = `${path}.${i}`;
+    if (!isObject(block)) throw wrongType(at, 'structure', block);
+    if ('cachePoint' in block) return;
+    const text = block.text;
+    if (text === undefined) {
+      const kind = Object.keys(block)[0] ?? 'empty';
+      throw validationError(
+        `The emulator supports only text content blocks; found '${kind}' at ${at}. Send text content.`,
+      );
+    }
+    if (typeof text !== 'string') throw wrongType(`${at}.text`, 'string', text);
+    if (text.trim() === '') {
+      throw validationError(
+        `The text field in the ContentBlock object at ${at} is blank. Add text to the text field, and try again.`,
+      );
+    }
+    texts.push(text);
+  });
+  return texts;
+}
+
+function parseMessages(value: unknown): ConverseInput['messages'] {
+  const raw = list(value, 'messages');
+  if (raw.length === 0) {
+    throw constraintError([], 'messages', 'Member must have length greater than or equal to 1');
+  }
+  return raw.map((message, i) => {
+    const at = `messages.${i}.member`;
+    if (!isObject(message)) throw wrongType(`messages.${i}`, 'structure', message);
+    const { role, content } = message;
+    if (typeof role !== 'string') throw wrongType(`${at}.role`, 'string', role);
+    if (role !== 'user' && role !== 'assistant') {
+      throw constraintError(role, `${at}.role`, 'Member must satisfy enum value set: [user, assistant]');
+    }
+    const texts = blockTexts(content, `messages.${i}.content`);
+    if (texts.length === 0) {
+      throw constraintError([], `${at}.content`, 'Member must have length greater than or equal to 1');
+    }
+    return { role, texts };
+  });
+}
+
+function checkTurns(messages: ConverseInput['messages']): void {
+  if (messages[0]?.role !== 'user') {
+    throw validationError(
+      'A conversation must start with a user message. Try again with a conversation that starts with a user message.',
+    );
+  }
+  for (let i = 1; i < messages.length; i++) {
+    if (messages[i]?.role === messages[i - 1]?.role) {
+      throw validationError(
+        'A conversation must alternate between user and assistant roles. Make sure the conversation alternates between user and assistant roles and try again.',
+      );
+    }
+  }
+}
+
+function optionalNumber(config: Json, key: string, integer: boolean): number | undefined {
+  const value = config[key];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
+    throw wrongType(`inferenceConfig.${key}`, integer ? 'integer' : 'number', value);
+  }
+  return value;
+}
+
+function inUnitRange(value: number | undefined, key: string): number | undefined {
+  if (value === undefined) return undefined;
+  const path = `inferenceConfig.${key}`;
+  if (value < 0) throw constraintError(value, path, 'Member must have value greater than or equal to 0');
+  if (value > 1) throw constraintError(value, path, 'Member must have value less than or equal to 1');
+  return value;
+}
+
+function parseLatency(body: Json): LatencyMode | undefined {
+  const config = optionalObject(body, 'performanceConfig');
+  const latency = config?.latency;
+  if (latency === undefined || latency === null) return undefined;
+  if (latency !== 'standard' && latency !== 'optimized') {
+    throw constraintError(
+      latency,
+      'performanceConfig.latency',
+      'Member must satisfy enum value set: [standard, optimized]',
+    );
+  }
+  return latency;
+}
+
+/** Parses and validates a request body; throws a BedrockError answer for anything Bedrock rejects. */
+export function parseConverseBody(raw: string): ConverseInput {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw);
+  } catch (error) {
+    throw notJsonError(error instanceof Error ? error.message : String(error));
+  }
+  if (!isObject(body)) throw notJsonError('the body must be a JSON object');
+
+  const messages = parseMessages(body.messages);
+  checkTurns(messages);
+  const system = body.system === undefined || body.system === null ? [] : blockTexts(body.system, 'system');
+
+  const config = optionalObject(body, 'inferenceConfig') ?? {};
+  const maxTokens = optionalNumber(config, 'maxTokens', true);
+  if (maxTokens !== undefined && maxTokens < 1) {
+    throw constraintError(
+      maxTokens,
+      'inferenceConfig.maxTokens',
+      'Member must have value greater than or equal to 1',
+    );
+  }
+  const stops =
+    config.stopSequences === undefined || config.stopSequences === null ? [] : config.stopSequences;
+  const stopSequences = list(stops, 'inferenceConfig.stopSequences').map((s, i) => {
+    if (typeof s !== 'string') throw wrongType(`inferenceConfig.stopSequences.${i}`, 'string', s);
+    if (s === '') {
+      throw constraintError(
+        s,
+        `inferenceConfig.stopSequences.${i}`,
+        'Member must have length greater than or equal to 1',
+      );
+    }
+    return s;
+  });
+  for (const key of ['additionalModelRequestFields', 'toolConfig', 'guardrailConfig', 'requestMetadata']) {
+    optionalObject(body, key);
+  }
+  return {
+    system,
+    messages,
+    maxTokens,
+    temperature: inUnitRange(optionalNumber(config, 'temperature', false), 'temperature'),
+    topP: inUnitRange(optionalNumber(config, 'topP', false), 'topP'),
+    stopSequences,
+    latency: parseLatency(body),
+  };
+}
+
+/** Checks what depends on the model: maxTokens within its output limit. */
+export function checkModelLimits(input: ConverseInput, model: ModelInfo): void {
+  const limit = model.maxOutputTokens;
+  if (input.maxTokens !== undefined && input.maxTokens > limit) {
+    throw validationError(
+      `The maximum tokens you requested exceeds the model limit of ${limit}. Try again with a maximum tokens value that is lower than ${limit}.`,
+    );
+  }
+}

@@ -1,0 +1,113 @@
+import { randomUUID } from 'node:crypto';
+import type { Answer } from './answer.ts';
+import {
+  BedrockError,
+  bodyTooLargeError,
+  invalidModelError,
+  methodNotAllowedError,
+  noAccessError,
+  validationError,
+} from './bedrock-error.ts';
+import { nowMs } from './clock.ts';
+import { complete } from './completion.ts';
+import { checkModelLimits, parseConverseBody } from './converse-request.ts';
+import { serveConverse } from './converse-responder.ts';
+import type { Exchange } from './exchange.ts';
+import type { GroundTruthEntry, GroundTruthRing } from './ground-truth.ts';
+import { type ModelCatalog, resolveModel } from './models.ts';
+import type { PlanRequest, ResponsePlan } from './plan.ts';
+import { readBody } from './read-body.ts';
+import type { Route } from './routes.ts';
+import { sendError } from './send-error.ts';
+import { serveStream } from './stream-responder.ts';
+
+export interface ModelHandlerConfig {
+  planner: (request: PlanRequest) => ResponsePlan;
+  models: ModelCatalog;
+  maxBodyBytes: number;
+  groundTruth: GroundTruthRing;
+}
+
+function plan(config: ModelHandlerConfig, request: PlanRequest): ResponsePlan {
+  try {
+    return config.planner(request);
+  } catch (error) {
+    // Mostly a malformed `x-emulator-fault` header: tell the caller, do not retry.
+    const reason = error instanceof Error ? error.message : String(error);
+    throw validationError(`The emulator could not plan this request: ${reason}`);
+  }
+}
+
+async function answer(
+  ex: Exchange,
+  route: Extract<Route, { kind: 'model' }>,
+  entry: GroundTruthEntry,
+  config: ModelHandlerConfig,
+): Promise<void> {
+  if (ex.method !== 'POST') throw methodNotAllowedError(ex.method, ex.url.split('?', 1)[0] ?? '/');
+  const body = await readBody(ex.request, config.maxBodyBytes);
+  entry.bodyReceivedMs = nowMs();
+  if (body.kind === 'too-large') throw bodyTooLargeError(config.maxBodyBytes);
+
+  const input = parseConverseBody(body.text);
+  const model = resolveModel(route.modelId, config.models);
+  if (model.status === 'invalid') throw invalidModelError();
+  if (model.status === 'no-access') throw noAccessError();
+  checkModelLimits(input, model.info);
+
+  const completion = complete(input, input.maxTokens ?? model.info.maxOutputTokens);
+  entry.inputTokens = completion.inputTokens;
+  entry.outputTokens = completion.outputTokens;
+  const responsePlan = plan(config, {
+    modelId: route.modelId,
+    api: route.api,
+    latencyMode: input.latency ?? 'standard',
+    inputTokens: completion.inputTokens,
+    outputTokens: completion.outputTokens,
+    headers: ex.headers(),
+    receivedMs: entry.receivedMs,
+  });
+  const fault = responsePlan.fault;
+  if (fault) entry.fault = fault.kind;
+  if (fault?.kind === 'http-error') throw new BedrockError(fault.status, fault.errorType, fault.message);
+
+  const planned: Answer = {
+    requestId: entry.requestId,
+    entry,
+    plan: responsePlan,
+    completion,
+    latencyRequested: input.latency !== undefined,
+  };
+  await (route.api === 'converse' ? serveConverse(ex, planned) : serveStream(ex, planned));
+}
+
+/** Serves `POST /model/{modelId}/converse[-stream]`, recording its ground truth in the ring. */
+export async function handleModelRequest(
+  ex: Exchange,
+  route: Extract<Route, { kind: 'model' }>,
+  receivedMs: number,
+  config: ModelHandlerConfig,
+): Promise<void> {
+  const entry: GroundTruthEntry = {
+    requestId: randomUUID(),
+    modelId: route.modelId,
+    api: route.api,
+    protocol: ex.protocol,
+    receivedMs,
+    outcome: 'pending',
+  };
+  config.groundTruth.add(entry);
+  ex.onFinish(() => {
+    entry.lastByteMs = nowMs();
+    if (entry.outcome === 'pending') entry.outcome = 'completed';
+  });
+  ex.signal.addEventListener('abort', () => {
+    if (entry.outcome === 'pending') entry.outcome = 'aborted';
+  });
+  try {
+    await answer(ex, route, entry, config);
+  } catch (error) {
+    if (!(error instanceof BedrockError)) throw error;
+    if (!ex.signal.aborted) sendError(ex, entry, entry.requestId, error);
+  }
+}
