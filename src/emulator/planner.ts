@@ -43,8 +43,9 @@ export const FAULT_HEADER = 'x-emulator-fault';
 export function createPlanner(config: PlannerConfig): Planner {
   const seed = config.seed ?? 1;
   const timeScale = config.timeScale ?? 1;
-  if (!Number.isInteger(seed))
+  if (!Number.isInteger(seed)) {
     throw new PlannerConfigError(`planner seed ${seed} is not an integer; pass a whole number`);
+  }
   if (!Number.isFinite(timeScale) || timeScale <= 0) {
     throw new PlannerConfigError(
       `planner timeScale ${timeScale} is not a positive number; use e.g. 1 or 0.01`,
