@@ -1,0 +1,196 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import {
+  type Budget,
+  BudgetError,
+  evaluateBudget,
+  findBudget,
+  loadBudgets,
+  parseBudgets,
+} from '../src/gate/budgets.ts';
+import type { CallRecord } from '../src/harness/call-record.ts';
+
+const F = 'data/budgets.json';
+
+function ok(latencyMs: number, extra: Partial<CallRecord> = {}): CallRecord {
+  return {
+    status: 'ok',
+    modelId: 'm',
+    region: 'us-east-1',
+    latencyMode: 'standard',
+    api: 'converse',
+    phase: 'measure',
+    experiment: 0,
+    invocation: 0,
+    document: 0,
+    timestamp: '2026-11-27T00:00:00.000Z',
+    startMs: 0,
+    latencyMs,
+    attempts: 1,
+    retryDelayMs: 0,
+    attemptMs: [latencyMs],
+    inputTokens: 1,
+    outputTokens: 2,
+    stopReason: 'end_turn',
+    text: '',
+    ...extra,
+  } as CallRecord;
+}
+
+function failed(): CallRecord {
+  return {
+    status: 'error',
+    modelId: 'm',
+    region: 'us-east-1',
+    latencyMode: 'standard',
+    api: 'converse',
+    phase: 'measure',
+    experiment: 0,
+    invocation: 0,
+    document: 0,
+    timestamp: '2026-11-27T00:00:00.000Z',
+    startMs: 0,
+    latencyMs: 3,
+    attempts: 1,
+    retryDelayMs: 0,
+    attemptMs: [3],
+    errorKind: 'ModelTimeoutException',
+    errorMessage: 'timed out',
+  };
+}
+
+// 1000..10000 ms in steps of 1000: P90 = 9100, P99 = 9910, mean = 5500 (type 7, by hand).
+const tenCalls = Array.from({ length: 10 }, (_, i) => ok((i + 1) * 1000));
+
+describe('parseBudgets', () => {
+  test('reads targets and models, with point mode by default', () => {
+    const text = JSON.stringify({
+      $comment: 'milliseconds',
+      emulator: { m: { p90LatencyMs: 2000, ttftP90Ms: 500, maxErrorRate: 0.05, note: 'set from run x' } },
+      bedrock: { m: { p99LatencyMs: 9000, mode: 'confident' } },
+    });
+    const budgets = parseBudgets(text, F);
+    expect(findBudget(budgets, 'emulator', 'm')).toEqual({
+      mode: 'point',
+      p90LatencyMs: 2000,
+      ttftP90Ms: 500,
+      maxErrorRate: 0.05,
+    });
+    expect(findBudget(budgets, 'bedrock', 'm')).toEqual({ mode: 'confident', p99LatencyMs: 9000 });
+    expect(findBudget(budgets, 'emulator', 'other')).toBeUndefined();
+  });
+
+  test.each([
+    ['{', 'data/budgets.json: not valid JSON ('],
+    ['[]', 'data/budgets.json: expected an object keyed by target ("emulator", "bedrock"), then model id'],
+    ['{"emulatr": {}}', 'data/budgets.json: unknown target "emulatr": use "emulator" or "bedrock"'],
+    ['{"emulator": []}', 'data/budgets.json: emulator: expected an object keyed by model id'],
+    [
+      '{"emulator": {"m": 2000}}',
+      'data/budgets.json: emulator > "m": expected an object like { "p90LatencyMs": 2000 }',
+    ],
+    [
+      '{"emulator": {"m": {"p90LatencyS": 2}}}',
+      'data/budgets.json: emulator > "m": unknown key "p90LatencyS": did you mean "p90LatencyMs"? (keys: p90LatencyMs, p99LatencyMs, meanLatencyMs, ttftP90Ms, maxErrorRate, mode, note)',
+    ],
+    [
+      '{"emulator": {"m": {"p90LatencyMs": "2s"}}}',
+      'data/budgets.json: emulator > "m" > p90LatencyMs: "2s" must be a number of milliseconds > 0',
+    ],
+    [
+      '{"emulator": {"m": {"p90LatencyMs": 0}}}',
+      'data/budgets.json: emulator > "m" > p90LatencyMs: 0 must be a number of milliseconds > 0',
+    ],
+    [
+      '{"emulator": {"m": {"maxErrorRate": 5}}}',
+      'data/budgets.json: emulator > "m" > maxErrorRate: 5 must be a fraction from 0 to 1 (0.05 = 5%)',
+    ],
+    [
+      '{"emulator": {"m": {"p90LatencyMs": 1, "mode": "strict"}}}',
+      'data/budgets.json: emulator > "m" > mode: "strict" is not a mode: use "point" or "confident"',
+    ],
+    [
+      '{"emulator": {"m": {"mode": "point"}}}',
+      'data/budgets.json: emulator > "m": no limit set: add at least one of p90LatencyMs, p99LatencyMs, meanLatencyMs, ttftP90Ms, maxErrorRate',
+    ],
+  ])('%s -> BudgetError', (text, message) => {
+    expect(() => parseBudgets(text, F)).toThrow(BudgetError);
+    expect(() => parseBudgets(text, F)).toThrow(message);
+  });
+
+  test('loadBudgets names a missing file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'budgets-'));
+    const path = join(dir, 'none.json');
+    expect(() => loadBudgets(path)).toThrow(
+      `${path}: cannot read the budgets file: create it or point budgetsFile elsewhere`,
+    );
+    writeFileSync(path, '{"emulator": {"m": {"p90LatencyMs": 5}}}');
+    expect(loadBudgets(path).emulator?.m?.p90LatencyMs).toBe(5);
+  });
+
+  test('the shipped data/budgets.json is valid and budgets every target it names', () => {
+    const budgets = loadBudgets('data/budgets.json');
+    expect(Object.keys(budgets.emulator ?? {}).length).toBeGreaterThan(0);
+  });
+});
+
+describe('evaluateBudget', () => {
+  test('point P90, P99 and mean: exact lines, seconds when the budget is a second or more', () => {
+    const budget: Budget = { mode: 'point', p90LatencyMs: 9000, p99LatencyMs: 10_000, meanLatencyMs: 5500 };
+    expect(evaluateBudget(budget, tenCalls)).toEqual([
+      { name: 'budget p90 latencyMs', status: 'fail', line: 'P90 9.10 s > budget 9.00 s over 10 calls' },
+      { name: 'budget p99 latencyMs', status: 'pass', line: 'P99 9.91 s <= budget 10.00 s over 10 calls' },
+      { name: 'budget mean latencyMs', status: 'pass', line: 'mean 5.50 s <= budget 5.50 s over 10 calls' },
+    ]);
+  });
+
+  test('milliseconds when the budget is under a second; warmup excluded; failures counted', () => {
+    const records = [ok(50_000, { phase: 'warmup' }), ok(100), ok(200), ok(300), failed()];
+    expect(evaluateBudget({ mode: 'point', p90LatencyMs: 250, maxErrorRate: 0.2 }, records)).toEqual([
+      {
+        name: 'budget p90 latencyMs',
+        status: 'fail',
+        line: 'P90 280.0 ms > budget 250.0 ms over 3 of 4 calls',
+      },
+      { name: 'budget errorRate', status: 'fail', line: 'error rate 25.0% (1 of 4 calls) > budget 20.0%' },
+    ]);
+  });
+
+  test('TTFT P90 only for streamed calls', () => {
+    const streamed = [100, 200, 300, 400, 500].map((t) => ok(1000, { api: 'converse-stream', ttftMs: t }));
+    expect(evaluateBudget({ mode: 'point', ttftP90Ms: 500 }, streamed)).toEqual([
+      {
+        name: 'budget p90 ttftMs',
+        status: 'pass',
+        line: 'TTFT P90 460.0 ms <= budget 500.0 ms over 5 calls',
+      },
+    ]);
+    expect(evaluateBudget({ mode: 'point', ttftP90Ms: 500 }, tenCalls)).toEqual([]);
+  });
+
+  test('no successful call fails a latency budget', () => {
+    expect(evaluateBudget({ mode: 'point', p90LatencyMs: 2000 }, [failed(), failed()])).toEqual([
+      {
+        name: 'budget p90 latencyMs',
+        status: 'fail',
+        line: 'P90: no successful calls out of 2, budget 2.00 s',
+      },
+    ]);
+  });
+
+  test('confident mode fails only when the lower bound is over the budget, and shows the bound', () => {
+    // Ten calls: point P90 9.10 s is over 8.50 s, but the Harrell-Davis P90's lower 95% bound is not.
+    expect(evaluateBudget({ mode: 'point', p90LatencyMs: 8500 }, tenCalls)[0]?.status).toBe('fail');
+    expect(evaluateBudget({ mode: 'confident', p90LatencyMs: 8500 }, tenCalls)).toEqual([
+      {
+        name: 'budget p90 latencyMs',
+        status: 'pass',
+        line: 'P90 9.44 s (95% lower bound 8.06 s) <= budget 8.50 s over 10 calls',
+      },
+    ]);
+    const many = Array.from({ length: 400 }, (_, i) => ok(9000 + (i % 10)));
+    expect(evaluateBudget({ mode: 'confident', p90LatencyMs: 8000 }, many)[0]?.status).toBe('fail');
+  });
+});
