@@ -1,0 +1,357 @@
+import type { BarSeriesOption, BoxplotSeriesOption, EChartsOption, LineSeriesOption } from 'echarts';
+import {
+  bandChartHeight,
+  type ChartSpec,
+  GRID,
+  modelAxis,
+  modelSeriesName,
+  paletteColor,
+  RUN_DECAL,
+  RUN_LINE_TYPES,
+  RUN_SYMBOLS,
+  runSeriesName,
+  seriesId,
+  valueAxis,
+  wrappingLegend,
+} from './html-chart-kit.ts';
+import type { ReportCell, ReportData } from './html-data.ts';
+import { binCounts, ecdfPoints, fiveNumbers, sharedBins } from './html-stats.ts';
+
+/**
+ * The report's charts, built from ok measured calls only (failures are counted in the error chart
+ * and the table). Pure: each returns a JSON-only ECharts option.
+ */
+
+const EXCLUDED = 'Only successful measured calls are drawn; failures are in the error chart and the table.';
+
+type Pick = (cell: ReportCell) => number[];
+
+/** Models (indexes) that have values to draw in at least one run. */
+function modelsWith(data: ReportData, pick: Pick): number[] {
+  return data.models
+    .map((_, m) => m)
+    .filter((m) => data.cells.some((row) => (row[m] === undefined ? false : pick(row[m]).length > 0)));
+}
+
+export function boxChart(
+  data: ReportData,
+  spec: { id: string; title: string; description: string; unit: ChartSpec['unit']; axis: string; pick: Pick },
+  models: number[] = data.models.map((_, m) => m),
+): ChartSpec {
+  const series: BoxplotSeriesOption[] = data.runs.map((_, r) => ({
+    type: 'boxplot',
+    id: seriesId({ run: r }),
+    name: runSeriesName(data, r, spec.title),
+    data: models.map((m) => {
+      const cell = data.cells[r]?.[m];
+      return cell === undefined ? [] : (fiveNumbers(spec.pick(cell)) ?? []);
+    }),
+  }));
+  const legend = wrappingLegend(
+    series.map((x) => String(x.name)),
+    data.runs.length > 1,
+  );
+  return {
+    id: spec.id,
+    title: spec.title,
+    description: spec.description,
+    unit: spec.unit,
+    height: bandChartHeight(models.length, 2 * data.runs.length, legend.height),
+    option: {
+      animation: false,
+      legend: legend.legend,
+      tooltip: { trigger: 'item' },
+      grid: { ...GRID, top: legend.height + 8 },
+      xAxis: valueAxis(spec.axis),
+      yAxis: modelAxis(models.map((m) => data.models[m]?.label ?? '')),
+      series,
+    },
+  };
+}
+
+export function latencyBoxChart(data: ReportData): ChartSpec {
+  return boxChart(data, {
+    id: 'chart-latency-box',
+    title: 'Latency by model',
+    description: `Box plot of end-to-end latency: box from Q1 to Q3, line at the median, whiskers at min and max. ${EXCLUDED}`,
+    unit: 'ms',
+    axis: 'latency (ms)',
+    pick: (c) => c.latencyMs,
+  });
+}
+
+export function ttftBoxChart(data: ReportData): ChartSpec {
+  const pick: Pick = (c) => c.ttftMs;
+  return boxChart(
+    data,
+    {
+      id: 'chart-ttft-box',
+      title: 'Time to first token (streamed calls)',
+      description: `From just before send() to the first text delta, per ConverseStream model. ${EXCLUDED}`,
+      unit: 'ms',
+      axis: 'time to first token (ms)',
+      pick,
+    },
+    modelsWith(data, pick),
+  );
+}
+
+export function outputSpeedBoxChart(data: ReportData): ChartSpec {
+  const pick: Pick = (c) => c.outputTokensPerSecond;
+  return boxChart(
+    data,
+    {
+      id: 'chart-output-speed',
+      title: 'Output speed (streamed calls)',
+      description: `Per call, (output tokens - 1) / (latency - TTFT), calls with at least 2 output tokens. Higher is faster. ${EXCLUDED}`,
+      unit: 'tokens/s',
+      axis: 'output tokens per second',
+      pick,
+    },
+    modelsWith(data, pick),
+  );
+}
+
+/** Small multiples: one histogram per model on shared bins, one bar series per run. */
+export function latencyHistogramChart(data: ReportData): ChartSpec {
+  const samples = data.cells.flatMap((row) => row.map((c) => c?.latencyMs ?? []));
+  const bins = sharedBins(samples) ?? { start: 0, width: 1, count: 1 };
+  const labels = Array.from({ length: bins.count }, (_, i) => {
+    const lo = bins.start + i * bins.width;
+    return `${formatEdge(lo)}-${formatEdge(lo + bins.width)}`;
+  });
+  const columns = data.models.length === 1 ? 1 : data.models.length <= 4 ? 2 : 3;
+  const cellHeight = 190;
+  const width = 100 / columns;
+  const title: NonNullable<EChartsOption['title']> = [];
+  const grid: NonNullable<EChartsOption['grid']> = [];
+  const xAxis: NonNullable<EChartsOption['xAxis']> = [];
+  const yAxis: NonNullable<EChartsOption['yAxis']> = [];
+  const series: BarSeriesOption[] = [];
+  const legend = wrappingLegend(
+    data.runs.map((_, r) => runSeriesName(data, r, 'calls')),
+    data.runs.length > 1,
+  );
+  data.models.forEach((model, m) => {
+    const left = (m % columns) * width;
+    const top = legend.height + Math.floor(m / columns) * cellHeight;
+    const ok = data.cells.reduce((n, row) => n + (row[m]?.latencyMs.length ?? 0), 0);
+    title.push({
+      text: ok === 0 ? `${model.label}: no successful calls` : model.label,
+      left: `${left + 1}%`,
+      top,
+      textStyle: { fontSize: 12, fontWeight: 'normal', width: (1000 * width) / 100, overflow: 'truncate' },
+    });
+    grid.push({ left: `${left + 5}%`, width: `${width - 8}%`, top: top + 26, height: cellHeight - 70 });
+    xAxis.push({
+      type: 'category',
+      gridIndex: m,
+      data: labels,
+      name: 'ms',
+      axisLabel: { hideOverlap: true },
+    });
+    yAxis.push({ type: 'value', gridIndex: m, minInterval: 1 });
+    data.runs.forEach((_, r) => {
+      const cell = data.cells[r]?.[m];
+      series.push({
+        type: 'bar',
+        id: seriesId({ model: m, run: r }),
+        name: runSeriesName(data, r, 'calls'),
+        xAxisIndex: m,
+        yAxisIndex: m,
+        barGap: '0%',
+        data: cell === undefined || cell.latencyMs.length === 0 ? [] : binCounts(cell.latencyMs, bins),
+      });
+    });
+  });
+  return {
+    id: 'chart-latency-histogram',
+    title: 'Latency histogram per model',
+    description: `Calls per latency bin (ms), one panel per model, on bins shared by every panel. ${EXCLUDED}`,
+    unit: 'calls',
+    height: legend.height + 8 + Math.ceil(data.models.length / columns) * cellHeight,
+    option: {
+      animation: false,
+      legend: legend.legend,
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      title,
+      grid,
+      xAxis,
+      yAxis,
+      series,
+    },
+  };
+}
+
+function formatEdge(ms: number): string {
+  return Number.isInteger(ms) ? String(ms) : ms.toPrecision(3);
+}
+
+export function latencyScatterChart(data: ReportData): ChartSpec {
+  const series = data.cells.flatMap((row, r) =>
+    row.flatMap((cell, m) =>
+      cell === undefined || cell.latencyByInput.length === 0
+        ? []
+        : [
+            {
+              type: 'scatter' as const,
+              id: seriesId({ model: m, run: r }),
+              name: modelSeriesName(data, m, r),
+              symbol: RUN_SYMBOLS[r % RUN_SYMBOLS.length],
+              symbolSize: 7,
+              itemStyle: { color: paletteColor(m) },
+              data: cell.latencyByInput,
+            },
+          ],
+    ),
+  );
+  const legend = wrappingLegend(series.map((x) => x.name));
+  return {
+    id: 'chart-latency-scatter',
+    title: 'Latency against input tokens',
+    description: `One point per call: input tokens (x) and end-to-end latency in ms (y). ${EXCLUDED}`,
+    unit: 'ms',
+    height: 420 + legend.height,
+    option: {
+      animation: false,
+      legend: legend.legend,
+      tooltip: { trigger: 'item' },
+      grid: { ...GRID, top: legend.height + 24, left: 24 },
+      xAxis: valueAxis('input tokens', { scale: true }),
+      yAxis: { type: 'value', name: 'latency (ms)' },
+      series,
+    },
+  };
+}
+
+const STATS = [
+  { name: 'mean', part: 'mean', color: '#5470c6' },
+  { name: 'median', part: 'median', color: '#91cc75' },
+  { name: 'P90', part: 'p90', color: '#ee6666' },
+] as const;
+
+export function latencyStatBarsChart(data: ReportData): ChartSpec {
+  const series: BarSeriesOption[] = data.runs.flatMap((_, r) =>
+    STATS.map((stat) => ({
+      type: 'bar' as const,
+      id: seriesId({ run: r, part: stat.part }),
+      name: data.runs.length > 1 ? `${stat.name} · ${data.runs[r]?.label ?? ''}` : stat.name,
+      itemStyle: r === 0 ? { color: stat.color } : { color: stat.color, decal: RUN_DECAL },
+      data: data.models.map((_, m) => data.cells[r]?.[m]?.summary.latencyMs?.[stat.part] ?? '-'),
+    })),
+  );
+  const legend = wrappingLegend(series.map((x) => String(x.name)));
+  return {
+    id: 'chart-latency-stats',
+    title: 'Mean, median and P90 latency by model',
+    description:
+      'From the run summary (type 7 percentiles, as numpy). Models without a successful call have no bar.',
+    unit: 'ms',
+    height: bandChartHeight(data.models.length, 3 * data.runs.length, legend.height),
+    option: {
+      animation: false,
+      legend: legend.legend,
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      grid: { ...GRID, top: legend.height + 8 },
+      xAxis: valueAxis('latency (ms)'),
+      yAxis: modelAxis(data.models.map((m) => m.label)),
+      series,
+    },
+  };
+}
+
+export function latencyEcdfChart(data: ReportData): ChartSpec {
+  const series: LineSeriesOption[] = data.cells.flatMap((row, r) =>
+    row.flatMap((cell, m) =>
+      cell === undefined || cell.latencyMs.length === 0
+        ? []
+        : [
+            {
+              type: 'line' as const,
+              id: seriesId({ model: m, run: r }),
+              name: modelSeriesName(data, m, r),
+              step: 'end' as const,
+              showSymbol: false,
+              itemStyle: { color: paletteColor(m) },
+              lineStyle: {
+                width: 2,
+                color: paletteColor(m),
+                type: RUN_LINE_TYPES[r % RUN_LINE_TYPES.length],
+              },
+              data: ecdfPoints(cell.latencyMs),
+            },
+          ],
+    ),
+  );
+  const legend = wrappingLegend(series.map((x) => String(x.name)));
+  return {
+    id: 'chart-latency-ecdf',
+    title: 'Latency ECDF per model',
+    description: `Fraction of calls (y) that finished within a latency (x, ms); further left is faster, a steep rise is consistent. ${EXCLUDED}`,
+    unit: 'ms',
+    height: 400 + legend.height,
+    option: {
+      animation: false,
+      legend: legend.legend,
+      tooltip: { trigger: 'axis' },
+      grid: { ...GRID, top: legend.height + 24, left: 24 },
+      xAxis: valueAxis('latency (ms)', { scale: true }),
+      yAxis: { type: 'value', name: 'fraction of calls', min: 0, max: 1 },
+      series,
+    },
+  };
+}
+
+/** Failed measured calls by error kind, stacked per model (one stack per run); undefined when none failed. */
+export function errorChart(data: ReportData): ChartSpec | undefined {
+  const kinds = [
+    ...new Set(data.cells.flatMap((row) => row.flatMap((c) => Object.keys(c?.summary.errorsByKind ?? {})))),
+  ].sort();
+  if (kinds.length === 0) return undefined;
+  const series: BarSeriesOption[] = data.runs.flatMap((_, r) =>
+    kinds.map((kind, k) => ({
+      type: 'bar' as const,
+      id: seriesId({ run: r, part: `error:${kind}` }),
+      name: data.runs.length > 1 ? `${kind} · ${data.runs[r]?.label ?? ''}` : kind,
+      stack: `run:${r}`,
+      itemStyle: r === 0 ? { color: paletteColor(k) } : { color: paletteColor(k), decal: RUN_DECAL },
+      data: data.models.map((_, m) => {
+        const cell = data.cells[r]?.[m];
+        return cell === undefined ? '-' : (cell.summary.errorsByKind[kind] ?? 0);
+      }),
+    })),
+  );
+  const legend = wrappingLegend(series.map((x) => String(x.name)));
+  return {
+    id: 'chart-errors',
+    title: 'Failed calls by error kind',
+    description: 'Failed measured calls per model, stacked by error kind (warmup calls excluded).',
+    unit: 'calls',
+    height: bandChartHeight(data.models.length, 2 * data.runs.length, legend.height),
+    option: {
+      animation: false,
+      legend: legend.legend,
+      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+      grid: { ...GRID, top: legend.height + 8 },
+      xAxis: valueAxis('failed calls', { minInterval: 1 }),
+      yAxis: modelAxis(data.models.map((m) => m.label)),
+      series,
+    },
+  };
+}
+
+/** Every chart the data supports, in reading order. */
+export function buildCharts(data: ReportData): ChartSpec[] {
+  if (data.models.length === 0) return [];
+  const charts = [
+    latencyBoxChart(data),
+    latencyStatBarsChart(data),
+    latencyHistogramChart(data),
+    latencyEcdfChart(data),
+    latencyScatterChart(data),
+  ];
+  if (data.streamed) charts.push(ttftBoxChart(data), outputSpeedBoxChart(data));
+  const errors = errorChart(data);
+  if (errors !== undefined) charts.push(errors);
+  return charts;
+}

@@ -1,0 +1,190 @@
+import type { Distribution } from '../stats/types.ts';
+import type { ReportData } from './html-data.ts';
+import { escapeHtml } from './html-escape.ts';
+
+/** The report's HTML tables: the numbers behind the charts, and the runs' context. All text escaped. */
+
+const NUMBER = new Intl.NumberFormat('en-US', { maximumFractionDigits: 1 });
+const PERCENT = new Intl.NumberFormat('en-US', { style: 'percent', maximumFractionDigits: 1 });
+
+export function formatNumber(value: number | undefined): string {
+  return value === undefined || !Number.isFinite(value) ? '' : NUMBER.format(value);
+}
+
+function td(text: string, numeric = false): string {
+  return numeric ? `<td class="num">${escapeHtml(text)}</td>` : `<td>${escapeHtml(text)}</td>`;
+}
+
+function th(text: string, scope: 'col' | 'row' = 'col'): string {
+  return `<th scope="${scope}">${escapeHtml(text)}</th>`;
+}
+
+function stat(d: Distribution | undefined, key: 'mean' | 'median' | 'p90' | 'p95' | 'p99' | 'max'): string {
+  return formatNumber(d?.[key]);
+}
+
+/** One row per model and run: calls, failures, latency statistics, streaming figures, checks. */
+export function summaryTable(data: ReportData): string {
+  const comparing = data.runs.length > 1;
+  const head = [
+    'Model',
+    ...(comparing ? ['Run'] : []),
+    'Role',
+    'Calls',
+    'OK',
+    'Failed',
+    'Error rate',
+    'Mean (ms)',
+    'Median (ms)',
+    'P90 (ms)',
+    'P95 (ms)',
+    'P99 (ms)',
+    'Max (ms)',
+    'TTFT P90 (ms)',
+    'Output tok/s (median)',
+    'Retried calls',
+    'Errors by kind',
+    'Checks',
+  ];
+  const rows: string[] = [];
+  data.models.forEach((model, m) => {
+    data.runs.forEach((run, r) => {
+      const cell = data.cells[r]?.[m];
+      if (cell === undefined) return;
+      const s = cell.summary;
+      const errors = Object.entries(s.errorsByKind)
+        .sort(([a], [b]) => a.localeCompare(b))
+        .map(([kind, n]) => `${kind}: ${n}`)
+        .join(', ');
+      const checks = cell.model.checks.map((c) => `${c.status.toUpperCase()} ${c.line}`).join('\n');
+      rows.push(
+        [
+          `<tr>${th(model.label, 'row')}`,
+          comparing ? td(run.label) : '',
+          td(cell.model.role),
+          td(String(s.calls), true),
+          td(String(s.ok), true),
+          td(String(s.failed), true),
+          td(PERCENT.format(s.errorRate), true),
+          td(stat(s.latencyMs, 'mean'), true),
+          td(stat(s.latencyMs, 'median'), true),
+          td(stat(s.latencyMs, 'p90'), true),
+          td(stat(s.latencyMs, 'p95'), true),
+          td(stat(s.latencyMs, 'p99'), true),
+          td(stat(s.latencyMs, 'max'), true),
+          td(stat(s.ttftMs, 'p90'), true),
+          td(stat(s.outputTokensPerSecond, 'median'), true),
+          td(String(s.retriedCalls), true),
+          td(errors),
+          `${td(checks)}</tr>`,
+        ].join(''),
+      );
+    });
+  });
+  return [
+    '<table class="summary">',
+    '<caption>Latency over successful measured calls; failed calls are counted, not timed.</caption>',
+    `<thead><tr>${head.map((h) => th(h)).join('')}</tr></thead>`,
+    `<tbody>${rows.join('\n')}</tbody>`,
+    '</table>',
+  ].join('\n');
+}
+
+function duration(startedAt: string, endedAt: string): string {
+  // Wall-clock ISO stamps, for display only.
+  const ms = Date.parse(endedAt) - Date.parse(startedAt);
+  return Number.isFinite(ms) ? `${NUMBER.format(ms / 1000)} s` : '';
+}
+
+/** What, where and how each run measured: one column per run. */
+export function contextTable(data: ReportData): string {
+  const rows: Array<[string, (i: number) => string]> = [
+    ['Started', (i) => data.runs[i]?.context.startedAt ?? ''],
+    ['Ended', (i) => data.runs[i]?.context.endedAt ?? ''],
+    ['Duration', (i) => duration(data.runs[i]?.context.startedAt ?? '', data.runs[i]?.context.endedAt ?? '')],
+    ['Interrupted', (i) => (data.runs[i]?.context.interrupted ? 'yes: not every call completed' : 'no')],
+    ['Target', (i) => data.runs[i]?.context.target ?? ''],
+    ['Endpoint', (i) => data.runs[i]?.context.endpoint ?? ''],
+    ['Region', (i) => data.runs[i]?.context.region ?? ''],
+    ['Transport', (i) => data.runs[i]?.context.transport ?? ''],
+    ['Emulator time scale', (i) => formatNumber(data.runs[i]?.context.timeScale)],
+    ['Git', (i) => gitText(data, i)],
+    ['Versions', (i) => versionsText(data, i)],
+    ['Host', (i) => hostText(data, i)],
+    ['Client health', (i) => clientText(data, i)],
+    ['Dataset fingerprint', (i) => data.runs[i]?.context.fingerprints.dataset ?? ''],
+    ['Run id', (i) => data.runs[i]?.context.runId ?? ''],
+  ];
+  const head = `<tr>${th('')}${data.runs.map((r) => th(r.label)).join('')}</tr>`;
+  const body = rows
+    .map(([name, value]) => `<tr>${th(name, 'row')}${data.runs.map((_, i) => td(value(i))).join('')}</tr>`)
+    .join('\n');
+  return `<table class="context">\n<thead>${head}</thead>\n<tbody>${body}</tbody>\n</table>`;
+}
+
+function gitText(data: ReportData, i: number): string {
+  const git = data.runs[i]?.context.git;
+  if (git === undefined) return '';
+  const dirty = git.dirty === undefined ? '' : git.dirty ? ' (dirty)' : ' (clean)';
+  return `${git.branch ?? 'no branch'} ${git.commit ?? 'no commit'}${dirty}`;
+}
+
+function versionsText(data: ReportData, i: number): string {
+  const v = data.runs[i]?.context.versions;
+  return v === undefined
+    ? ''
+    : `Node ${v.node}, AWS SDK ${v.sdk}, Vitest ${v.vitest}, converse-bench ${v.converseBench}`;
+}
+
+function hostText(data: ReportData, i: number): string {
+  const h = data.runs[i]?.context.host;
+  return h === undefined ? '' : `${h.platform} ${h.arch}, ${h.cpus} CPUs (${h.cpuModel})`;
+}
+
+function clientText(data: ReportData, i: number): string {
+  const c = data.runs[i]?.context.client;
+  if (c === undefined) return 'not recorded';
+  const loop = c.eventLoopDelayMs;
+  const parts = [
+    `CPU user ${formatNumber(c.cpuUserMs)} ms, system ${formatNumber(c.cpuSystemMs)} ms`,
+    `event-loop delay p50 ${formatNumber(loop.p50)} ms, p99 ${formatNumber(loop.p99)} ms, max ${formatNumber(loop.max)} ms`,
+    ...c.warnings.map((w) => `warning: ${w}`),
+  ];
+  return parts.join('; ');
+}
+
+/**
+ * Options each run's models ran with. One value per option when every model agrees; otherwise each
+ * value with the models that used it.
+ */
+export function optionsTable(data: ReportData): string {
+  const perRun = data.cells.map((row) => {
+    const byOption = new Map<string, Map<string, string[]>>();
+    row.forEach((cell, m) => {
+      if (cell === undefined) return;
+      for (const [name, value] of Object.entries(cell.model.options)) {
+        const text =
+          value === undefined ? '(unset)' : typeof value === 'string' ? value : JSON.stringify(value);
+        const values = byOption.get(name) ?? new Map<string, string[]>();
+        values.set(text, [...(values.get(text) ?? []), data.models[m]?.label ?? '']);
+        byOption.set(name, values);
+      }
+    });
+    return byOption;
+  });
+  const names = [...new Set(perRun.flatMap((byOption) => [...byOption.keys()]))];
+  if (names.length === 0) return '';
+  const describe = (values: Map<string, string[]> | undefined): string => {
+    if (values === undefined) return '';
+    if (values.size === 1) return [...values.keys()][0] ?? '';
+    return [...values].map(([value, models]) => `${value} (${models.join(', ')})`).join('; ');
+  };
+  const head = `<tr>${th('Option')}${data.runs.map((r) => th(r.label)).join('')}</tr>`;
+  const body = names
+    .map(
+      (name) =>
+        `<tr>${th(name, 'row')}${perRun.map((byOption) => td(describe(byOption.get(name)))).join('')}</tr>`,
+    )
+    .join('\n');
+  return `<table class="options">\n<thead>${head}</thead>\n<tbody>${body}</tbody>\n</table>`;
+}
