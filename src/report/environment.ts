@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { RunEnvironment } from './report-inputs.ts';
 
 /** `version` of a package.json, or `unknown` when it cannot be read (not installed, odd layout). */
@@ -39,16 +40,30 @@ export function gitState(rootDir: string): RunEnvironment['git'] {
   };
 }
 
+/**
+ * Version of an installed package as Node would find it from `fromDir`: the nearest
+ * `node_modules/<name>/package.json` up the folder tree (package `exports` may hide package.json from
+ * `require.resolve`, so it is looked up directly).
+ */
+export function installedVersion(name: string, fromDir: string): string {
+  for (let dir = fromDir; ; dir = dirname(dir)) {
+    const version = packageVersion(join(dir, 'node_modules', name, 'package.json'));
+    if (version !== 'unknown' || dirname(dir) === dir) return version;
+  }
+}
+
+/** converse-bench's own package.json, two folders up from this file (src/report/). */
+const OWN_PACKAGE_JSON = fileURLToPath(new URL('../../package.json', import.meta.url));
+
 /** Versions, git state and host of this process, for the run record's context. */
 export function collectEnvironment(rootDir: string): RunEnvironment {
-  const modules = join(rootDir, 'node_modules');
   const cpuList = cpus();
   return {
     versions: {
       node: process.version,
-      sdk: packageVersion(join(modules, '@aws-sdk', 'client-bedrock-runtime', 'package.json')),
-      vitest: packageVersion(join(modules, 'vitest', 'package.json')),
-      converseBench: packageVersion(join(rootDir, 'package.json')),
+      sdk: installedVersion('@aws-sdk/client-bedrock-runtime', rootDir),
+      vitest: installedVersion('vitest', rootDir),
+      converseBench: packageVersion(OWN_PACKAGE_JSON),
     },
     git: gitState(rootDir),
     host: {
