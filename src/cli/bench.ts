@@ -1,0 +1,127 @@
+import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { OPTION_TABLE, resolveOptions } from '../config/resolve.ts';
+import { UserError } from '../errors.ts';
+
+/**
+ * `converse-bench bench [--flag value ...] [--preset NAME] [-- vitest args]`: `vitest bench` rejects
+ * flags it does not know, so settings travel to the bench files as CONVERSE_BENCH_* variables.
+ */
+
+/** Named bundles of settings; flags given alongside a preset win over it. */
+export const PRESETS: Record<string, { description: string; env: Record<string, string> }> = {
+  gate: {
+    description: '300 measured calls per model (10 documents x 30), 16 in flight: enough to gate a P90',
+    env: {
+      CONVERSE_BENCH_INVOCATIONS_PER_SCENARIO: '30',
+      CONVERSE_BENCH_NUM_PARALLEL_CALLS: '16',
+      CONVERSE_BENCH_WARMUP_CALLS: '4',
+    },
+  },
+  smoke: {
+    description: 'the default plan at 1/50 of real time against the emulator: a quick end-to-end check',
+    env: { CONVERSE_BENCH_TIME_SCALE: '0.02' },
+  },
+};
+
+function help(): string {
+  const width = Math.max(...OPTION_TABLE.map((row) => row.flag.length)) + 8;
+  const rows = OPTION_TABLE.map((row) => {
+    const value = row.type === 'boolean' ? '' : ' <v>';
+    const fallback = row.default === '' ? '' : ` (default ${row.default})`;
+    return `  ${`${row.flag}${value}`.padEnd(width)}${row.description}${fallback}`;
+  });
+  const presets = Object.entries(PRESETS).map(
+    ([name, p]) => `  --preset ${name.padEnd(width - 9)}${p.description}`,
+  );
+  return [
+    'usage: converse-bench bench [options] [-- vitest options]',
+    '',
+    'Runs `vitest bench --run` with these settings (each also settable as the environment variable',
+    'named in the README, e.g. --num-parallel-calls 4 is CONVERSE_BENCH_NUM_PARALLEL_CALLS=4).',
+    '',
+    ...rows,
+    ...presets,
+    '',
+    'Anything after `--` goes to Vitest unchanged, e.g. `-- --shard=1/2` or `-- bench/nova-micro`.',
+  ].join('\n');
+}
+
+/** Turns flags into CONVERSE_BENCH_* variables; throws a UserError naming a bad flag. */
+export function flagsToEnv(args: string[]): {
+  env: Record<string, string>;
+  vitestArgs: string[];
+  help: boolean;
+} {
+  const byFlag = new Map(OPTION_TABLE.map((row) => [row.flag, row] as const));
+  const env: Record<string, string> = {};
+  const fromFlags: Record<string, string> = {};
+  const split = args.indexOf('--');
+  const own = split === -1 ? args : args.slice(0, split);
+  const vitestArgs = split === -1 ? [] : args.slice(split + 1);
+  for (let i = 0; i < own.length; i++) {
+    const arg = own[i] ?? '';
+    if (arg === '--help' || arg === '-h') return { env, vitestArgs, help: true };
+    const [flag = '', inline] = arg.split(/=(.*)/s, 2);
+    if (flag === '--preset') {
+      const name = inline ?? own[++i];
+      const preset = name === undefined ? undefined : PRESETS[name];
+      if (preset === undefined) {
+        throw new UserError(
+          `--preset ${name ?? ''}: unknown preset; choose one of: ${Object.keys(PRESETS).join(', ')}`,
+        );
+      }
+      Object.assign(env, preset.env);
+      continue;
+    }
+    const row = byFlag.get(flag);
+    if (row === undefined) {
+      throw new UserError(
+        `${flag}: unknown option; run \`converse-bench bench --help\` for the list (Vitest's own options go after \`--\`)`,
+      );
+    }
+    let value = inline;
+    if (value === undefined) {
+      const next = own[i + 1];
+      if (row.type === 'boolean' && (next === undefined || next.startsWith('--'))) value = 'true';
+      else if (next === undefined) throw new UserError(`${flag}: needs a value (${row.type})`);
+      else value = own[++i];
+    }
+    fromFlags[row.env] = value ?? '';
+  }
+  Object.assign(env, fromFlags);
+  return { env, vitestArgs, help: false };
+}
+
+export async function benchCommand(args: string[]): Promise<number> {
+  const parsed = flagsToEnv(args);
+  if (parsed.help) {
+    process.stdout.write(`${help()}\n`);
+    return 0;
+  }
+  const env = { ...process.env, ...parsed.env };
+  // Fail here, on one line, rather than once per bench file inside Vitest.
+  resolveOptions({ env });
+  const vitest = createRequire(import.meta.url).resolve('vitest/vitest.mjs');
+  const child = spawn(process.execPath, [vitest, 'bench', '--run', ...parsed.vitestArgs], {
+    env,
+    stdio: 'inherit',
+  });
+  // A terminal's Ctrl-C reaches Vitest too (same process group): wait for it to write what it
+  // measured. SIGTERM is sent to us alone (CI time-outs, `kill`): pass it on.
+  const ignore = (): void => {};
+  const forward = (): void => {
+    child.kill('SIGTERM');
+  };
+  process.on('SIGINT', ignore);
+  process.on('SIGTERM', forward);
+  try {
+    return await new Promise<number>((resolve, reject) => {
+      child.on('error', reject);
+      child.on('exit', (code, signal) => resolve(code ?? (signal === null ? 1 : 128 + 2)));
+    });
+  } finally {
+    process.off('SIGINT', ignore);
+    process.off('SIGTERM', forward);
+  }
+}

@@ -1,0 +1,60 @@
+#!/usr/bin/env node
+/**
+ * `converse-bench <command>`: the one entry point that touches process.argv and process.exit.
+ * A user mistake (any error marked `userError`) prints one line and exits 2; anything else is a bug
+ * and keeps its stack.
+ */
+import { isUserError } from '../errors.ts';
+
+type Command = (args: string[]) => Promise<number>;
+
+const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
+  bench: {
+    summary: 'run `vitest bench` with converse-bench settings given as flags',
+    load: async () => (await import('./bench.ts')).benchCommand,
+  },
+  emulator: {
+    summary: 'serve the Bedrock-compatible emulator until stopped',
+    load: async () => (await import('./emulator.ts')).emulatorCommand,
+  },
+};
+
+function usage(): string {
+  const width = Math.max(...Object.keys(COMMANDS).map((name) => name.length));
+  const lines = Object.entries(COMMANDS).map(([name, c]) => `  ${name.padEnd(width)}  ${c.summary}`);
+  return [
+    'usage: converse-bench <command> [options]',
+    '',
+    'commands:',
+    ...lines,
+    '',
+    "converse-bench <command> --help shows a command's options.",
+  ].join('\n');
+}
+
+async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${usage()}\n`);
+    return name === undefined ? 2 : 0;
+  }
+  const command = COMMANDS[name];
+  if (command === undefined) {
+    process.stderr.write(
+      `converse-bench: unknown command "${name}"; run \`converse-bench --help\` for the list\n`,
+    );
+    return 2;
+  }
+  return (await command.load())(rest);
+}
+
+try {
+  process.exitCode = await main(process.argv.slice(2));
+} catch (error) {
+  if (isUserError(error)) {
+    process.stderr.write(`converse-bench: ${error.message}\n`);
+    process.exitCode = 2;
+  } else {
+    throw error;
+  }
+}
