@@ -1,0 +1,100 @@
+import type {
+  AbsoluteLocation,
+  DeserializeHandlerOptions,
+  DeserializeMiddleware,
+  MiddlewareStack,
+} from '@smithy/types';
+
+/**
+ * What one call's attempts looked like, filled in by its own middleware instance: never shared
+ * between calls, so concurrent calls cannot mix their figures.
+ */
+export interface AttemptLog {
+  /** Each attempt's duration, ms, in order. */
+  attemptMs: number[];
+  /** When each attempt started (clock ms), in order. */
+  attemptStartMs: number[];
+  /** HTTP status and `x-amzn-requestid` of the latest attempt, when a response arrived. */
+  httpStatus: number | undefined;
+  requestId: string | undefined;
+  /** The latest response's body stream, so a deadline can cut off a stream being read. */
+  body: { destroy(error?: Error): void } | undefined;
+}
+
+export function newAttemptLog(): AttemptLog {
+  return {
+    attemptMs: [],
+    attemptStartMs: [],
+    httpStatus: undefined,
+    requestId: undefined,
+    body: undefined,
+  };
+}
+
+export const ATTEMPT_TIMER_NAME = 'converseBenchAttemptTimer';
+
+/**
+ * At the deserialize step, high priority: it wraps the SDK's deserializer, so it runs once per attempt
+ * (inside the retry loop), and an attempt's time covers sending, the response and its parsing (for an
+ * event stream: up to the stream being handed over; callModel extends the last attempt to the end).
+ */
+const ATTEMPT_TIMER_OPTIONS: DeserializeHandlerOptions & AbsoluteLocation = {
+  step: 'deserialize',
+  priority: 'high',
+  name: ATTEMPT_TIMER_NAME,
+  override: true,
+};
+
+interface ResponseLike {
+  statusCode?: number;
+  headers?: Record<string, string | undefined>;
+  body?: unknown;
+}
+
+interface ErrorMetadata {
+  $metadata?: { httpStatusCode?: number; requestId?: string };
+  $response?: ResponseLike;
+}
+
+function isDestroyable(body: unknown): body is { destroy(error?: Error): void } {
+  return (
+    typeof body === 'object' && body !== null && typeof (body as { destroy?: unknown }).destroy === 'function'
+  );
+}
+
+function attemptTimer<I extends object, O extends object>(
+  log: AttemptLog,
+  now: () => number,
+): DeserializeMiddleware<I, O> {
+  return (next) => async (args) => {
+    const start = now();
+    log.attemptStartMs.push(start);
+    log.httpStatus = undefined;
+    log.requestId = undefined;
+    log.body = undefined;
+    try {
+      const result = await next(args);
+      log.attemptMs.push(now() - start);
+      const response = result.response as ResponseLike;
+      log.httpStatus = response.statusCode;
+      log.requestId = response.headers?.['x-amzn-requestid'];
+      if (isDestroyable(response.body)) log.body = response.body;
+      return result;
+    } catch (error) {
+      log.attemptMs.push(now() - start);
+      const { $metadata, $response } = (error ?? {}) as ErrorMetadata;
+      log.httpStatus = $metadata?.httpStatusCode ?? $response?.statusCode;
+      log.requestId = $metadata?.requestId ?? $response?.headers?.['x-amzn-requestid'];
+      throw error;
+    }
+  };
+}
+
+/** Adds the per-attempt timer to this one command (a fresh command per call). */
+export function attachAttemptTimer<I extends object, O extends object>(
+  command: { middlewareStack: MiddlewareStack<I, O> },
+  log: AttemptLog,
+  now: () => number,
+): void {
+  command.middlewareStack.add(attemptTimer<I, O>(log, now), ATTEMPT_TIMER_OPTIONS);
+}

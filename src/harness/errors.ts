@@ -1,0 +1,80 @@
+/** The client factory was given options it cannot build a client from. */
+export class ClientOptionsError extends Error {
+  override name = 'ClientOptionsError';
+}
+
+/** Error messages in call records are one line and at most this long. */
+export const MAX_ERROR_MESSAGE = 300;
+
+/** Node's codes for a connection that failed or was dropped. */
+const NETWORK_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'EPIPE',
+  'ETIMEDOUT',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTFOUND',
+  'EAI_AGAIN',
+  'ERR_STREAM_PREMATURE_CLOSE',
+  'ERR_HTTP2_STREAM_ERROR',
+  'ERR_HTTP2_SESSION_ERROR',
+  'ERR_HTTP2_GOAWAY_SESSION',
+  'ERR_HTTP2_INVALID_SESSION',
+  'ERR_HTTP2_STREAM_CANCEL',
+]);
+
+/** What Node and the SDK's HTTP handlers say when a connection dies mid-response. */
+const NETWORK_MESSAGE =
+  /socket hang up|^aborted$|premature close|HTTP\/2 stream is abnormally aborted|http2 request did not get a response|Frame type id \d+ in stream id/i;
+
+/**
+ * What @smithy/core's event-stream codec throws for a frame it cannot decode (bad prelude or message
+ * CRC, a frame cut short, a length that does not add up, a bad header or message type).
+ */
+const STREAM_MESSAGE =
+  /checksum|Truncated event message|message length does not match|too short to accommodate event stream|Unrecognizable event type|Unrecognized header type|event message where size was not a number/i;
+
+interface ErrorLike {
+  name?: unknown;
+  message?: unknown;
+  code?: unknown;
+  $fault?: unknown;
+  $metadata?: unknown;
+  cause?: unknown;
+}
+
+/**
+ * The `errorKind` of a failed call, from what was thrown (deadline and interruption are decided by
+ * the caller, who knows why it aborted). Modeled service exceptions (`$fault` set, including those
+ * from a mid-stream exception frame) keep their SDK name; connection failures are `network`;
+ * undecodable event-stream frames are `stream`; anything else keeps its own name.
+ */
+export function classifyError(error: unknown): string {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;
+  const name = typeof e.name === 'string' && e.name !== '' ? e.name : 'Error';
+  if (e.$fault === 'client' || e.$fault === 'server') return name;
+  const message = typeof e.message === 'string' ? e.message : '';
+  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return 'network';
+  if (NETWORK_MESSAGE.test(message)) return 'network';
+  // The HTTP handlers' own socket timeouts are a stalled connection, not the call's deadline.
+  if (name === 'TimeoutError') return 'network';
+  if (STREAM_MESSAGE.test(message)) return 'stream';
+  const cause = e.cause as ErrorLike | undefined;
+  if (cause && typeof cause === 'object' && cause !== error) {
+    const kind = classifyError(cause);
+    if (kind === 'network' || kind === 'stream') return kind;
+  }
+  return name;
+}
+
+/** One line, at most MAX_ERROR_MESSAGE characters: error messages are external text. */
+export function errorMessageOf(error: unknown): string {
+  const raw =
+    typeof error === 'object' && error !== null && typeof (error as ErrorLike).message === 'string'
+      ? ((error as ErrorLike).message as string)
+      : String(error);
+  const line = raw.replace(/\s+/g, ' ').trim() || classifyError(error);
+  return line.length > MAX_ERROR_MESSAGE ? `${line.slice(0, MAX_ERROR_MESSAGE - 3)}...` : line;
+}

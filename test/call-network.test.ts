@@ -1,0 +1,71 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest';
+import { type CallSpec, callModel } from '../src/harness/call.ts';
+import { type BenchClient, createBedrockClient } from '../src/harness/client.ts';
+
+// A server that drops every connection as soon as a request arrives: what the SDK sees when a
+// connection is reset (nock's replyWithError never settles the SDK's HTTP/1.1 handler).
+let server: Server;
+let bench: BenchClient;
+let requests = 0;
+
+beforeAll(async () => {
+  server = createServer((request) => {
+    requests++;
+    request.socket.destroy();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  bench = createBedrockClient({
+    target: 'emulator',
+    endpoint: `http://127.0.0.1:${port}`,
+    region: 'us-east-1',
+    transport: 'http1',
+    retryAttempts: 3,
+  });
+});
+
+afterEach(() => {
+  vi.restoreAllMocks();
+});
+
+afterAll(async () => {
+  bench.destroy();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+const spec: CallSpec = {
+  modelId: 'amazon.nova-micro-v1:0',
+  region: 'us-east-1',
+  latencyMode: 'standard',
+  api: 'converse',
+  phase: 'measure',
+  experiment: 0,
+  invocation: 0,
+  document: 0,
+  prompt: 'Hello',
+  inferenceConfig: { temperature: 0.1, maxTokens: 64, topP: 0.9 },
+  timeoutMs: 10_000,
+};
+
+test.each(['converse', 'converse-stream'] as const)(
+  '%s: a dropped connection is kind network, retried, no status',
+  async (api) => {
+    // The standard strategy's jitter: 0.1 x the 50 ms base, then 0.1 x 100 ms: 5 + 10 ms.
+    vi.spyOn(Math, 'random').mockReturnValue(0.1);
+    requests = 0;
+    const record = await callModel(bench.client, { ...spec, api });
+    expect(record).toMatchObject({
+      status: 'error',
+      errorKind: 'network',
+      errorMessage: 'socket hang up',
+      attempts: 3,
+      retryDelayMs: 15,
+    });
+    expect(requests).toBe(3);
+    expect(record.attemptMs).toHaveLength(3);
+    expect(record).not.toHaveProperty('httpStatus');
+    expect(record).not.toHaveProperty('requestId');
+  },
+);
