@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import {
   csvFileName,
   fileTimestamp,
+  journalFileName,
   logFileName,
   OutputPathError,
   outputPath,
@@ -64,6 +65,7 @@ describe('file names', () => {
     );
     expect(logFileName('20261102-101530')).toBe('model_latency_benchmarking-20261102-101530.log');
     expect(runRecordFileName('20261102-101530')).toBe('run-20261102-101530.json');
+    expect(journalFileName('20261102-101530-ab12')).toBe('journal-20261102-101530-ab12.jsonl');
   });
 
   it('keeps every output inside the output folder', () => {

@@ -65,3 +65,8 @@ export function logFileName(timestamp: string): string {
 export function runRecordFileName(timestamp: string): string {
   return `run-${timestamp}.json`;
 }
+
+/** `journal-{runId}.jsonl`: one per run (per machine when sharded), appended by every bench file. */
+export function journalFileName(runId: string): string {
+  return `journal-${safeFilePart(runId)}.jsonl`;
+}
