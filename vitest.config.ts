@@ -1,10 +1,18 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * `vitest run`: the unit and integration tests in test/. `vitest bench`: one file per model in bench/,
+ * run by converse-bench's provider (the harness's scheduler), with the emulator started by the global
+ * setup (it acts only for the benchmark project) and the converse-bench reporter writing outputs/.
+ */
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
+    globalSetup: ['./src/harness/global-setup.ts'],
+    reporters: ['default', './src/report/reporter.ts'],
     benchmark: {
       include: ['bench/**/*.bench.ts'],
+      provider: './src/harness/provider.ts',
     },
   },
 });

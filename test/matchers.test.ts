@@ -102,4 +102,20 @@ describe('latency matchers', () => {
     );
     expect(() => expect(42).toHaveP90Below(1)).toThrow('converse-bench matchers expect a CallRecord[]');
   });
+
+  test('toPassCheck: a failed check fails with its line', () => {
+    expect({
+      name: 'budget p90 latencyMs',
+      status: 'pass',
+      line: 'P90 1.00 s <= budget 2.00 s over 9 calls',
+    }).toPassCheck();
+    expect({ name: 'regression p90 latencyMs', status: 'inconclusive', line: 'x' }).toPassCheck();
+    expect(() =>
+      expect({
+        name: 'budget p90 latencyMs',
+        status: 'fail',
+        line: 'P90 2.31 s > budget 2.00 s over 40 calls',
+      }).toPassCheck(),
+    ).toThrow('budget p90 latencyMs failed: P90 2.31 s > budget 2.00 s over 40 calls');
+  });
 });

@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
 import type { CallRecord } from '../harness/call-record.ts';
+import type { CheckOutcome } from '../report/run-record.ts';
 import { mean } from '../stats/distribution.ts';
 import { quantile, sortAscending } from '../stats/quantile.ts';
 
@@ -18,6 +19,8 @@ export interface LatencyMatchers<R = unknown> {
   toHaveErrorRateBelow(rate: number): R;
   /** Streaming: P90 of time to first token (ms) at or below `ms`. */
   toHaveTtftP90Below(ms: number): R;
+  /** A budget or regression CheckOutcome that did not fail (`inconclusive` passes); its line is the message. */
+  toPassCheck(): R;
 }
 
 declare module 'vitest' {
@@ -72,6 +75,10 @@ function limitResult(
 const p = (q: number) => (values: number[]) => quantile(sortAscending(values), q);
 
 export const latencyMatchers = {
+  toPassCheck(subject: CheckOutcome): MatcherResult {
+    const pass = subject.status !== 'fail';
+    return { pass, message: () => `${subject.name} ${pass ? 'did not fail' : 'failed'}: ${subject.line}` };
+  },
   toHaveP90Below(subject: unknown, ms: number): MatcherResult {
     return limitResult('P90 latency', okLatencies(recordsOf(subject)), p(0.9), ms);
   },

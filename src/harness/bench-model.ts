@@ -1,0 +1,234 @@
+import { existsSync } from 'node:fs';
+import { relative, resolve } from 'node:path';
+import { expect, inject, recordArtifact, type TestContext, test } from 'vitest';
+import type { BenchOptions, ResolvedOptions } from '../config/options.ts';
+import { resolveOptions } from '../config/resolve.ts';
+import { type Dataset, loadDataset } from '../data/dataset.ts';
+import { promptFingerprint, renderPrompt } from '../data/template.ts';
+import { loadTracking, type TrackedModel } from '../data/tracking.ts';
+import { UserError } from '../errors.ts';
+import { evaluateBudget, findBudget, loadBudgets } from '../gate/budgets.ts';
+import { registerLatencyMatchers } from '../gate/matchers.ts';
+import type { ModelRunInfo } from '../report/artifacts.ts';
+import { openJournal } from '../report/journal.ts';
+import type { CheckOutcome } from '../report/run-record.ts';
+import { type CallSpec, callModel } from './call.ts';
+import type { Api, CallRecord } from './call-record.ts';
+import { createBedrockClient } from './client.ts';
+import { apisFor, buildPlan } from './plan.ts';
+import { jobFunction } from './provider.ts';
+
+/**
+ * The bench-file helper: `benchModel('amazon.nova-micro-v1:0')` (or with options) defines one Vitest
+ * test per API for the model. Each test resolves its data, plans the calls, runs them through
+ * converse-bench's benchmark provider and scheduler, appends every record to the run's journal as it
+ * completes, hands the records and budget checks to the reporter as artifacts, and fails (softly,
+ * per budget) when a budget is not met.
+ */
+
+export type BenchModelInput = string | ({ model: string } & BenchOptions);
+
+/** What benchModel returns: filled while its tests run; use it with the latency matchers afterwards. */
+export interface BenchModelResult {
+  modelId: string;
+  /** Every record of every API, warmup included, in completion order. */
+  records: CallRecord[];
+  /** Records of one API. */
+  recordsFor(api: Api): CallRecord[];
+  checks: CheckOutcome[];
+}
+
+export class BenchModelError extends UserError {
+  override name = 'BenchModelError';
+}
+
+/** Records go to the reporter after the calls, in batches: an artifact costs ~0.4 ms on the event loop. */
+const ARTIFACT_BATCH = 100;
+/** Room for setup, the reporter hand-off and slow teardown on top of the calls' own worst case. */
+const TIMEOUT_MARGIN_MS = 60_000;
+
+export function benchModel(input: BenchModelInput): BenchModelResult {
+  registerLatencyMatchers();
+  const { model: modelId, ...fileOptions } = typeof input === 'string' ? { model: input } : input;
+  const context = inject('converseBench');
+  if (!context) {
+    throw new BenchModelError(
+      `benchModel("${modelId}"): no converse-bench global setup: add globalSetup "src/harness/global-setup.ts" to vitest.config.ts`,
+    );
+  }
+  const where = `bench file for ${modelId}`;
+  const options = resolveOptions({ env: context.env, file: fileOptions, where });
+  const result: BenchModelResult = {
+    modelId,
+    records: [],
+    recordsFor: (api) => result.records.filter((r) => r.api === api),
+    checks: [],
+  };
+  for (const api of apisFor(options.api)) {
+    const name = `${modelId} ${api}`;
+    test(name, { timeout: runTimeoutMs(options, modelId) }, (ctx) =>
+      runModel(ctx, name, modelId, api, options, result),
+    );
+  }
+  return result;
+}
+
+/** Worst case of one model and API: every call up to its deadline, at the configured concurrency. */
+function runTimeoutMs(options: ResolvedOptions, _modelId: string): number {
+  const callMs = options.timeoutSeconds * 1000 + options.delayBetweenCalls * 1000;
+  // The dataset size is not known yet; 10,000 rows bounds any realistic dataset here.
+  const estimate = options.experimentCounts * options.invocationsPerScenario * 10_000 + options.warmupCalls;
+  const rounds = options.load.kind === 'closed' ? Math.ceil(estimate / options.numParallelCalls) : 1;
+  const openMs = options.load.kind === 'open' ? (estimate / options.load.rate) * 1000 : 0;
+  return Math.min(2 ** 31 - 1, rounds * callMs + openMs + TIMEOUT_MARGIN_MS);
+}
+
+async function runModel(
+  ctx: TestContext,
+  name: string,
+  modelId: string,
+  api: Api,
+  options: ResolvedOptions,
+  result: BenchModelResult,
+): Promise<void> {
+  const { bench, task } = ctx;
+  const context = inject('converseBench');
+  const root = context.root;
+  const tracked = findTracked(resolve(root, options.trackingFile), options.trackingFile, modelId);
+  if (tracked.skipReason) ctx.skip(`${modelId}: ${tracked.skipReason}`);
+  const dataset = loadDataset(resolve(root, options.datasetFile));
+  const region = tracked.region ?? options.region;
+  const latencyMode = tracked.latencyMode ?? options.latencyMode;
+  const plan = buildPlan({
+    apis: [api],
+    warmupCalls: options.warmupCalls,
+    experimentCounts: options.experimentCounts,
+    invocationsPerScenario: options.invocationsPerScenario,
+    documents: dataset.documents.length,
+  });
+  if (options.dryRun) ctx.skip(`dry run: ${plan.length} calls planned for ${name}`);
+  if (options.target === 'bedrock' && plan.length > options.maxCalls && !options.allowLargeRun) {
+    throw new BenchModelError(
+      `${name}: ${plan.length} calls against Bedrock exceed maxCalls ${options.maxCalls}: ` +
+        'set CONVERSE_BENCH_ALLOW_LARGE_RUN=true or lower the counts',
+    );
+  }
+  const endpoint = options.target === 'emulator' ? (options.endpoint ?? context.endpoint) : options.endpoint;
+  if (options.target === 'emulator' && endpoint === undefined) {
+    throw new BenchModelError(
+      `${name}: no emulator endpoint: run through vitest.config.ts (its globalSetup starts one) or set CONVERSE_BENCH_ENDPOINT`,
+    );
+  }
+  const journalPath = resolve(root, options.outputDir, `journal-${context.runId}.jsonl`);
+  const info: ModelRunInfo = {
+    key: `${modelId}|${api}|${latencyMode}`,
+    modelId,
+    api,
+    latencyMode,
+    region,
+    role: tracked.role,
+    benchFile: relative(root, task.file.filepath),
+    options,
+    promptFingerprint: promptFingerprint(tracked.promptTemplate),
+    datasetFingerprint: dataset.fingerprint,
+    journal: relative(root, journalPath),
+    runId: context.runId,
+    scheduledCalls: plan.length,
+  };
+  const specs = callSpecs(plan, tracked, dataset, { modelId, region, latencyMode }, options);
+  const client = createBedrockClient({
+    target: options.target,
+    endpoint,
+    region,
+    transport: options.transport,
+    retryAttempts: options.retryAttempts,
+  });
+  const journal = openJournal(journalPath);
+  const records: CallRecord[] = [];
+  try {
+    const fn = jobFunction({
+      specs,
+      exec: (spec, timing) =>
+        callModel(client.client, {
+          ...spec,
+          scheduledStartMs: timing.scheduledStartMs,
+          signal: timing.signal,
+        }),
+      schedule: {
+        concurrency: options.numParallelCalls,
+        delayBetweenMs: options.delayBetweenCalls * 1000,
+        load: options.load,
+        onRecord: (record) => {
+          records.push(record);
+          result.records.push(record);
+          journal.append(record, info);
+        },
+      },
+    });
+    await bench(name, fn).run({ iterations: plan.length, time: 0, warmup: false });
+  } finally {
+    client.destroy();
+    for (let i = 0; i < records.length; i += ARTIFACT_BATCH) {
+      await recordArtifact(task, {
+        type: 'converse-bench:calls',
+        model: info,
+        records: records.slice(i, i + ARTIFACT_BATCH),
+      });
+    }
+    if (records.length === 0)
+      await recordArtifact(task, { type: 'converse-bench:calls', model: info, records: [] });
+  }
+  const checks = budgetChecks(root, options, modelId, records);
+  result.checks.push(...checks);
+  journal.appendChecks(info, checks);
+  await journal.close();
+  await recordArtifact(task, { type: 'converse-bench:checks', model: info, checks });
+  for (const check of checks) {
+    expect.soft(check, name).toPassCheck();
+  }
+}
+
+function findTracked(path: string, shown: string, modelId: string): TrackedModel {
+  const tracked = loadTracking(path).find((m) => m.modelId === modelId);
+  if (!tracked) {
+    throw new BenchModelError(
+      `model "${modelId}" is not in ${shown}: add a row (model,text_prompt,...) or fix the id in its bench file`,
+    );
+  }
+  return tracked;
+}
+
+function callSpecs(
+  plan: ReturnType<typeof buildPlan>,
+  tracked: TrackedModel,
+  dataset: Dataset,
+  identity: Pick<CallSpec, 'modelId' | 'region' | 'latencyMode'>,
+  options: ResolvedOptions,
+): CallSpec[] {
+  // One rendered prompt per document, shared by every call of it.
+  const prompts = dataset.documents.map((d) => renderPrompt(tracked.promptTemplate, d.document));
+  const inferenceConfig = {
+    temperature: options.temperature,
+    maxTokens: options.maxTokens,
+    topP: options.topP,
+  };
+  return plan.map((call) => ({
+    ...identity,
+    ...call,
+    prompt: prompts[call.document] as string,
+    inferenceConfig,
+    timeoutMs: options.timeoutSeconds * 1000,
+  }));
+}
+
+function budgetChecks(
+  root: string,
+  options: ResolvedOptions,
+  modelId: string,
+  records: CallRecord[],
+): CheckOutcome[] {
+  const path = resolve(root, options.budgetsFile);
+  if (!existsSync(path)) return [];
+  const budget = findBudget(loadBudgets(path), options.target, modelId);
+  return budget ? evaluateBudget(budget, records) : [];
+}

@@ -1,0 +1,105 @@
+import { randomBytes } from 'node:crypto';
+import { resolve } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { ENV_PREFIX } from '../config/env.ts';
+import { resolveOptions } from '../config/resolve.ts';
+import { startEmulator } from '../emulator/index.ts';
+import { createPlanner } from '../emulator/planner.ts';
+import { loadProfiles } from '../emulator/profiles.ts';
+
+/**
+ * Vitest `globalSetup` for `vitest bench`: one run id and start time for every worker and the
+ * reporter, the embedded emulator when the target is the emulator and no endpoint is given, and a
+ * snapshot of the CONVERSE_BENCH_* environment (workers read it with `inject`, so only this file and
+ * src/cli/ read process.env). Vitest may call it once per project: the first call does the work,
+ * later calls provide the same values, and the emulator closes at the last teardown. Projects that
+ * are not benchmark projects are left alone.
+ */
+
+export interface ConverseBenchContext {
+  runId: string;
+  /** Vitest's project root: data files and outputs resolve against it. */
+  root: string;
+  /** Wall-clock ISO start of the run. */
+  startedAt: string;
+  /** The embedded emulator's URL when this setup started one. */
+  endpoint?: string;
+  /** CONVERSE_BENCH_* and AWS_REGION as the run started (AWS_REGION: the bedrock target's region). */
+  env: Record<string, string>;
+}
+
+declare module 'vitest' {
+  interface ProvidedContext {
+    converseBench: ConverseBenchContext;
+  }
+}
+
+/** Env variable through which a wrapper (`converse-bench bench`, shards) can fix the run id. */
+export const RUN_ID_ENV = 'CONVERSE_BENCH_INTERNAL_RUN_ID';
+
+interface SharedState {
+  users: number;
+  context: Promise<ConverseBenchContext>;
+  close: () => Promise<void>;
+}
+
+const STATE = Symbol.for('converse-bench.global-setup');
+type Holder = { [STATE]?: SharedState };
+
+export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  // The config is shared by `vitest run` (unit tests start their own servers) and `vitest bench`.
+  if (!project.config.benchmark.enabled) return async () => {};
+  const holder = globalThis as Holder;
+  let state = holder[STATE];
+  if (!state) {
+    let closeEmulator: () => Promise<void> = async () => {};
+    const context = start(snapshotEnv(process.env), project.config.root, (close) => {
+      closeEmulator = close;
+    });
+    state = { users: 0, context, close: () => closeEmulator() };
+    holder[STATE] = state;
+  }
+  const shared = state;
+  shared.users++;
+  project.provide('converseBench', await shared.context);
+  return async () => {
+    shared.users--;
+    if (shared.users > 0) return;
+    delete holder[STATE];
+    await shared.close();
+  };
+}
+
+export function snapshotEnv(env: Record<string, string | undefined>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (value !== undefined && (name.startsWith(ENV_PREFIX) || name === 'AWS_REGION')) out[name] = value;
+  }
+  return out;
+}
+
+async function start(
+  env: Record<string, string>,
+  root: string,
+  onEmulator: (close: () => Promise<void>) => void,
+): Promise<ConverseBenchContext> {
+  const now = new Date();
+  const runId = env[RUN_ID_ENV] ?? newRunId(now);
+  const { [RUN_ID_ENV]: _, ...optionEnv } = env;
+  const options = resolveOptions({ env: optionEnv, where: 'environment' });
+  const context: ConverseBenchContext = { runId, root, startedAt: now.toISOString(), env: optionEnv };
+  if (options.target !== 'emulator' || options.endpoint !== undefined) return context;
+  const profiles = loadProfiles(resolve(root, options.emulatorProfilesFile));
+  const emulator = await startEmulator({
+    port: 0,
+    planner: createPlanner({ profiles, timeScale: options.timeScale }),
+  });
+  onEmulator(() => emulator.close());
+  return { ...context, endpoint: emulator.url };
+}
+
+/** `20261127-084512-3fa9`: sortable by start time, unique enough across parallel CI shards. */
+export function newRunId(now: Date): string {
+  const stamp = now.toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
+  return `${stamp}-${randomBytes(2).toString('hex')}`;
+}
