@@ -1,3 +1,4 @@
+import { UserError } from '../errors.ts';
 import type { PlanRequest, ResponsePlan } from './plan.ts';
 
 /** A fixed latency: every request gets the same TTFT and the same steady output speed. */
@@ -10,7 +11,7 @@ export interface FixedPlannerOptions {
   timeScale?: number;
 }
 
-export class FixedPlannerError extends Error {
+export class FixedPlannerError extends UserError {
   override readonly name = 'FixedPlannerError';
 }
 

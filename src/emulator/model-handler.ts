@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { isUserError } from '../errors.ts';
 import type { Answer } from './answer.ts';
 import {
   BedrockError,
@@ -32,9 +33,9 @@ function plan(config: ModelHandlerConfig, request: PlanRequest): ResponsePlan {
   try {
     return config.planner(request);
   } catch (error) {
-    // Mostly a malformed `x-emulator-fault` header: tell the caller, do not retry.
-    const reason = error instanceof Error ? error.message : String(error);
-    throw validationError(`The emulator could not plan this request: ${reason}`);
+    // A malformed `x-emulator-fault` header is the caller's to fix: a 400, never retried. Bugs stay 500s.
+    if (!isUserError(error)) throw error;
+    throw validationError(`The emulator could not plan this request: ${error.message}`);
   }
 }
 

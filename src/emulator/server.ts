@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
+import { UserError } from '../errors.ts';
 import { BedrockError, methodNotAllowedError, unknownRouteError } from './bedrock-error.ts';
 import { nowMs } from './clock.ts';
 import { DualProtocolServer } from './dual-protocol.ts';
@@ -43,7 +44,7 @@ export interface RunningEmulator {
 
 export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
 
-export class EmulatorOptionsError extends Error {
+export class EmulatorOptionsError extends UserError {
   override readonly name = 'EmulatorOptionsError';
 }
 
