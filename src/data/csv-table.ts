@@ -113,6 +113,9 @@ function checkedBytes(file: string): Buffer {
 }
 
 function parseRecords(file: string, bytes: Buffer, lines: LineIndex): ParsedRecord[] {
+  // Where the last good record ended: a failing record starts after it. (The error's own
+  // `bytes_records` can point into the middle of the failing record.)
+  let lastRecordEnd = 0;
   try {
     // Explicit record delimiters: auto-detection takes the first one seen, so a file with mixed line
     // endings would keep stray '\r' characters in its cells.
@@ -120,16 +123,18 @@ function parseRecords(file: string, bytes: Buffer, lines: LineIndex): ParsedReco
       info: true,
       skip_empty_lines: true,
       record_delimiter: ['\r\n', '\n', '\r'],
+      on_record: (record, context) => {
+        lastRecordEnd = context.bytes;
+        return record;
+      },
     }) as unknown as ParsedRecord[];
   } catch (error) {
-    throw mapParseError(file, error as CsvError, lines);
+    throw mapParseError(file, error as CsvError, lines.lineOfContentFrom(lastRecordEnd));
   }
 }
 
 /** csv-parse's errors, with the line the bad record starts on (or the bad quote is on) and a fix. */
-function mapParseError(file: string, error: CsvError, lines: LineIndex): DatasetError {
-  const recordStart = typeof error.bytes_records === 'number' ? error.bytes_records : 0;
-  const startLine = lines.lineOfContentFrom(recordStart);
+function mapParseError(file: string, error: CsvError, startLine: number): DatasetError {
   const errorLine = typeof error.lines === 'number' ? error.lines : startLine;
   switch (error.code) {
     case 'CSV_QUOTE_NOT_CLOSED':
