@@ -17,6 +17,22 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'serve the Bedrock-compatible emulator until stopped',
     load: async () => (await import('./emulator.ts')).emulatorCommand,
   },
+  compare: {
+    summary: 'compare a run record with a baseline (one run or a history), with confidence bounds',
+    load: async () => (await import('./compare.ts')).compareCommand,
+  },
+  report: {
+    summary: 'write the HTML report of one or more run records',
+    load: async () => (await import('./report.ts')).reportCommand,
+  },
+  rebuild: {
+    summary: 'rebuild CSVs, log, run record and report from a journal (after a crash or a kill)',
+    load: async () => (await import('./rebuild.ts')).rebuildCommand,
+  },
+  synth: {
+    summary: 'write a seeded synthetic dataset of chosen document lengths',
+    load: async () => (await import('./synth.ts')).synthCommand,
+  },
 };
 
 function usage(): string {

@@ -1,0 +1,93 @@
+import { parseArgs } from 'node:util';
+import { compareRuns } from '../compare/compare-runs.ts';
+import { loadRuns } from '../compare/load-runs.ts';
+import { renderComparisonMarkdown, renderComparisonText } from '../compare/render.ts';
+import { UserError } from '../errors.ts';
+
+const HELP = `usage: converse-bench compare <baseline>... <candidate> [options]
+
+Compares a candidate run record with a baseline: one run record, several, or folders of them (a
+history from the main branch; run-to-run drift is then accounted for). The last path is the
+candidate (a run record, or a folder whose newest run record is taken).
+
+  --tolerance <f>        tolerated slowdown of P50/P90/mean/TTFT P90 (default 0.1 = 10%)
+  --error-tolerance <f>  tolerated rise in error rate, fraction of calls (default 0.02)
+  --confidence <f>       one-sided confidence of each bound (default 0.95)
+  --allow-mismatch       compare runs that differ in dataset, prompts, maxTokens, target,
+                         time scale or transport (a warning is printed)
+  --json                 print the comparison as JSON
+  --markdown             print it as a markdown table (for a pull request)
+
+Exit status: 0 when nothing regressed, 1 when a metric regressed, 2 on bad input.`;
+
+function fraction(
+  flag: string,
+  text: string | undefined,
+  fallback: number,
+  min: number,
+  max: number,
+): number {
+  if (text === undefined) return fallback;
+  const value = Number(text);
+  if (text.trim() === '' || !Number.isFinite(value) || value < min || value > max) {
+    throw new UserError(`${flag} ${text}: must be a number from ${min} to ${max}, e.g. ${fallback}`);
+  }
+  return value;
+}
+
+export async function compareCommand(args: string[]): Promise<number> {
+  let parsed: ReturnType<typeof parse>;
+  try {
+    parsed = parse(args);
+  } catch (cause) {
+    throw new UserError(`${(cause as Error).message}; run \`converse-bench compare --help\``, { cause });
+  }
+  const { values, positionals } = parsed;
+  if (values.help) {
+    process.stdout.write(`${HELP}\n`);
+    return 0;
+  }
+  if (positionals.length < 2) {
+    throw new UserError(
+      'compare needs a baseline and a candidate: converse-bench compare <baseline> <candidate>',
+    );
+  }
+  if (values.json && values.markdown) throw new UserError('--json and --markdown: choose one');
+  const tolerance = fraction('--tolerance', values.tolerance, 0.1, 0, 10);
+  const errorRateTolerance = fraction('--error-tolerance', values['error-tolerance'], 0.02, 0, 1);
+  const confidence = fraction('--confidence', values.confidence, 0.95, 0.5, 0.9999);
+  const baselines = loadRuns(positionals.slice(0, -1));
+  const candidate = loadRuns(positionals.slice(-1)).at(-1);
+  if (candidate === undefined) throw new UserError(`${positionals.at(-1)}: no run record found`);
+  const comparison = compareRuns(baselines, candidate, { tolerance, errorRateTolerance, confidence });
+  if (comparison.incompatibilities.length > 0 && !values['allow-mismatch']) {
+    throw new UserError(
+      `runs are not comparable (${comparison.incompatibilities.join('; ')}); rerun with the same settings, or pass --allow-mismatch`,
+    );
+  }
+  for (const problem of comparison.incompatibilities) process.stderr.write(`warning: ${problem}\n`);
+  const output = values.json
+    ? JSON.stringify(comparison, null, 2)
+    : values.markdown
+      ? renderComparisonMarkdown(comparison)
+      : renderComparisonText(comparison);
+  process.stdout.write(`${output}\n`);
+  const regressed = comparison.models.some((m) => m.metrics.some((x) => x.verdict === 'regressed'));
+  return regressed ? 1 : 0;
+}
+
+function parse(args: string[]) {
+  return parseArgs({
+    args,
+    allowPositionals: true,
+    options: {
+      tolerance: { type: 'string' },
+      'error-tolerance': { type: 'string' },
+      confidence: { type: 'string' },
+      'allow-mismatch': { type: 'boolean' },
+      json: { type: 'boolean' },
+      markdown: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+}

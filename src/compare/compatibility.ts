@@ -1,0 +1,35 @@
+import type { ModelRun, RunRecord } from '../report/run-record.ts';
+
+/**
+ * Why two runs may not measure the same thing. Latency depends on the documents, the prompts, the
+ * output length allowed, where the calls went, the emulator's time scale and the transport: a
+ * difference in any of them is a different experiment, not a regression.
+ */
+export function incompatibilities(baseline: RunRecord, candidate: RunRecord): string[] {
+  const problems: string[] = [];
+  const a = baseline.context;
+  const b = candidate.context;
+  const differ = (what: string, x: unknown, y: unknown): void => {
+    if (JSON.stringify(x) !== JSON.stringify(y)) problems.push(`${what} differs: ${show(x)} vs ${show(y)}`);
+  };
+  differ('dataset', a.fingerprints.dataset, b.fingerprints.dataset);
+  differ('target', a.target, b.target);
+  differ('transport', a.transport, b.transport);
+  differ('time scale', a.timeScale, b.timeScale);
+  for (const model of candidate.models) {
+    const base = baseline.models.find((m) => m.key === model.key);
+    if (base === undefined) continue;
+    differ(`${model.key} prompt`, promptOf(baseline, base), promptOf(candidate, model));
+    differ(`${model.key} maxTokens`, base.options.maxTokens, model.options.maxTokens);
+  }
+  return problems;
+}
+
+function promptOf(run: RunRecord, model: ModelRun): string | undefined {
+  return run.context.fingerprints.prompts[model.modelId];
+}
+
+/** Fingerprints are long: their first 16 characters tell two apart. */
+function show(value: unknown): string {
+  return value === undefined ? 'unset' : String(value).slice(0, 16);
+}

@@ -1,0 +1,16 @@
+/** Number formats shared by every renderer, so one figure reads the same everywhere. */
+
+/** Seconds with two decimals from 1 s up, whole milliseconds below. */
+export function formatMs(ms: number): string {
+  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
+}
+
+/** 0.9 -> "90", 0.995 -> "99.5". */
+export function formatPercent(fraction: number): string {
+  return String(Math.round(fraction * 1000) / 10);
+}
+
+/** A fraction of calls as a percentage with one decimal: 0.0125 -> "1.3%". */
+export function formatRate(fraction: number): string {
+  return `${(fraction * 100).toFixed(1)}%`;
+}
