@@ -25,12 +25,12 @@ type Json = Record<string, unknown>;
 
 function typeName(value: unknown): string {
   if (value === null) return 'null';
-  return Array.isArray(value) ? 'list' : typeof value === 'object' ? 'structure' : typeof value;
+  return Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a structure' : `a ${typeof value}`;
 }
 
 function wrongType(path: string, expected: string, value: unknown): BedrockError {
   return validationError(
-    `Value at '${path}' must be a ${expected}, not a ${typeName(value)}. Fix the request body and try again.`,
+    `Value at '${path}' must be ${expected}, not ${typeName(value)}. Fix the request body and try again.`,
   );
 }
 
@@ -41,12 +41,12 @@ function isObject(value: unknown): value is Json {
 function optionalObject(body: Json, key: string): Json | undefined {
   const value = body[key];
   if (value === undefined || value === null) return undefined;
-  if (!isObject(value)) throw wrongType(key, 'structure', value);
+  if (!isObject(value)) throw wrongType(key, 'a structure', value);
   return value;
 }
 
 function list(value: unknown, path: string): unknown[] {
-  if (!Array.isArray(value)) throw wrongType(path, 'list', value);
+  if (!Array.isArray(value)) throw wrongType(path, 'a list', value);
   return value;
 }
 
@@ -55,7 +55,7 @@ function blockTexts(value: unknown, path: string): string[] {
   const texts: string[] = [];
   list(value, path).forEach((block, i) => {
     const at = `${path}.${i}`;
-    if (!isObject(block)) throw wrongType(at, 'structure', block);
+    if (!isObject(block)) throw wrongType(at, 'a structure', block);
     if ('cachePoint' in block) return;
     const text = block.text;
     if (text === undefined) {
@@ -64,7 +64,7 @@ function blockTexts(value: unknown, path: string): string[] {
         `The emulator supports only text content blocks; found '${kind}' at ${at}. Send text content.`,
       );
     }
-    if (typeof text !== 'string') throw wrongType(`${at}.text`, 'string', text);
+    if (typeof text !== 'string') throw wrongType(`${at}.text`, 'a string', text);
     if (text.trim() === '') {
       throw validationError(
         `The text field in the ContentBlock object at ${at} is blank. Add text to the text field, and try again.`,
@@ -82,9 +82,9 @@ function parseMessages(value: unknown): ConverseInput['messages'] {
   }
   return raw.map((message, i) => {
     const at = `messages.${i}.member`;
-    if (!isObject(message)) throw wrongType(`messages.${i}`, 'structure', message);
+    if (!isObject(message)) throw wrongType(`messages.${i}`, 'a structure', message);
     const { role, content } = message;
-    if (typeof role !== 'string') throw wrongType(`${at}.role`, 'string', role);
+    if (typeof role !== 'string') throw wrongType(`${at}.role`, 'a string', role);
     if (role !== 'user' && role !== 'assistant') {
       throw constraintError(role, `${at}.role`, 'Member must satisfy enum value set: [user, assistant]');
     }
@@ -115,7 +115,7 @@ function optionalNumber(config: Json, key: string, integer: boolean): number | u
   const value = config[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
-    throw wrongType(`inferenceConfig.${key}`, integer ? 'integer' : 'number', value);
+    throw wrongType(`inferenceConfig.${key}`, integer ? 'an integer' : 'a number', value);
   }
   return value;
 }
@@ -168,7 +168,7 @@ export function parseConverseBody(raw: string): ConverseInput {
   const stops =
     config.stopSequences === undefined || config.stopSequences === null ? [] : config.stopSequences;
   const stopSequences = list(stops, 'inferenceConfig.stopSequences').map((s, i) => {
-    if (typeof s !== 'string') throw wrongType(`inferenceConfig.stopSequences.${i}`, 'string', s);
+    if (typeof s !== 'string') throw wrongType(`inferenceConfig.stopSequences.${i}`, 'a string', s);
     if (s === '') {
       throw constraintError(
         s,
