@@ -1,0 +1,95 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, test } from 'vitest';
+
+/**
+ * `vitest bench --run` on test/fixtures/project in a subprocess (Node 22: process.execPath): the
+ * global setup starts the emulator with a fixed 800 ms TTFT profile, benchModel runs one warmup and
+ * four measured calls, and the budgets file decides the exit code. Observed latency is at least the
+ * scheduled 800 ms, so a 720 ms budget (0.9x) must fail; 880 ms (1.1x) leaves 80 ms for overhead.
+ */
+const PROJECT = resolve(import.meta.dirname, 'fixtures/project');
+const VITEST = resolve(import.meta.dirname, '../node_modules/vitest/vitest.mjs');
+const MODEL = 'amazon.nova-micro-v1:0';
+const KNOWN_P90_MS = 800;
+
+interface BenchRun {
+  code: number;
+  stdout: string;
+  stderr: string;
+  outDir: string;
+}
+
+function runBench(p90LatencyMs: number): Promise<BenchRun> {
+  const outDir = mkdtempSync(join(tmpdir(), 'converse-bench-e2e-'));
+  const budgets = join(outDir, 'budgets.json');
+  writeFileSync(budgets, JSON.stringify({ emulator: { [MODEL]: { p90LatencyMs, maxErrorRate: 0 } } }));
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !name.startsWith('CONVERSE_BENCH_') && !name.startsWith('VITEST'))
+      env[name] = value;
+  }
+  Object.assign(env, {
+    CONVERSE_BENCH_EMULATOR_PROFILES_FILE: 'data/profiles.json',
+    CONVERSE_BENCH_DATASET_FILE: 'data/documents.csv',
+    CONVERSE_BENCH_TRACKING_FILE: 'data/tracking.csv',
+    CONVERSE_BENCH_BUDGETS_FILE: budgets,
+    CONVERSE_BENCH_OUTPUT_DIR: outDir,
+    NO_COLOR: '1',
+  });
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      [VITEST, 'bench', '--run'],
+      { cwd: PROJECT, env, timeout: 90_000 },
+      (error, stdout, stderr) => {
+        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
+        done({ code, stdout, stderr, outDir });
+      },
+    );
+  });
+}
+
+describe.concurrent('vitest bench on a fixture project', () => {
+  test('a P90 budget under the known latency fails the run (exit 1) with the budget line', {
+    timeout: 120_000,
+  }, async () => {
+    const run = await runBench(KNOWN_P90_MS * 0.9);
+    expect(run.code, run.stdout + run.stderr).toBe(1);
+    const output = run.stdout + run.stderr;
+    expect(output).toMatch(
+      new RegExp(
+        `${MODEL} converse: budget p90 latencyMs failed: P90 \\d+\\.\\d ms > budget 720\\.0 ms over 4 calls`,
+      ),
+    );
+    // Vitest's own benchmark table lists the model with its 4 measured calls.
+    expect(output).toMatch(new RegExp(`${MODEL} converse +[\\d.,]+ .* 4\\n`));
+  });
+
+  test('a P90 budget over it passes (exit 0); every call reaches the journal and the run record', {
+    timeout: 120_000,
+  }, async () => {
+    const run = await runBench(KNOWN_P90_MS * 1.1);
+    expect(run.code, run.stdout + run.stderr).toBe(0);
+    const files = readdirSync(run.outDir);
+    const journal = files.find((f) => f.startsWith('journal-') && f.endsWith('.jsonl'));
+    expect(journal).toBeDefined();
+    const lines = readFileSync(join(run.outDir, journal as string), 'utf8')
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l));
+    const calls = lines.filter((l) => l.type === 'call').map((l) => l.record);
+    expect(calls.map((c) => c.phase)).toEqual(['warmup', 'measure', 'measure', 'measure', 'measure']);
+    expect(calls.every((c) => c.status === 'ok' && c.latencyMs >= KNOWN_P90_MS)).toBe(true);
+    const checks = lines.find((l) => l.type === 'checks')?.checks;
+    expect(checks.map((c: { status: string }) => c.status)).toEqual(['pass', 'pass']);
+    expect(checks[1].line).toBe('error rate 0.0% (0 of 4 calls) <= budget 0.0%');
+    const record = files.find((f) => /^run-.*\.json$/.test(f));
+    const run_ = JSON.parse(readFileSync(join(run.outDir, record as string), 'utf8'));
+    expect(run_.models).toHaveLength(1);
+    expect(run_.models[0].calls).toHaveLength(5);
+    expect(run_.models[0].checks).toEqual(checks);
+  });
+});
