@@ -1,4 +1,5 @@
 import { formatMs, formatPercent, formatRate } from '../report/format.ts';
+import { markdownCell as cell } from '../report/markdown-summary.ts';
 import type { RunContext } from '../report/run-record.ts';
 import type { MetricComparison, RunComparison } from './compare-runs.ts';
 
@@ -86,11 +87,6 @@ export function renderComparisonText(comparison: RunComparison): string {
       .trimEnd(),
   );
   return [...headLines(comparison), '', ...lines].join('\n');
-}
-
-/** Escapes what would break a markdown table cell (model ids and messages are external text). */
-function cell(text: string): string {
-  return text.replace(/[\\|`*_<>[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
 }
 
 export function renderComparisonMarkdown(comparison: RunComparison): string {

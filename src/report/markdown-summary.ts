@@ -1,0 +1,91 @@
+import { formatMs, formatRate } from './format.ts';
+import type { CheckOutcome, ModelRun, RunRecord } from './run-record.ts';
+import { contextLine } from './summary-table.ts';
+
+/**
+ * The pull-request summary of a run, as markdown (for `$GITHUB_STEP_SUMMARY` or a comment), and the
+ * GitHub Actions annotations of its failed checks. Pure renderers.
+ */
+
+const STATUS_WORD: Record<CheckOutcome['status'], string> = {
+  pass: 'pass',
+  fail: '**FAIL**',
+  inconclusive: 'inconclusive',
+};
+
+/** Escapes what would break a table cell or inject markup: model ids and messages are external text. */
+export function markdownCell(text: string): string {
+  return text.replace(/[\\|`*_<>[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+}
+
+function ms(value: number | undefined): string {
+  return value === undefined ? '-' : formatMs(value);
+}
+
+function modelRow(model: ModelRun): string {
+  const s = model.summary;
+  const kinds = Object.entries(s.errorsByKind)
+    .map(([kind, n]) => `${kind} ${n}`)
+    .join(', ');
+  return `| ${[
+    markdownCell(model.modelId),
+    model.api,
+    model.latencyMode,
+    `${s.ok} / ${s.calls}`,
+    ms(s.latencyMs?.p50),
+    ms(s.latencyMs?.p90),
+    ms(s.latencyMs?.mean),
+    ms(s.ttftMs?.p90),
+    s.calls === 0 ? '-' : formatRate(s.errorRate),
+    markdownCell(kinds || '-'),
+  ].join(' | ')} |`;
+}
+
+export function renderRunMarkdown(run: RunRecord): string {
+  const checks = run.models.flatMap((model) => model.checks.map((check) => ({ model, check })));
+  const failed = checks.filter(({ check }) => check.status === 'fail').length;
+  const title =
+    checks.length === 0
+      ? 'Latency benchmark'
+      : failed > 0
+        ? `Latency benchmark: ${failed} check(s) failed`
+        : 'Latency benchmark: all checks held';
+  const lines = [
+    `### ${title}`,
+    '',
+    markdownCell(contextLine(run.context)),
+    '',
+    '| model | api | mode | ok / calls | P50 | P90 | mean | TTFT P90 | error rate | errors |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    ...run.models.map(modelRow),
+  ];
+  if (checks.length > 0) {
+    lines.push('', '| model | check | result | detail |', '| --- | --- | --- | --- |');
+    for (const { model, check } of checks) {
+      lines.push(
+        `| ${markdownCell(model.key)} | ${markdownCell(check.name)} | ${STATUS_WORD[check.status]} | ${markdownCell(check.line)} |`,
+      );
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}
+
+/** GitHub's workflow-command escaping for annotation text. */
+function escapeCommand(text: string): string {
+  return text.replace(/%/g, '%25').replace(/\r/g, '%0D').replace(/\n/g, '%0A');
+}
+
+/** `::error title=...::line` per failed check, `::warning` per inconclusive one. */
+export function renderAnnotations(run: RunRecord): string[] {
+  return run.models.flatMap((model) =>
+    model.checks
+      .filter((check) => check.status !== 'pass')
+      .map((check) => {
+        const level = check.status === 'fail' ? 'error' : 'warning';
+        const title = escapeCommand(`${model.modelId} ${model.api}: ${check.name}`).replace(/[,:]/g, (c) =>
+          c === ',' ? '%2C' : '%3A',
+        );
+        return `::${level} title=${title}::${escapeCommand(check.line)}`;
+      }),
+  );
+}
