@@ -74,7 +74,7 @@ export function wrappingLegend(
   let rows = 1;
   let used = 0;
   for (const name of names) {
-    const width = 40 + 6.6 * name.length;
+    const width = 36 + 6.2 * name.length;
     if (used + width > 1100 && used > 0) {
       rows += 1;
       used = 0;
