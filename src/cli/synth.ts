@@ -91,7 +91,7 @@ function parseFlags(args: string[]) {
       );
     }
     throw new SynthUsageError(
-      `${flag ?? 'a flag'} needs a value, e.g. --count 10; run converse-bench synth --help`,
+      `${flag ?? 'a flag'} needs a value, e.g. ${flag ?? '--count'} 10; run converse-bench synth --help`,
     );
   }
   if (values.out === '')
