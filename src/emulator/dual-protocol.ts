@@ -1,6 +1,7 @@
 import http, { type IncomingMessage, type ServerResponse } from 'node:http';
 import http2, { type Http2ServerRequest, type Http2ServerResponse, type Http2Session } from 'node:http2';
 import net, { type Socket } from 'node:net';
+import { setTimeout as delay } from 'node:timers/promises';
 
 export type RequestListener = (
   request: IncomingMessage | Http2ServerRequest,
@@ -70,12 +71,20 @@ export class DualProtocolServer {
     });
   }
 
-  /** Stops listening and ends every open session and connection, so nothing keeps the process alive. */
-  close(): Promise<void> {
+  /**
+   * Stops listening and ends every open session and connection, so nothing keeps the process alive.
+   * Answers in flight have been cut by then (see Exchange); a short grace lets those resets reach the
+   * clients, since a destroyed HTTP/2 session looks to the SDK like a stream that simply ended.
+   */
+  async close(graceMs = 50): Promise<void> {
     const closed = new Promise<void>((resolve) => this.tcp.close(() => resolve()));
+    for (const session of this.sessions) session.close();
+    this.http1.closeIdleConnections();
+    const deadline = performance.now() + graceMs;
+    while (this.sockets.size > 0 && performance.now() < deadline) await delay(5);
     for (const session of this.sessions) session.destroy();
     for (const socket of this.sockets) socket.destroy();
     this.http1.close();
-    return closed;
+    await closed;
   }
 }

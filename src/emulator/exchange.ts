@@ -11,6 +11,8 @@ export class Exchange {
   readonly request: IncomingMessage | Http2ServerRequest;
   readonly signal: AbortSignal;
   private readonly response: ServerResponse | Http2ServerResponse;
+  /** Settles once the last write has left for the socket. */
+  private flushed: Promise<void> = Promise.resolve();
 
   constructor(
     request: IncomingMessage | Http2ServerRequest,
@@ -25,6 +27,10 @@ export class Exchange {
       if (!response.writableFinished) gone.abort();
     });
     this.signal = AbortSignal.any([gone.signal, shutdown]);
+    // On shutdown, cut answers in flight so clients see a failure, not a stream that merely ends.
+    shutdown.addEventListener('abort', () => {
+      if (!response.writableFinished) this.drop();
+    });
   }
 
   get method(): string {
@@ -54,7 +60,9 @@ export class Exchange {
   }
 
   write(bytes: Uint8Array | string): void {
-    (this.response as ServerResponse).write(bytes);
+    this.flushed = new Promise((resolve) => {
+      (this.response as ServerResponse).write(bytes, () => resolve());
+    });
   }
 
   end(bytes?: Uint8Array | string): void {
@@ -67,15 +75,18 @@ export class Exchange {
   }
 
   /**
-   * Cuts the request off without a response: HTTP/1.1 destroys the connection; HTTP/2 resets only this
-   * stream (RST_STREAM INTERNAL_ERROR), so other calls sharing the session are not hit by one fault.
+   * Cuts the request off, after what was already written has gone out (so "after k events" means the
+   * client got k events): HTTP/1.1 destroys the connection; HTTP/2 resets only this stream (RST_STREAM
+   * INTERNAL_ERROR), so other calls sharing the session are not hit by one request's fault.
    */
   drop(): void {
-    if (this.protocol === 'http2') {
-      (this.response as Http2ServerResponse).stream.close(constants.NGHTTP2_INTERNAL_ERROR);
-    } else {
-      this.request.socket.destroy();
-    }
+    void this.flushed.then(() => {
+      if (this.protocol === 'http2') {
+        (this.response as Http2ServerResponse).stream.close(constants.NGHTTP2_INTERNAL_ERROR);
+      } else {
+        this.request.socket.destroy();
+      }
+    });
   }
 
   /** Sends a whole JSON answer. */
