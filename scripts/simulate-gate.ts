@@ -31,6 +31,7 @@ const ROWS: Row[] = [
   },
   { label: '+10% P90, tail only', scenario: { effect: 1.1, shape: 'tail', drift: 0, baselineRuns: 1 } },
   { label: '+15% P90, tail only', scenario: { effect: 1.15, shape: 'tail', drift: 0, baselineRuns: 1 } },
+  { label: '+25% P90, tail only', scenario: { effect: 1.25, shape: 'tail', drift: 0, baselineRuns: 1 } },
   {
     label: 'A/A, 5% drift, 1 baseline run',
     scenario: { effect: 1, shape: 'scale', drift: 0.05, baselineRuns: 1 },
@@ -39,7 +40,6 @@ const ROWS: Row[] = [
     label: 'A/A, 5% drift, 10-run history',
     scenario: { effect: 1, shape: 'scale', drift: 0.05, baselineRuns: 10 },
   },
-  { label: '+25% P90, tail only', scenario: { effect: 1.25, shape: 'tail', drift: 0, baselineRuns: 1 } },
   {
     label: '+15% P90, 5% drift, 10-run history',
     scenario: { effect: 1.15, shape: 'scale', drift: 0.05, baselineRuns: 10 },
