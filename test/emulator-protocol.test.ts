@@ -3,6 +3,7 @@ import {
   BedrockRuntimeClient,
   ConverseCommand,
   type ConverseCommandInput,
+  type ConverseCommandOutput,
   ConverseStreamCommand,
   type ConverseStreamOutput,
 } from '@aws-sdk/client-bedrock-runtime';
@@ -68,9 +69,8 @@ async function streamEvents(c: BedrockRuntimeClient, request: ConverseCommandInp
   };
 }
 
-const textOf = (output: Awaited<ReturnType<BedrockRuntimeClient['send']>>) =>
-  (output as { output?: { message?: { content?: { text?: string }[] } } }).output?.message?.content?.[0]
-    ?.text ?? '';
+const textOf = (response: ConverseCommandOutput): string =>
+  response.output?.message?.content?.[0]?.text ?? '';
 
 describe.each(['http1', 'http2'] as const)('emulator protocol over %s', (transport) => {
   let c: BedrockRuntimeClient;

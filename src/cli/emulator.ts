@@ -141,7 +141,8 @@ export async function emulatorCommand(args: string[], io?: Partial<EmulatorComma
     host = values.host ?? '127.0.0.1';
     planner = plannerFrom(values);
   } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
+    // parseArgs explains some mistakes over several lines: keep the promise of one line.
+    const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
     if (!isUserError(error) && !(error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) throw error;
     stderr(`converse-bench emulator: ${message}; run with --help for the options`);
     return 2;
