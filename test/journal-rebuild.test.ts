@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { rebuildCommand } from '../src/cli/rebuild.ts';
 import { datasetFingerprint } from '../src/data/dataset.ts';
+import { loadEchartsSource } from '../src/report/html-assets.ts';
 import { buildOutputs } from '../src/report/build-outputs.ts';
 import { datasetDocuments } from '../src/report/documents.ts';
 import { openJournal } from '../src/report/journal.ts';
@@ -95,9 +96,11 @@ describe('converse-bench rebuild', () => {
         /^document_summarization_arn_aws_bedrock_us-east-1_123_inference-profile_us.amazon.nova-lite-v1_0_[0-9a-f]{8}_20261102-101529\.csv$/,
       ),
       'model_latency_benchmarking-20261102-101529.log',
+      'report-20261102-101529.html',
       'run-20261102-101529.json',
+      'summary-20261102-101529.md',
     ]);
-    const expected = buildOutputs(direct, datasetDocuments(dir, []));
+    const expected = buildOutputs(direct, datasetDocuments(dir, []), { echartsSource: loadEchartsSource() });
     for (const file of expected.files)
       expect(readFileSync(join(dir, 'out', file.name), 'utf8')).toBe(file.content);
     expect(readFileSync(join(dir, 'out', expected.files[0]?.name ?? ''), 'utf8')).toContain('Ref two.');

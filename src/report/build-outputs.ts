@@ -1,8 +1,17 @@
 import { buildRunRecord } from './build-run-record.ts';
 import { renderCsv } from './csv.ts';
 import type { DocumentLookup } from './documents.ts';
-import { csvFileName, fileTimestamp, logFileName, runRecordFileName } from './file-names.ts';
+import {
+  csvFileName,
+  fileTimestamp,
+  htmlReportFileName,
+  logFileName,
+  markdownSummaryFileName,
+  runRecordFileName,
+} from './file-names.ts';
+import { renderHtmlReport } from './html.ts';
 import { renderLog } from './log.ts';
+import { renderRunMarkdown } from './markdown-summary.ts';
 import type { ReportInputs } from './report-inputs.ts';
 import { type CsvRow, toCsvRow } from './rows.ts';
 import type { RunRecord } from './run-record.ts';
@@ -40,16 +49,34 @@ function csvFiles(inputs: ReportInputs, documents: DocumentLookup, timestamp: st
   }));
 }
 
-/** Every output of a run, as texts: per-model CSVs, the log, the run record. Pure but for `documents`. */
-export function buildOutputs(inputs: ReportInputs, documents: DocumentLookup): BuiltOutputs {
+/**
+ * Every output of a run, as texts: per-model CSVs, the log, the run record, the pull-request summary
+ * and, given the charting library's source, the HTML report. Pure but for `documents`.
+ */
+export function buildOutputs(
+  inputs: ReportInputs,
+  documents: DocumentLookup,
+  assets: { echartsSource?: string } = {},
+): BuiltOutputs {
   const run = buildRunRecord(inputs);
   const timestamp = fileTimestamp(run.context.startedAt);
+  const html =
+    assets.echartsSource === undefined
+      ? []
+      : [
+          {
+            name: htmlReportFileName(timestamp),
+            content: renderHtmlReport([run], { echartsSource: assets.echartsSource }),
+          },
+        ];
   return {
     run,
     files: [
       ...csvFiles(inputs, documents, timestamp),
       { name: logFileName(timestamp), content: renderLog(run) },
       { name: runRecordFileName(timestamp), content: `${JSON.stringify(run, null, 2)}\n` },
+      { name: markdownSummaryFileName(timestamp), content: renderRunMarkdown(run) },
+      ...html,
     ],
   };
 }

@@ -66,6 +66,15 @@ export function runRecordFileName(timestamp: string): string {
   return `run-${timestamp}.json`;
 }
 
+export function htmlReportFileName(timestamp: string): string {
+  return `report-${timestamp}.html`;
+}
+
+/** The pull-request summary in markdown. */
+export function markdownSummaryFileName(timestamp: string): string {
+  return `summary-${timestamp}.md`;
+}
+
 /** `journal-{runId}.jsonl`: one per run (per machine when sharded), appended by every bench file. */
 export function journalFileName(runId: string): string {
   return `journal-${safeFilePart(runId)}.jsonl`;

@@ -163,8 +163,9 @@ export function optionsTable(data: ReportData): string {
     row.forEach((cell, m) => {
       if (cell === undefined) return;
       for (const [name, value] of Object.entries(cell.model.options)) {
-        const text =
-          value === undefined ? '(unset)' : typeof value === 'string' ? value : JSON.stringify(value);
+        // An unset option is absent from a run record read back from JSON: show both the same way.
+        if (value === undefined) continue;
+        const text = typeof value === 'string' ? value : JSON.stringify(value);
         const values = byOption.get(name) ?? new Map<string, string[]>();
         values.set(text, [...(values.get(text) ?? []), data.models[m]?.label ?? '']);
         byOption.set(name, values);

@@ -4,8 +4,10 @@ import { buildOutputs } from './build-outputs.ts';
 import { datasetDocuments } from './documents.ts';
 import { collectEnvironment } from './environment.ts';
 import { gatherArtifacts } from './gather.ts';
+import { loadEchartsSource } from './html-assets.ts';
+import { renderAnnotations, renderRunMarkdown } from './markdown-summary.ts';
 import type { ReportInputs } from './report-inputs.ts';
-import { writeOutputs } from './sink.ts';
+import { appendToFile, writeOutputs } from './sink.ts';
 import { renderSummaryTable } from './summary-table.ts';
 
 export interface ConverseBenchReporterOptions {
@@ -13,6 +15,10 @@ export interface ConverseBenchReporterOptions {
   outputDir?: string;
   /** Project root: datasets and the output folder are resolved against it. @default Vitest's root */
   rootDir?: string;
+  /** A file to append the markdown summary to (GitHub Actions' `$GITHUB_STEP_SUMMARY`). */
+  stepSummaryFile?: string;
+  /** Print failed and inconclusive checks as GitHub Actions annotations. @default false */
+  githubAnnotations?: boolean;
 }
 
 /** Everything a finished run produced, for a caller (or a test) that wants more than the printout. */
@@ -25,13 +31,23 @@ export interface ReportResult {
 /** Builds and writes every output of a run from its inputs; returns what was written and printed. */
 export function writeReport(
   inputs: ReportInputs,
-  options: { rootDir: string; outputDir: string; color: boolean },
+  options: {
+    rootDir: string;
+    outputDir: string;
+    color: boolean;
+    stepSummaryFile?: string | undefined;
+    githubAnnotations?: boolean | undefined;
+  },
 ): ReportResult {
   const warnings: string[] = [];
-  const { run, files } = buildOutputs(inputs, datasetDocuments(options.rootDir, warnings));
+  const { run, files } = buildOutputs(inputs, datasetDocuments(options.rootDir, warnings), {
+    echartsSource: loadEchartsSource(),
+  });
   const paths = writeOutputs(resolve(options.rootDir, options.outputDir), files);
+  if (options.stepSummaryFile) appendToFile(options.stepSummaryFile, renderRunMarkdown(run));
   const printed = [
     renderSummaryTable(run, { color: options.color }),
+    ...(options.githubAnnotations ? renderAnnotations(run) : []),
     'converse-bench wrote:',
     ...paths.map((path) => `  ${path}`),
     '',
@@ -73,7 +89,13 @@ export default class ConverseBenchReporter implements Reporter {
       fallbackTime: new Date().toISOString(),
     };
     const outputDir = this.#options.outputDir ?? models[0]?.model.options.outputDir ?? 'outputs';
-    const result = writeReport(inputs, { rootDir, outputDir, color: process.stdout.isTTY === true });
+    const result = writeReport(inputs, {
+      rootDir,
+      outputDir,
+      color: process.stdout.isTTY === true,
+      stepSummaryFile: this.#options.stepSummaryFile,
+      githubAnnotations: this.#options.githubAnnotations,
+    });
     for (const warning of result.warnings) process.stderr.write(`converse-bench: ${warning}\n`);
     process.stdout.write(`\n${result.printed}`);
   }

@@ -1,4 +1,4 @@
-import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import type { OutputFile } from './build-outputs.ts';
 import { outputPath } from './file-names.ts';
 
@@ -15,4 +15,9 @@ export function writeOutputs(outputDir: string, files: readonly OutputFile[]): s
     renameSync(temporary, path);
     return path;
   });
+}
+
+/** Appends to a file someone else owns (GitHub's `$GITHUB_STEP_SUMMARY`), creating it if needed. */
+export function appendToFile(path: string, text: string): void {
+  appendFileSync(path, text);
 }
