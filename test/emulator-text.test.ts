@@ -15,14 +15,22 @@ describe('summarizer', () => {
     );
   });
 
-  test('is deterministic and scales with document length, 2 to 8 sentences', () => {
+  test('is deterministic and scales with document length, 2 to 6 sentences', () => {
     expect(summarize(doc)).toBe(summarize(doc));
-    expect([1, 5, 12, 13, 30, 48, 100].map(summaryLength)).toEqual([1, 2, 2, 3, 5, 8, 8]);
+    expect([1, 5, 16, 17, 30, 48, 100].map(summaryLength)).toEqual([1, 2, 2, 3, 4, 6, 6]);
     const long = Array.from(
       { length: 60 },
       (_, i) => `Sentence number ${i} talks about topic ${i % 7}.`,
     ).join(' ');
-    expect(summarize(long).match(/\./g)).toHaveLength(8);
+    expect(summarize(long).match(/\./g)).toHaveLength(6);
+  });
+
+  test('does not end a sentence inside a number or an abbreviation', () => {
+    const text =
+      'Revenue rose 7.2 percent to 6.1 million, e.g. in Europe. Costs fell. Revenue and costs matter.';
+    expect(summarize(text)).toBe(
+      'Revenue rose 7.2 percent to 6.1 million, e.g. in Europe. Revenue and costs matter.',
+    );
   });
 
   test('summarizes the tagged document inside a prompt, not the instructions', () => {
@@ -36,7 +44,7 @@ describe('summarizer', () => {
   test('a one-sentence text is its own summary; a text of fragments gives its first 60 words', () => {
     expect(summarize('hi')).toBe('hi');
     expect(summarize('An unpunctuated   run of words')).toBe('An unpunctuated run of words');
-    const fragments = Array.from({ length: 80 }, (_, i) => `w${i}.`);
+    const fragments = Array.from({ length: 80 }, (_, i) => `W${i}.`);
     expect(summarize(fragments.join(' ')).split(' ')).toHaveLength(60);
   });
 });

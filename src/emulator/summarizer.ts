@@ -17,7 +17,8 @@ const STOP_WORDS = new Set(
 );
 
 const TAGGED_SECTION = /<([A-Za-z_][\w-]*)>([\s\S]*?)<\/\1>/g;
-const SENTENCE = /[^.!?]+(?:[.!?]+["'”’)\]]*|$)/g;
+/** A sentence ends at . ! or ? (plus closing quotes) before whitespace and a capital, digit or quote: not at 7.2 or e.g. */
+const SENTENCE_BREAK = /(?<=[.!?]["'”’)\]]*)\s+(?=[\p{Lu}\p{N}"“'‘([])/u;
 const WORD = /[\p{L}\p{N}][\p{L}\p{N}'’-]*/gu;
 
 /**
@@ -37,14 +38,17 @@ function contentWords(sentence: string): string[] {
   return (sentence.toLowerCase().match(WORD) ?? []).filter((w) => !STOP_WORDS.has(w) && w.length > 1);
 }
 
-/** How many sentences a summary of an n-sentence document keeps: about one in six, 2 to 8. */
+/** How many sentences a summary of an n-sentence document keeps: about one in eight, 2 to 6. */
 export function summaryLength(sentences: number): number {
-  return Math.min(sentences, Math.max(2, Math.min(8, Math.ceil(sentences / 6))));
+  return Math.min(sentences, Math.max(2, Math.min(6, Math.ceil(sentences / 8))));
 }
 
 export function summarize(prompt: string): string {
   const text = extractDocument(prompt).replace(/\s+/g, ' ').trim();
-  const sentences = (text.match(SENTENCE) ?? []).map((s) => s.trim()).filter((s) => s.split(' ').length >= 3);
+  const sentences = text
+    .split(SENTENCE_BREAK)
+    .map((s) => s.trim())
+    .filter((s) => s.split(' ').length >= 3);
   if (sentences.length === 0) return text.split(' ').slice(0, 60).join(' ');
 
   const frequency = new Map<string, number>();
