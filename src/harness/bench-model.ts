@@ -64,23 +64,43 @@ export function benchModel(input: BenchModelInput): BenchModelResult {
     recordsFor: (api) => result.records.filter((r) => r.api === api),
     checks: [],
   };
+  // Loaded once, now, so the test timeout can cover the real plan; a bad file fails each test with
+  // its own message rather than the whole file's collection.
+  let inputs: ModelInputs | Error;
+  try {
+    inputs = loadInputs(context.root, options, modelId);
+  } catch (error) {
+    inputs = error instanceof Error ? error : new Error(String(error));
+  }
   for (const api of apisFor(options.api)) {
     const name = `${modelId} ${api}`;
-    test(name, { timeout: runTimeoutMs(options, modelId) }, (ctx) =>
-      runModel(ctx, name, modelId, api, options, result),
-    );
+    const timeout =
+      inputs instanceof Error ? TIMEOUT_MARGIN_MS : runTimeoutMs(options, inputs.dataset.documents.length);
+    test(name, { timeout }, (ctx) => {
+      if (inputs instanceof Error) throw inputs;
+      return runModel(ctx, name, modelId, api, options, inputs, result);
+    });
   }
   return result;
 }
 
+interface ModelInputs {
+  tracked: TrackedModel;
+  dataset: Dataset;
+}
+
+function loadInputs(root: string, options: ResolvedOptions, modelId: string): ModelInputs {
+  const tracked = findTracked(resolve(root, options.trackingFile), options.trackingFile, modelId);
+  return { tracked, dataset: loadDataset(resolve(root, options.datasetFile)) };
+}
+
 /** Worst case of one model and API: every call up to its deadline, at the configured concurrency. */
-function runTimeoutMs(options: ResolvedOptions, _modelId: string): number {
-  const callMs = options.timeoutSeconds * 1000 + options.delayBetweenCalls * 1000;
-  // The dataset size is not known yet; 10,000 rows bounds any realistic dataset here.
-  const estimate = options.experimentCounts * options.invocationsPerScenario * 10_000 + options.warmupCalls;
-  const rounds = options.load.kind === 'closed' ? Math.ceil(estimate / options.numParallelCalls) : 1;
-  const openMs = options.load.kind === 'open' ? (estimate / options.load.rate) * 1000 : 0;
-  return Math.min(2 ** 31 - 1, rounds * callMs + openMs + TIMEOUT_MARGIN_MS);
+function runTimeoutMs(options: ResolvedOptions, documents: number): number {
+  const calls = options.experimentCounts * options.invocationsPerScenario * documents + options.warmupCalls;
+  const callMs = (options.timeoutSeconds + options.delayBetweenCalls) * 1000;
+  const closedMs = Math.ceil(calls / options.numParallelCalls) * callMs;
+  const openMs = options.load.kind === 'open' ? (calls / options.load.rate) * 1000 + callMs : closedMs;
+  return Math.min(2 ** 31 - 1, (options.load.kind === 'open' ? openMs : closedMs) + TIMEOUT_MARGIN_MS);
 }
 
 async function runModel(
@@ -89,14 +109,13 @@ async function runModel(
   modelId: string,
   api: Api,
   options: ResolvedOptions,
+  { tracked, dataset }: ModelInputs,
   result: BenchModelResult,
 ): Promise<void> {
   const { bench, task } = ctx;
   const context = inject('converseBench');
   const root = context.root;
-  const tracked = findTracked(resolve(root, options.trackingFile), options.trackingFile, modelId);
   if (tracked.skipReason) ctx.skip(`${modelId}: ${tracked.skipReason}`);
-  const dataset = loadDataset(resolve(root, options.datasetFile));
   const region = tracked.region ?? options.region;
   const latencyMode = tracked.latencyMode ?? options.latencyMode;
   const plan = buildPlan({
