@@ -1,8 +1,15 @@
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, test } from 'vitest';
+import { ConfigError } from '../src/config/errors.ts';
+import { isUserError } from '../src/errors.ts';
 import { type CallSpec, callModel } from '../src/harness/call.ts';
 import { FakeClock } from '../src/harness/clock.ts';
-import { classifyError, errorMessageOf, MAX_ERROR_MESSAGE } from '../src/harness/errors.ts';
+import {
+  ClientOptionsError,
+  classifyError,
+  errorMessageOf,
+  MAX_ERROR_MESSAGE,
+} from '../src/harness/errors.ts';
 
 const named = (name: string, message: string, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(message), { name }, extra);
@@ -122,5 +129,14 @@ describe('callModel with a fake clock', () => {
     const record = await callModel(client, { ...spec, signal: AbortSignal.abort() }, clock);
     expect(record).toMatchObject({ status: 'error', errorKind: 'aborted', latencyMs: 0 });
     expect(clock.pending).toBe(0);
+  });
+});
+
+describe('user errors', () => {
+  test('ConfigError and ClientOptionsError are user errors (the CLI prints them without a stack)', () => {
+    expect(isUserError(new ConfigError('x'))).toBe(true);
+    expect(isUserError(new ClientOptionsError('x'))).toBe(true);
+    expect(new ConfigError('x').name).toBe('ConfigError');
+    expect(new ClientOptionsError('x').name).toBe('ClientOptionsError');
   });
 });

@@ -1,5 +1,7 @@
+import { UserError } from '../errors.ts';
+
 /** A bad setting: one line naming the setting, where it came from, and the fix. */
-export class ConfigError extends Error {
+export class ConfigError extends UserError {
   override name = 'ConfigError';
 }
 

@@ -1,5 +1,7 @@
+import { UserError } from '../errors.ts';
+
 /** The client factory was given options it cannot build a client from. */
-export class ClientOptionsError extends Error {
+export class ClientOptionsError extends UserError {
   override name = 'ClientOptionsError';
 }
 
