@@ -1,7 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import type { LoadShape } from '../src/config/options.ts';
 import type { CallRecord, OkCall } from '../src/harness/call-record.ts';
-import { FakeClock } from '../src/harness/clock.ts';
+import { FakeClock, realClock } from '../src/harness/clock.ts';
 import { arrivalTimes, type Exec, runSchedule, type SpecIdentity } from '../src/harness/scheduler.ts';
 
 const spec = (i: number, phase: 'warmup' | 'measure' = 'measure'): SpecIdentity => ({
@@ -214,5 +214,22 @@ describe('arrivalTimes', () => {
     expect(gaps.every((g) => g >= 0)).toBe(true);
     expect(arrivalTimes(100, load, 0)).toEqual(times.slice(0, 100));
     expect(arrivalTimes(100, { ...load, seed: 43 }, 0)).not.toEqual(times.slice(0, 100));
+  });
+});
+
+describe('realClock', () => {
+  test('sleep never resolves before its time (real time: only a lower bound is asserted)', async () => {
+    for (const ms of [0.4, 1.6, 3.3]) {
+      const start = performance.now();
+      await realClock.sleep(ms);
+      expect(performance.now() - start).toBeGreaterThanOrEqual(ms);
+    }
+  });
+
+  test('an aborted signal ends a sleep early, without rejecting', async () => {
+    const controller = new AbortController();
+    const sleeping = realClock.sleep(60_000, controller.signal);
+    controller.abort();
+    await expect(sleeping).resolves.toBeUndefined();
   });
 });

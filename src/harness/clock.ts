@@ -13,13 +13,22 @@ export const realClock: Clock = {
   now: () => performance.now(),
   sleep(ms, signal) {
     if (ms <= 0 || signal?.aborted) return Promise.resolve();
+    const due = performance.now() + ms;
     return new Promise((resolve) => {
+      let timer: NodeJS.Timeout;
       const done = (): void => {
         clearTimeout(timer);
         signal?.removeEventListener('abort', done);
         resolve();
       };
-      const timer = setTimeout(done, ms);
+      // Timers have whole-ms granularity and can fire a fraction of a ms early: re-arm until due,
+      // so an open-loop call never starts before its scheduled time.
+      const check = (): void => {
+        const left = due - performance.now();
+        if (left > 0) timer = setTimeout(check, Math.max(1, Math.ceil(left)));
+        else done();
+      };
+      timer = setTimeout(check, Math.ceil(ms));
       signal?.addEventListener('abort', done, { once: true });
     });
   },
