@@ -163,6 +163,32 @@ async function runModel(
     retryAttempts: options.retryAttempts,
   });
   const journal = openJournal(journalPath);
+  try {
+    const records = await runCalls(bench, task, name, info, specs, options, client, (record) => {
+      result.records.push(record);
+      journal.append(record, info);
+    });
+    const checks = budgetChecks(root, options, modelId, records);
+    result.checks.push(...checks);
+    journal.appendChecks(info, checks);
+    await recordArtifact(task, { type: 'converse-bench:checks', model: info, checks });
+    for (const check of checks) expect.soft(check, name).toPassCheck();
+  } finally {
+    await journal.close();
+  }
+}
+
+/** Runs the plan through the provider; the records reach the reporter afterwards, even after a failure. */
+async function runCalls(
+  bench: TestContext['bench'],
+  task: TestContext['task'],
+  name: string,
+  info: ModelRunInfo,
+  specs: CallSpec[],
+  options: ResolvedOptions,
+  client: ReturnType<typeof createBedrockClient>,
+  onRecord: (record: CallRecord) => void,
+): Promise<CallRecord[]> {
   const records: CallRecord[] = [];
   try {
     const fn = jobFunction({
@@ -179,32 +205,20 @@ async function runModel(
         load: options.load,
         onRecord: (record) => {
           records.push(record);
-          result.records.push(record);
-          journal.append(record, info);
+          onRecord(record);
         },
       },
     });
-    await bench(name, fn).run({ iterations: plan.length, time: 0, warmup: false });
+    await bench(name, fn).run({ iterations: specs.length, time: 0, warmup: false });
   } finally {
     client.destroy();
-    for (let i = 0; i < records.length; i += ARTIFACT_BATCH) {
-      await recordArtifact(task, {
-        type: 'converse-bench:calls',
-        model: info,
-        records: records.slice(i, i + ARTIFACT_BATCH),
-      });
+    // One batch even when empty, so the reporter knows the model ran.
+    for (let i = 0; i === 0 || i < records.length; i += ARTIFACT_BATCH) {
+      const batch = records.slice(i, i + ARTIFACT_BATCH);
+      await recordArtifact(task, { type: 'converse-bench:calls', model: info, records: batch });
     }
-    if (records.length === 0)
-      await recordArtifact(task, { type: 'converse-bench:calls', model: info, records: [] });
   }
-  const checks = budgetChecks(root, options, modelId, records);
-  result.checks.push(...checks);
-  journal.appendChecks(info, checks);
-  await journal.close();
-  await recordArtifact(task, { type: 'converse-bench:checks', model: info, checks });
-  for (const check of checks) {
-    expect.soft(check, name).toPassCheck();
-  }
+  return records;
 }
 
 function findTracked(path: string, shown: string, modelId: string): TrackedModel {
