@@ -22,7 +22,7 @@ interface BenchRun {
   outDir: string;
 }
 
-function runBench(p90LatencyMs: number): Promise<BenchRun> {
+function runBench(p90LatencyMs: number, extraEnv: Record<string, string> = {}): Promise<BenchRun> {
   const outDir = mkdtempSync(join(tmpdir(), 'converse-bench-e2e-'));
   const budgets = join(outDir, 'budgets.json');
   writeFileSync(budgets, JSON.stringify({ emulator: { [MODEL]: { p90LatencyMs, maxErrorRate: 0 } } }));
@@ -38,6 +38,7 @@ function runBench(p90LatencyMs: number): Promise<BenchRun> {
     CONVERSE_BENCH_BUDGETS_FILE: budgets,
     CONVERSE_BENCH_OUTPUT_DIR: outDir,
     NO_COLOR: '1',
+    ...extraEnv,
   });
   return new Promise((done) => {
     execFile(
@@ -92,4 +93,46 @@ describe.concurrent('vitest bench on a fixture project', () => {
     expect(run_.models[0].calls).toHaveLength(5);
     expect(run_.models[0].checks).toEqual(checks);
   });
+
+  test('a P90 far over the baseline run fails the run as a regression', { timeout: 120_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'converse-bench-baseline-'));
+    const baseline = join(dir, 'run-20261101-000000.json');
+    writeFileSync(baseline, JSON.stringify(baselineRun(Array.from({ length: 40 }, (_, i) => 400 + (i % 7)))));
+    const run = await runBench(KNOWN_P90_MS * 2, { CONVERSE_BENCH_BASELINE: baseline });
+    const output = run.stdout + run.stderr;
+    expect(run.code, output).toBe(1);
+    expect(output).toMatch(new RegExp(`${MODEL} converse: regression p90 latencyMs failed: P90 .*regressed`));
+  });
 });
+
+/** A minimal run record holding one model's calls: what the regression gate reads from a baseline. */
+function baselineRun(latencies: number[]) {
+  const calls = latencies.map((latencyMs, i) => ({
+    status: 'ok',
+    modelId: MODEL,
+    region: 'us-east-1',
+    latencyMode: 'standard',
+    api: 'converse',
+    phase: 'measure',
+    experiment: 0,
+    invocation: i,
+    document: 0,
+    timestamp: '2026-11-01T00:00:00.000Z',
+    startMs: i * 1000,
+    latencyMs,
+    attempts: 1,
+    retryDelayMs: 0,
+    attemptMs: [latencyMs],
+    inputTokens: 46,
+    outputTokens: 25,
+    stopReason: 'end_turn',
+    text: '',
+  }));
+  return {
+    schema: 'converse-bench/run-record@1',
+    context: { runId: 'baseline', startedAt: '2026-11-01T00:00:00.000Z' },
+    models: [
+      { key: `${MODEL}|converse|standard`, modelId: MODEL, api: 'converse', latencyMode: 'standard', calls },
+    ],
+  };
+}

@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { expect, inject, recordArtifact, type TestContext, test } from 'vitest';
+import { loadRuns } from '../compare/load-runs.ts';
 import type { BenchOptions, ResolvedOptions } from '../config/options.ts';
 import { resolveOptions } from '../config/resolve.ts';
 import { type Dataset, loadDataset } from '../data/dataset.ts';
@@ -9,11 +10,12 @@ import { loadTracking, type TrackedModel } from '../data/tracking.ts';
 import { UserError } from '../errors.ts';
 import { evaluateBudget, findBudget, loadBudgets } from '../gate/budgets.ts';
 import { registerLatencyMatchers } from '../gate/matchers.ts';
+import { regressionCheck } from '../gate/regression.ts';
 import type { ModelRunInfo } from '../report/artifacts.ts';
 import { openJournal } from '../report/journal.ts';
 import type { CheckOutcome } from '../report/run-record.ts';
 import { type CallSpec, callModel } from './call.ts';
-import type { Api, CallRecord } from './call-record.ts';
+import type { Api, CallRecord, OkCall } from './call-record.ts';
 import { createBedrockClient } from './client.ts';
 import { apisFor, buildPlan } from './plan.ts';
 import { jobFunction } from './provider.ts';
@@ -168,7 +170,10 @@ async function runModel(
       result.records.push(record);
       journal.append(record, info);
     });
-    const checks = budgetChecks(root, options, modelId, records);
+    const checks = [
+      ...budgetChecks(root, options, modelId, records),
+      ...regressionChecks(root, options, info, records),
+    ];
     result.checks.push(...checks);
     journal.appendChecks(info, checks);
     await recordArtifact(task, { type: 'converse-bench:checks', model: info, checks });
@@ -264,4 +269,36 @@ function budgetChecks(
   if (!existsSync(path)) return [];
   const budget = findBudget(loadBudgets(path), options.target, modelId);
   return budget ? evaluateBudget(budget, records) : [];
+}
+
+/**
+ * With a `baseline` (a run record, or a folder of them: a history), the model's P90 latency (and TTFT
+ * P90 when streamed) against the same model key in the baseline runs; see src/gate/regression.ts.
+ * A comparison that cannot decide is `inconclusive`: reported, never failed.
+ */
+function regressionChecks(
+  root: string,
+  options: ResolvedOptions,
+  info: ModelRunInfo,
+  records: CallRecord[],
+): CheckOutcome[] {
+  if (options.baseline === undefined) return [];
+  const okMeasured = (calls: readonly CallRecord[]): OkCall[] =>
+    calls.flatMap((r) => (r.status === 'ok' && r.phase === 'measure' ? [r] : []));
+  const history = loadRuns([resolve(root, options.baseline)])
+    .map((run) => okMeasured(run.models.find((m) => m.key === info.key)?.calls ?? []))
+    .filter((calls) => calls.length > 0);
+  const candidate = okMeasured(records);
+  const metrics: [string, (r: OkCall) => number | undefined][] = [['latencyMs', (r) => r.latencyMs]];
+  if (info.api === 'converse-stream') metrics.push(['ttftMs', (r) => r.ttftMs]);
+  return metrics.map(([metric, of]) => {
+    const values = (calls: OkCall[]): number[] => calls.flatMap((r) => of(r) ?? []);
+    const runs = history.map(values);
+    return regressionCheck({
+      metric,
+      tolerance: options.tolerance,
+      baseline: runs.length === 1 ? (runs[0] as number[]) : runs,
+      candidate: values(candidate),
+    });
+  });
 }
