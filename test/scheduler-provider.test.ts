@@ -151,4 +151,18 @@ describe('the provider', () => {
     expect(result?.state === 'completed' && result.latency.samplesCount).toBe(3);
     expect(() => (fn as () => void)()).toThrow("this benchmark needs converse-bench's provider");
   });
+
+  test("plain functions (no job) run on tinybench, as with Vitest's own provider", async () => {
+    let calls = 0;
+    const group = {
+      test: { context: { signal: new AbortController().signal }, fullTestName: 't' },
+      config: { retainSamples: false },
+      registrations: [{ name: 'plain', fn: () => calls++ }],
+      options: { iterations: 5, time: 0, warmup: false },
+    } as unknown as BenchmarkGroup;
+    const [result] = await provider.run(group);
+    expect(result?.name).toBe('plain');
+    expect(result?.state === 'completed' && result.latency.samplesCount).toBe(5);
+    expect(calls).toBeGreaterThanOrEqual(5);
+  });
 });
