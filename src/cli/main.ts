@@ -17,6 +17,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'serve the Bedrock-compatible emulator until stopped',
     load: async () => (await import('./emulator.ts')).emulatorCommand,
   },
+  init: {
+    summary: 'generate one bench/<model>.bench.ts per model of the tracking file (safe to re-run)',
+    load: async () => (await import('./init.ts')).initCommand,
+  },
   compare: {
     summary: 'compare a run record with a baseline (one run or a history), with confidence bounds',
     load: async () => (await import('./compare.ts')).compareCommand,

@@ -20,8 +20,9 @@ export type LoadShape =
 
 /**
  * Every setting, fully filled. Produced once by `resolveOptions()` (src/config/resolve.ts) from the
- * defaults below, then environment variables (`CONVERSE_BENCH_*`), then the bench file's own options;
- * everything downstream takes this type.
+ * defaults below, then the bench file's own options, then environment variables (`CONVERSE_BENCH_*`,
+ * also set by `converse-bench bench` flags), so a run can override every file at once; everything
+ * downstream takes this type.
  */
 export interface ResolvedOptions {
   target: Target;

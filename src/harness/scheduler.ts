@@ -1,4 +1,5 @@
 import type { LoadShape } from '../config/options.ts';
+import { mulberry32 } from '../stats/random.ts';
 import type { Api, CallRecord, ErrorCall, LatencyMode, Phase } from './call-record.ts';
 import type { Clock } from './clock.ts';
 
@@ -130,18 +131,6 @@ export function arrivalTimes(
     t += load.arrival === 'constant' ? meanGap : -Math.log(1 - random()) * meanGap;
   }
   return times;
-}
-
-/** mulberry32: a small, fast seeded PRNG with 2^32 states; plenty for arrival times. */
-export function mulberry32(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let z = state;
-    z = Math.imul(z ^ (z >>> 15), z | 1);
-    z ^= z + Math.imul(z ^ (z >>> 7), z | 61);
-    return ((z ^ (z >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 const ABORTED = Symbol('aborted');

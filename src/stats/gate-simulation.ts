@@ -1,5 +1,5 @@
 import { compareQuantile, type Verdict } from './compare.ts';
-import { mulberry32, type Random, standardNormal } from './prng.ts';
+import { mulberry32, type Random, standardNormal } from './random.ts';
 import { normalQuantile } from './special.ts';
 
 /**
