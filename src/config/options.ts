@@ -19,6 +19,24 @@ export type LoadShape =
   | { kind: 'open'; rate: number; arrival: 'constant' | 'poisson'; seed: number };
 
 /**
+ * A sweep runs a model once per level: closed-loop concurrency levels (`numParallelCalls`) or open-loop
+ * rates (calls per second), for a latency-versus-throughput table.
+ */
+export interface Sweep {
+  kind: 'concurrency' | 'rate';
+  /** Ascending, distinct, each > 0 (whole numbers for concurrency). */
+  levels: number[];
+}
+
+/** Service-level objectives for goodput: a call meets them when it is ok and within every limit given. */
+export interface Slo {
+  /** Time to first token, ms (streaming calls only). */
+  ttftMs?: number;
+  /** End-to-end latency, ms (from the scheduled start under open-loop load). */
+  latencyMs?: number;
+}
+
+/**
  * Every setting, fully filled. Produced once by `resolveOptions()` (src/config/resolve.ts) from the
  * defaults below, then the bench file's own options, then environment variables (`CONVERSE_BENCH_*`,
  * also set by `converse-bench bench` flags), so a run can override every file at once; everything
@@ -51,6 +69,12 @@ export interface ResolvedOptions {
   /** Default latency mode when the tracking file's `inference_profile` cell is empty. @default 'standard' */
   latencyMode: LatencyMode;
   load: LoadShape;
+  /** Open loop: at most this many calls in flight; a call due while the cap is reached waits, as queue delay. */
+  maxInFlight: number | undefined;
+  /** Run each model once per concurrency level or rate. @default undefined (one run) */
+  sweep: Sweep | undefined;
+  /** Objectives for goodput (share of calls meeting them). @default undefined (no goodput) */
+  slo: Slo | undefined;
   /** Documents to summarize (`document`, `referenceResponse`). */
   datasetFile: string;
   /** Models and prompt templates (`model`, `text_prompt`, optional `region`, `inference_profile`). */
@@ -96,6 +120,9 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   topP: 0.9,
   latencyMode: 'standard',
   load: { kind: 'closed' },
+  maxInFlight: undefined,
+  sweep: undefined,
+  slo: undefined,
   datasetFile: 'data/document_sample_10.csv',
   trackingFile: 'data/evaluation_tracking.csv',
   budgetsFile: 'data/budgets.json',

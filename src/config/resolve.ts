@@ -1,6 +1,6 @@
 import { envName, flagName, readEnvSettings } from './env.ts';
 import { ConfigError, nearestName } from './errors.ts';
-import type { BenchOptions, LoadShape, ResolvedOptions } from './options.ts';
+import type { BenchOptions, LoadShape, ResolvedOptions, Slo, Sweep } from './options.ts';
 import { DEFAULT_OPTIONS } from './options.ts';
 
 type Key = keyof ResolvedOptions;
@@ -146,6 +146,95 @@ const load: Rule<LoadShape> = {
   valid: isLoad,
 };
 
+/** `concurrency:1,4,16` | `rate:2,5,10`. */
+export function formatSweep(sweep: Sweep): string {
+  return `${sweep.kind}:${sweep.levels.join(',')}`;
+}
+
+function sweepFromText(text: string): Sweep | undefined {
+  const [kind, list, ...rest] = text.split(':');
+  if ((kind !== 'concurrency' && kind !== 'rate') || list === undefined || rest.length > 0) return undefined;
+  const levels = list.split(',').map((item) => toNumber(item.trim()));
+  if (levels.some((level) => level === undefined)) return undefined;
+  return { kind, levels: levels as number[] };
+}
+
+function isSweep(value: unknown): value is Sweep {
+  if (typeof value !== 'object' || value === null) return false;
+  const sweep = value as Record<string, unknown>;
+  const levels = sweep.levels;
+  if (Object.keys(sweep).length !== 2 || !Array.isArray(levels) || levels.length === 0) return false;
+  if (sweep.kind !== 'concurrency' && sweep.kind !== 'rate') return false;
+  const whole = sweep.kind === 'concurrency';
+  return levels.every(
+    (level, i) =>
+      typeof level === 'number' &&
+      Number.isFinite(level) &&
+      level > 0 &&
+      (!whole || Number.isSafeInteger(level)) &&
+      (i === 0 || level > (levels[i - 1] as number)),
+  );
+}
+
+const sweep: Rule<Sweep | undefined> = {
+  type: 'concurrency:N,N,... | rate:R,R,...',
+  must: 'must be concurrency:N,N,... (whole numbers >= 1) or rate:R,R,... (calls per second > 0), ascending, e.g. concurrency:1,4,16',
+  mustInFile: "must be { kind: 'concurrency' | 'rate', levels: [ascending numbers > 0] }",
+  fromText: sweepFromText,
+  valid: (value): value is Sweep | undefined => value === undefined || isSweep(value),
+};
+
+const SLO_NAMES = { ttft: 'ttftMs', latency: 'latencyMs' } as const;
+
+/** `ttft:800,latency:3000` (ms). */
+export function formatSlo(slo: Slo): string {
+  const parts: string[] = [];
+  if (slo.ttftMs !== undefined) parts.push(`ttft:${slo.ttftMs}`);
+  if (slo.latencyMs !== undefined) parts.push(`latency:${slo.latencyMs}`);
+  return parts.join(',');
+}
+
+function sloFromText(text: string): Slo | undefined {
+  const slo: Record<string, number> = {};
+  for (const part of text.split(',')) {
+    const [name, limit, ...rest] = part.trim().split(':');
+    const key = SLO_NAMES[name as keyof typeof SLO_NAMES];
+    const value = toNumber(limit ?? '');
+    if (key === undefined || value === undefined || rest.length > 0 || key in slo) return undefined;
+    slo[key] = value;
+  }
+  return slo;
+}
+
+function isSlo(value: unknown): value is Slo {
+  if (typeof value !== 'object' || value === null) return false;
+  const entries = Object.entries(value);
+  return (
+    entries.length > 0 &&
+    entries.every(
+      ([key, limit]) =>
+        (key === 'ttftMs' || key === 'latencyMs') &&
+        typeof limit === 'number' &&
+        Number.isFinite(limit) &&
+        limit > 0,
+    )
+  );
+}
+
+const slo: Rule<Slo | undefined> = {
+  type: 'ttft:MS,latency:MS',
+  must: 'must be ttft:MS and/or latency:MS separated by a comma, each > 0, e.g. ttft:800,latency:3000',
+  mustInFile: 'must be { ttftMs?: number > 0, latencyMs?: number > 0 } with at least one',
+  fromText: sloFromText,
+  valid: (value): value is Slo | undefined => value === undefined || isSlo(value),
+};
+
+const optionalCount: Rule<number | undefined> = {
+  ...wholeNumber(1),
+  type: 'whole number >= 1 (unset: no cap)',
+  valid: (value): value is number | undefined => value === undefined || wholeNumber(1).valid(value),
+};
+
 const counted = wholeNumber(1);
 const fraction = numberIn({ min: 0, max: 1 });
 const positive = numberIn({ above: 0 });
@@ -182,6 +271,12 @@ const SPECS: { [K in Key]: Spec<K> } = {
     description: 'Latency mode when the tracking file does not name one.',
   },
   load: { rule: load, description: 'Closed loop, or open loop at RATE calls per second.' },
+  maxInFlight: {
+    rule: optionalCount,
+    description: 'Open loop: cap on calls in flight; calls due at the cap wait, shown as queue delay.',
+  },
+  sweep: { rule: sweep, description: 'Run each model per concurrency level or open-loop rate.' },
+  slo: { rule: slo, description: 'Objectives for goodput: TTFT and end-to-end latency limits, ms.' },
   datasetFile: { rule: path, description: 'CSV of documents (document, referenceResponse).' },
   trackingFile: { rule: path, description: 'CSV of models and prompt templates.' },
   budgetsFile: { rule: path, description: 'Latency budgets keyed by model id.' },
