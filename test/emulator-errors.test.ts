@@ -116,7 +116,7 @@ describe.each(['http1', 'http2'] as const)('emulator errors over %s', (transport
       { inferenceConfig: { maxTokens: 4097 } },
       'The maximum tokens you requested exceeds the model limit of 4096.',
     ],
-    ['an unknown model', { modelId: 'amazon.nova-gigantic-v9:0' }, INVALID_MODEL],
+    ['a model of an unknown provider', { modelId: 'acme.gigantic-v9:0' }, INVALID_MODEL],
     ['a malformed model id', { modelId: 'Not A Model!' }, INVALID_MODEL],
     [
       'an ARN of an unknown kind',

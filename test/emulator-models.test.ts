@@ -3,7 +3,7 @@ import { expect, test } from 'vitest';
 import { breakCrc, encodeEvent, encodeException, truncateFrame } from '../src/emulator/event-stream.ts';
 import { FixedPlannerError, fixedPlanner } from '../src/emulator/fixed-planner.ts';
 import { GroundTruthRing } from '../src/emulator/ground-truth.ts';
-import { baseModelId, DEFAULT_MODELS, resolveModel } from '../src/emulator/models.ts';
+import { baseModelId, DEFAULT_MODEL_INFO, DEFAULT_MODELS, resolveModel } from '../src/emulator/models.ts';
 import type { PlanRequest } from '../src/emulator/plan.ts';
 import { matchRoute } from '../src/emulator/routes.ts';
 
@@ -35,7 +35,13 @@ test('resolveModel: known, unknown, and no-access ids', () => {
     baseId: 'amazon.nova-micro-v1:0',
     info: { maxOutputTokens: 10000 },
   });
-  expect(resolveModel('amazon.nova-mega-v1:0', DEFAULT_MODELS)).toEqual({ status: 'invalid' });
+  // A model newer than the catalog, from a provider it knows: served with the default limits.
+  expect(resolveModel('amazon.nova-mega-v1:0', DEFAULT_MODELS)).toEqual({
+    status: 'ok',
+    baseId: 'amazon.nova-mega-v1:0',
+    info: DEFAULT_MODEL_INFO,
+  });
+  expect(resolveModel('acme.nova-mega-v1:0', DEFAULT_MODELS)).toEqual({ status: 'invalid' });
   expect(resolveModel('toString', DEFAULT_MODELS)).toEqual({ status: 'invalid' });
   expect(resolveModel('anthropic.no-access-v1:0', DEFAULT_MODELS)).toEqual({
     status: 'no-access',

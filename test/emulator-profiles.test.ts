@@ -1,13 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { baseModelId } from '../src/emulator/models.ts';
 import type { PlanRequest } from '../src/emulator/plan.ts';
 import { createPlanner, PlannerConfigError } from '../src/emulator/planner.ts';
-import {
-  baseModelId,
-  loadProfiles,
-  ProfileError,
-  parseProfiles,
-  resolveProfile,
-} from '../src/emulator/profiles.ts';
+import { loadProfiles, ProfileError, parseProfiles, resolveProfile } from '../src/emulator/profiles.ts';
 import { createRandom, seedFrom } from '../src/emulator/random.ts';
 
 const PROFILES_FILE = 'data/emulator-profiles.json';

@@ -95,10 +95,27 @@ export function baseModelId(modelId: string): string | undefined {
   return BASE_ID.test(id) ? id : undefined;
 }
 
+/** Limits of a well-formed id from a known provider that the catalog does not list. */
+export const DEFAULT_MODEL_INFO: ModelInfo = { maxOutputTokens: 4096 };
+
+/** `anthropic` of `anthropic.claude-3-haiku-20240307-v1:0`. */
+function providerOf(baseId: string): string {
+  return baseId.slice(0, baseId.indexOf('.'));
+}
+
+/**
+ * Catalog models are served with their limits. A well-formed id from a provider the catalog knows
+ * (`anthropic.claude-next-v1:0`) is served too, with DEFAULT_MODEL_INFO and the default latency
+ * profile, so a model newer than this list can be benchmarked; anything else is Bedrock's 400
+ * "The provided model identifier is invalid."
+ */
 export function resolveModel(modelId: string, catalog: ModelCatalog): ModelResolution {
   const baseId = baseModelId(modelId);
   if (baseId === undefined) return { status: 'invalid' };
   if (baseId.includes(NO_ACCESS_MARKER)) return { status: 'no-access', baseId };
   const info = Object.hasOwn(catalog, baseId) ? catalog[baseId] : undefined;
-  return info ? { status: 'ok', baseId, info } : { status: 'invalid' };
+  if (info) return { status: 'ok', baseId, info };
+  const provider = providerOf(baseId);
+  const known = Object.keys(catalog).some((id) => providerOf(id) === provider);
+  return known ? { status: 'ok', baseId, info: DEFAULT_MODEL_INFO } : { status: 'invalid' };
 }

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { type FaultRule, parseFaultSpec } from './faults.ts';
+import { baseModelId } from './models.ts';
 
 /**
  * Per-model latency profiles of the emulator, loaded from a JSON file a user can edit
@@ -74,8 +75,8 @@ export function parseProfiles(text: string, file: string): ProfileSet {
   const models = new Map<string, LatencyProfile>();
   for (const [id, value] of Object.entries(modelsJson)) {
     const path = `$.models[${JSON.stringify(id)}]`;
-    if (baseModelId(id) !== id) {
-      fail(path, 'is keyed by a prefixed id or ARN', `key it by the base model id "${baseModelId(id)}"`);
+    if (profileKey(id) !== id) {
+      fail(path, 'is keyed by a prefixed id or ARN', `key it by the base model id "${profileKey(id)}"`);
     }
     models.set(id, parseProfile(value, path, file, fail));
   }
@@ -184,16 +185,15 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? JSON.stringify(value) : `${typeof value} ${String(value)}`;
 }
 
-const ARN = /^arn:aws[a-z-]*:bedrock:[^:]*:[^:]*:[a-z-]+\/(.+)$/;
-/** Cross-region inference profile prefixes. */
-const GEO_PREFIX = /^(?:us|us-gov|eu|apac|jp|au|ca|global)\./;
 /** Context-length variants such as `anthropic.claude-3-haiku-20240307-v1:0:200k`. */
 const CONTEXT_SUFFIX = /:\d+k$/;
 
-/** The base model id behind a model id, inference profile id or ARN (foundation-model or inference-profile). */
-export function baseModelId(modelId: string): string {
-  const resource = ARN.exec(modelId)?.[1] ?? modelId;
-  return resource.replace(GEO_PREFIX, '');
+/**
+ * The base model id behind a model id, inference profile id or ARN; the id itself when it is not one
+ * of those forms (the server has already refused malformed ids).
+ */
+function profileKey(modelId: string): string {
+  return baseModelId(modelId) ?? modelId;
 }
 
 export interface ResolvedProfile {
@@ -205,7 +205,7 @@ export interface ResolvedProfile {
 
 /** The profile for a requested model id: by base id, then without a context suffix, else `default`. */
 export function resolveProfile(set: ProfileSet, modelId: string): ResolvedProfile {
-  const base = baseModelId(modelId);
+  const base = profileKey(modelId);
   const profile = set.models.get(base) ?? set.models.get(base.replace(CONTEXT_SUFFIX, ''));
   return profile === undefined
     ? { baseModelId: base, profile: set.defaultProfile, matched: false }
