@@ -37,6 +37,13 @@ export function summarizeCalls(records: readonly CallRecord[]): ModelSummary {
     wallClockMs,
   };
   assign(summary, 'latencyMs', distribution(ok.map((r) => r.latencyMs)));
+  const scheduled = ok.filter((r) => r.queueDelayMs !== undefined);
+  assign(
+    summary,
+    'responseTimeMs',
+    distribution(scheduled.map((r) => (r.queueDelayMs as number) + r.latencyMs)),
+  );
+  assign(summary, 'queueDelayMs', distribution(scheduled.map((r) => r.queueDelayMs as number)));
   assign(summary, 'serverLatencyMs', distribution(withServer.map((r) => r.serverLatencyMs as number)));
   assign(
     summary,

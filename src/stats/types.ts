@@ -33,6 +33,12 @@ export interface ModelSummary {
   retriedCalls: number;
   retryDelayMs: number;
   latencyMs?: Distribution;
+  /**
+   * Open-loop load only: response time from the scheduled start (queue delay + latency), and the queue
+   * delay itself (actual start - scheduled start), over ok measured calls that were scheduled.
+   */
+  responseTimeMs?: Distribution;
+  queueDelayMs?: Distribution;
   serverLatencyMs?: Distribution;
   /** latency - server latency, per call that reported both. */
   clientOverheadMs?: Distribution;
