@@ -17,7 +17,8 @@ import type { CheckOutcome } from '../report/run-record.ts';
 import { type CallSpec, callModel } from './call.ts';
 import type { Api, CallRecord, OkCall } from './call-record.ts';
 import { createBedrockClient } from './client.ts';
-import { apisFor, buildPlan } from './plan.ts';
+import { apisFor, buildPlan, plannedCallCount } from './plan.ts';
+import { preflightModel } from './preflight.ts';
 import { jobFunction } from './provider.ts';
 
 /**
@@ -74,16 +75,22 @@ export function benchModel(input: BenchModelInput): BenchModelResult {
   } catch (error) {
     inputs = error instanceof Error ? error : new Error(String(error));
   }
+  // Against Bedrock, one 1-token call per model (not per API) before its first test measures.
+  const once: PreflightOnce = { promise: undefined };
   for (const api of apisFor(options.api)) {
     const name = `${modelId} ${api}`;
     const timeout =
       inputs instanceof Error ? TIMEOUT_MARGIN_MS : runTimeoutMs(options, inputs.dataset.documents.length);
     test(name, { timeout }, (ctx) => {
       if (inputs instanceof Error) throw inputs;
-      return runModel(ctx, name, modelId, api, options, inputs, result);
+      return runModel(ctx, name, modelId, api, options, inputs, result, once);
     });
   }
   return result;
+}
+
+interface PreflightOnce {
+  promise: Promise<void> | undefined;
 }
 
 interface ModelInputs {
@@ -113,6 +120,7 @@ async function runModel(
   options: ResolvedOptions,
   { tracked, dataset }: ModelInputs,
   result: BenchModelResult,
+  preflight: PreflightOnce,
 ): Promise<void> {
   const { bench, task } = ctx;
   const context = inject('converseBench');
@@ -127,11 +135,29 @@ async function runModel(
     invocationsPerScenario: options.invocationsPerScenario,
     documents: dataset.documents.length,
   });
-  if (options.dryRun) ctx.skip(`dry run: ${plan.length} calls planned for ${name}`);
-  if (options.target === 'bedrock' && plan.length > options.maxCalls && !options.allowLargeRun) {
+  if (options.dryRun) {
+    // Loaded only here: the tokenizer costs about a second, and only a dry run counts tokens.
+    const { estimatePlan, renderPlanLine } = await import('./dry-run.ts');
+    const documents = dataset.documents.map((d) => d.document);
+    const line = renderPlanLine(
+      estimatePlan({ modelId, api, region, promptTemplate: tracked.promptTemplate, documents, options }),
+    );
+    console.info(line);
+    ctx.skip(`dry run: ${line}`);
+  }
+  // The cap counts the model's whole plan, every API: bench files run apart, so a whole-run count
+  // is `converse-bench plan`'s job.
+  const modelCalls = plannedCallCount({
+    apis: apisFor(options.api),
+    warmupCalls: options.warmupCalls,
+    experimentCounts: options.experimentCounts,
+    invocationsPerScenario: options.invocationsPerScenario,
+    documents: dataset.documents.length,
+  });
+  if (options.target === 'bedrock' && modelCalls > options.maxCalls && !options.allowLargeRun) {
     throw new BenchModelError(
-      `${name}: ${plan.length} calls against Bedrock exceed maxCalls ${options.maxCalls}: ` +
-        'set CONVERSE_BENCH_ALLOW_LARGE_RUN=true or lower the counts',
+      `${modelId}: ${modelCalls} calls against Bedrock exceed maxCalls ${options.maxCalls}: ` +
+        'set CONVERSE_BENCH_ALLOW_LARGE_RUN=true or lower the counts (`converse-bench plan` shows them)',
     );
   }
   const endpoint = options.target === 'emulator' ? (options.endpoint ?? context.endpoint) : options.endpoint;
@@ -157,6 +183,23 @@ async function runModel(
     scheduledCalls: plan.length,
   };
   const specs = callSpecs(plan, tracked, dataset, { modelId, region, latencyMode }, options);
+  if (options.target === 'bedrock') {
+    preflight.promise ??= preflightModel({
+      client: {
+        target: 'bedrock',
+        endpoint,
+        region,
+        transport: options.transport,
+        retryAttempts: options.retryAttempts,
+      },
+      modelId,
+      latencyMode,
+      temperature: options.temperature,
+      topP: options.topP,
+      timeoutMs: options.timeoutSeconds * 1000,
+    });
+    await preflight.promise;
+  }
   const client = createBedrockClient({
     target: options.target,
     endpoint,

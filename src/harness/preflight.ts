@@ -1,0 +1,96 @@
+import { UserError } from '../errors.ts';
+import { callModel } from './call.ts';
+import type { ErrorCall, LatencyMode } from './call-record.ts';
+import { type ClientOptions, createBedrockClient } from './client.ts';
+
+/**
+ * One 1-token Converse call per model before a real-Bedrock plan runs, so that missing credentials,
+ * a missing region or a model the account cannot use fail at once with the fix, rather than as a
+ * run of hundreds of identical error rows. The call is recorded nowhere: it is not part of the plan,
+ * a 1-token answer is no warmup for full-length ones, and its latency must not reach the statistics.
+ */
+
+export class PreflightError extends UserError {
+  override name = 'PreflightError';
+}
+
+export interface PreflightInput {
+  client: ClientOptions;
+  modelId: string;
+  latencyMode: LatencyMode;
+  /** The run's sampling settings: a combination the model rejects fails here too. */
+  temperature: number;
+  topP: number;
+  /** Deadline of the call, retries included. */
+  timeoutMs: number;
+}
+
+/** Short and cheap: a few input tokens, one output token. */
+const PREFLIGHT_PROMPT = 'Reply with one word: ready.';
+
+/** Makes the preflight call; resolves when the model answered, throws a PreflightError otherwise. */
+export async function preflightModel(input: PreflightInput): Promise<void> {
+  const { client: clientOptions, modelId } = input;
+  if (clientOptions.region.trim() === '') {
+    throw new PreflightError(
+      `${modelId}: no AWS region: set AWS_REGION (or CONVERSE_BENCH_REGION) to the region to benchmark in`,
+    );
+  }
+  const bench = createBedrockClient(clientOptions);
+  try {
+    const record = await callModel(bench.client, {
+      modelId,
+      region: clientOptions.region,
+      latencyMode: input.latencyMode,
+      api: 'converse',
+      phase: 'warmup',
+      experiment: 0,
+      invocation: 0,
+      document: 0,
+      prompt: PREFLIGHT_PROMPT,
+      inferenceConfig: { temperature: input.temperature, maxTokens: 1, topP: input.topP },
+      timeoutMs: input.timeoutMs,
+    });
+    if (record.status === 'error') throw new PreflightError(preflightMessage(record));
+  } finally {
+    bench.destroy();
+  }
+}
+
+/** Error kinds that mean the credentials were found but refused. */
+const REJECTED_CREDENTIALS = new Set([
+  'UnrecognizedClientException',
+  'InvalidSignatureException',
+  'ExpiredTokenException',
+  'ExpiredToken',
+  'InvalidClientTokenId',
+]);
+
+/** The one-line message for a failed preflight call: what went wrong, and the fix. */
+export function preflightMessage(record: ErrorCall): string {
+  const who = `preflight ${record.modelId} in ${record.region}`;
+  const cause = `${record.errorKind}: ${record.errorMessage}`;
+  const kind = record.errorKind;
+  if (kind === 'CredentialsProviderError') {
+    return `${who}: no AWS credentials found (${cause}); set AWS_PROFILE, run \`aws sso login\`, or export AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY (the emulator target needs none)`;
+  }
+  if (/region is missing/i.test(record.errorMessage)) {
+    return `${who}: no AWS region (${cause}); set AWS_REGION (or CONVERSE_BENCH_REGION)`;
+  }
+  if (REJECTED_CREDENTIALS.has(kind)) {
+    return `${who}: AWS rejected the credentials (${cause}); refresh them (\`aws sso login\`) or choose another AWS_PROFILE`;
+  }
+  if (kind === 'AccessDeniedException') {
+    return `${who}: no access to this model (${cause}); enable it under Bedrock > Model access in this region, or use an inference profile id the account may call`;
+  }
+  if (kind === 'ResourceNotFoundException') {
+    return `${who}: model not found (${cause}); check the id in the tracking file, or run in a region that offers it`;
+  }
+  if (kind === 'ValidationException') {
+    return `${who}: request rejected (${cause}); check the model id in the tracking file, its inference_profile (latency mode) and the temperature / topP settings`;
+  }
+  if (kind === 'network' || kind === 'timeout') {
+    return `${who}: Bedrock did not answer (${cause}); check the network, the region and CONVERSE_BENCH_ENDPOINT if set`;
+  }
+  return `${who}: failed (${cause}); fix it before running the plan, or retry if the service was busy`;
+}
