@@ -1,0 +1,52 @@
+import { formatSlo } from '../config/resolve.ts';
+import type { SweepRow, SweepTable } from './sweep-table.ts';
+
+const seconds = (ms: number | undefined): string => (ms === undefined ? '-' : (ms / 1000).toFixed(3));
+
+/** Column titles; the first one names the swept setting. */
+function header(table: SweepTable): string[] {
+  return [
+    table.kind === 'rate' ? 'rate /s' : 'concurrency',
+    'calls',
+    'ok',
+    'achieved /s',
+    'tokens out /s',
+    'P50 s',
+    'P90 s',
+    'P99 s',
+    'TTFT P90 s',
+    'goodput',
+  ];
+}
+
+function cells(row: SweepRow): string[] {
+  return [
+    String(row.level),
+    String(row.calls),
+    String(row.ok),
+    row.achievedRate.toFixed(2),
+    row.outputTokensPerSecond.toFixed(1),
+    seconds(row.latencyMs?.p50),
+    seconds(row.latencyMs?.p90),
+    seconds(row.latencyMs?.p99),
+    seconds(row.ttftP90Ms),
+    row.goodput === undefined ? '-' : `${(row.goodput * 100).toFixed(1)}%`,
+  ];
+}
+
+/**
+ * A latency-versus-throughput table per swept model: a title line (model, API, mode, what the latency
+ * is timed from, the objectives), then one right-aligned row per level. Pure.
+ */
+export function renderSweepTable(table: SweepTable): string[] {
+  const timedFrom = table.kind === 'rate' ? 'latency from the scheduled start' : 'latency from send()';
+  const slo =
+    table.slo === undefined ? 'no objectives (set slo for goodput)' : `goodput: ${formatSlo(table.slo)} ms`;
+  const title = `sweep ${table.modelId} ${table.api} ${table.latencyMode}: ${timedFrom}; ${slo}`;
+  const head = header(table);
+  const rows = table.rows.map(cells);
+  const widths = head.map((text, i) => Math.max(text.length, ...rows.map((r) => r[i]?.length ?? 0)));
+  const format = (line: readonly string[]): string =>
+    line.map((text, i) => text.padStart(widths[i] ?? 0)).join('  ');
+  return [title, `  ${format(head)}`, ...rows.map((r) => `  ${format(r)}`)];
+}

@@ -1,0 +1,37 @@
+import type { ResolvedOptions, Sweep } from '../config/options.ts';
+
+/** One level of a sweep, as a model test runs it. */
+export interface SweepLevel {
+  kind: Sweep['kind'];
+  level: number;
+  /** Added to the test name and the model key, e.g. `concurrency=4`, `rate=2.5`. */
+  label: string;
+}
+
+/** The levels of `options.sweep`, in order; none without a sweep. */
+export function sweepLevels(options: ResolvedOptions): SweepLevel[] {
+  const sweep = options.sweep;
+  if (sweep === undefined) return [];
+  return sweep.levels.map((level) => ({ kind: sweep.kind, level, label: `${sweep.kind}=${level}` }));
+}
+
+/**
+ * The options one level runs with: a closed loop with `numParallelCalls` at the level for a concurrency
+ * level; an open-loop load at the level's rate for a rate level (arrival and seed kept from an open
+ * `load`, else constant arrivals). The sweep itself is kept, so the run record says which sweep a
+ * level belonged to.
+ */
+export function optionsAtLevel(options: ResolvedOptions, level: SweepLevel): ResolvedOptions {
+  if (level.kind === 'concurrency')
+    return { ...options, numParallelCalls: level.level, load: { kind: 'closed' } };
+  const load = options.load;
+  const arrival = load.kind === 'open' ? load.arrival : 'constant';
+  const seed = load.kind === 'open' ? load.seed : 1;
+  return { ...options, load: { kind: 'open', rate: level.level, arrival, seed } };
+}
+
+/** `${modelId}|${api}|${latencyMode}`, with `|${label}` for a sweep level: unique within a run. */
+export function modelKey(modelId: string, api: string, latencyMode: string, level?: SweepLevel): string {
+  const key = `${modelId}|${api}|${latencyMode}`;
+  return level === undefined ? key : `${key}|${level.label}`;
+}
