@@ -1,6 +1,8 @@
 import type { TestArtifactBase } from 'vitest';
 import type { ResolvedOptions } from '../config/options.ts';
 import type { Api, CallRecord, LatencyMode } from '../harness/call-record.ts';
+import type { ClientHealthSample } from '../harness/client-health.ts';
+import type { SweepLevel } from '../load/sweep.ts';
 import type { CheckOutcome } from './run-record.ts';
 
 /**
@@ -30,6 +32,10 @@ export interface ModelRunInfo {
   runId: string;
   /** Measured and warmup calls the plan scheduled; rows must add up to it. */
   scheduledCalls: number;
+  /** The sweep level this test ran (its options already set to it); absent outside a sweep. */
+  sweepLevel?: SweepLevel;
+  /** The measuring process's CPU time and event-loop delay while this test's calls ran. */
+  clientHealth?: ClientHealthSample;
 }
 
 export interface CallsArtifact extends TestArtifactBase {

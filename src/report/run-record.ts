@@ -1,5 +1,9 @@
 import type { ResolvedOptions } from '../config/options.ts';
 import type { Api, CallRecord, LatencyMode } from '../harness/call-record.ts';
+import type { ClientHealthSample } from '../harness/client-health.ts';
+import type { Goodput } from '../load/goodput.ts';
+import type { SweepLevel } from '../load/sweep.ts';
+import type { SweepTable } from '../load/sweep-table.ts';
 import type { ModelSummary } from '../stats/types.ts';
 
 /** Bumped on any incompatible change; readers refuse other versions with a clear message. */
@@ -57,6 +61,12 @@ export interface ModelRun {
   options: ResolvedOptions;
   summary: ModelSummary;
   checks: CheckOutcome[];
+  /** The sweep level this run was, when the run swept concurrency or rate. */
+  sweepLevel?: SweepLevel;
+  /** With objectives (`slo`): the share of measured calls that met them. */
+  goodput?: Goodput;
+  /** The measuring process's CPU time and event-loop delay while this model's calls ran. */
+  clientHealth?: ClientHealthSample;
   /** Every call, warmup included, in completion order; texts are left out of the run record. */
   calls: CallRecord[];
 }
@@ -65,4 +75,6 @@ export interface RunRecord {
   schema: typeof RUN_RECORD_SCHEMA;
   context: RunContext;
   models: ModelRun[];
+  /** Latency versus throughput, one table per swept model; absent without a sweep. */
+  sweeps?: SweepTable[];
 }
