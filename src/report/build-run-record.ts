@@ -1,4 +1,7 @@
 import { DEFAULT_OPTIONS } from '../config/options.ts';
+import { aggregateClientHealth } from '../harness/client-health.ts';
+import { goodput } from '../load/goodput.ts';
+import { buildSweepTables } from '../load/sweep-table.ts';
 import { summarizeCalls } from '../stats/summary.ts';
 import type { ModelInputs, ReportInputs } from './report-inputs.ts';
 import { type ModelRun, RUN_RECORD_SCHEMA, type RunContext, type RunRecord } from './run-record.ts';
@@ -50,7 +53,28 @@ function buildContext(inputs: ReportInputs): RunContext {
     host: inputs.environment.host,
     fingerprints: { dataset: first?.datasetFingerprint ?? '', prompts },
     ...(options.target === 'emulator' ? { timeScale: options.timeScale } : {}),
+    ...clientHealthOf(inputs),
   };
+}
+
+/** RunContext.client from each model test's sample, when the tests recorded one. */
+function clientHealthOf(inputs: ReportInputs): Pick<RunContext, 'client'> {
+  const client = aggregateClientHealth(
+    inputs.models.flatMap(({ model }) =>
+      model.clientHealth === undefined ? [] : [{ who: model.key, sample: model.clientHealth }],
+    ),
+  );
+  return client === undefined ? {} : { client };
+}
+
+/** Latency-versus-throughput tables of the models that ran as sweep levels. */
+function sweepsOf(inputs: ReportInputs): Pick<RunRecord, 'sweeps'> {
+  const runs = inputs.models.flatMap(({ model, records }) =>
+    model.sweepLevel === undefined
+      ? []
+      : [{ ...model, level: model.sweepLevel, slo: model.options.slo, records }],
+  );
+  return runs.length === 0 ? {} : { sweeps: buildSweepTables(runs) };
 }
 
 function buildModelRun({ model, records, checks }: ModelInputs): ModelRun {
@@ -65,6 +89,9 @@ function buildModelRun({ model, records, checks }: ModelInputs): ModelRun {
     options: model.options,
     summary: summarizeCalls(records),
     checks: [...checks],
+    ...(model.sweepLevel === undefined ? {} : { sweepLevel: model.sweepLevel }),
+    ...(model.options.slo === undefined ? {} : { goodput: goodput(records, model.options.slo) }),
+    ...(model.clientHealth === undefined ? {} : { clientHealth: model.clientHealth }),
     calls: records.map(withoutTexts),
   };
 }
@@ -75,5 +102,6 @@ export function buildRunRecord(inputs: ReportInputs): RunRecord {
     schema: RUN_RECORD_SCHEMA,
     context: buildContext(inputs),
     models: inputs.models.map(buildModelRun),
+    ...sweepsOf(inputs),
   };
 }
