@@ -1,3 +1,5 @@
+import { formatSlo } from '../config/resolve.ts';
+import { renderSweepTable } from '../load/render-sweep.ts';
 import type { Distribution } from '../stats/types.ts';
 import type { CheckOutcome, ModelRun, RunContext, RunRecord } from './run-record.ts';
 
@@ -94,14 +96,37 @@ function checkLine(check: CheckOutcome, paint: Paint): string {
   return `    ${paint(check.status.toUpperCase(), CHECK_STYLE[check.status])} ${check.name}: ${check.line}`;
 }
 
-/** Notes under the table: each model's failures by kind and its checks. */
+/** Open-loop response time (from the scheduled start) and goodput, when the model has them. */
+function loadNotes(model: ModelRun): string[] {
+  const lines: string[] = [];
+  const { responseTimeMs: rt, queueDelayMs: queue } = model.summary;
+  if (rt !== undefined) {
+    lines.push(
+      `    response time from the scheduled start: P50 ${seconds(rt.p50)} s, P90 ${seconds(rt.p90)} s, ` +
+        `P99 ${seconds(rt.p99)} s; queue delay P90 ${seconds(queue?.p90)} s, max ${seconds(queue?.max)} s`,
+    );
+  }
+  const good = model.goodput;
+  if (good !== undefined) {
+    lines.push(
+      `    goodput ${(good.share * 100).toFixed(1)}% (${good.met} of ${good.calls} calls met ${formatSlo(good.slo)} ms)`,
+    );
+  }
+  return lines;
+}
+
+/** Notes under the table: each model's failures by kind, load figures and checks. */
 function notes(model: ModelRun, paint: Paint): string[] {
   const kinds = Object.entries(model.summary.errorsByKind).sort(([a], [b]) => a.localeCompare(b));
-  if (kinds.length === 0 && model.checks.length === 0) return [];
-  const lines = [`  ${model.modelId} ${model.api} ${model.latencyMode}`];
+  const load = loadNotes(model);
+  if (kinds.length === 0 && model.checks.length === 0 && load.length === 0) return [];
+  const lines = [
+    `  ${model.modelId} ${model.api} ${model.latencyMode}${model.sweepLevel ? ` ${model.sweepLevel.label}` : ''}`,
+  ];
   if (kinds.length > 0) {
     lines.push(`    ${paint('failed', 'red')}: ${kinds.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   }
+  lines.push(...load);
   for (const check of model.checks) lines.push(checkLine(check, paint));
   return lines;
 }
@@ -113,6 +138,8 @@ function notes(model: ModelRun, paint: Paint): string[] {
 export function renderSummaryTable(run: RunRecord, options: { color: boolean }): string {
   const paint: Paint = options.color ? (text, style) => `${ANSI[style]}${text}${ANSI.reset}` : (text) => text;
   const lines = [contextLine(run.context)];
+  for (const warning of run.context.client?.warnings ?? [])
+    lines.push(`${paint('WARNING', 'yellow')} ${warning}`);
   if (run.models.length === 0) return `${[...lines, 'no converse-bench calls were recorded'].join('\n')}\n`;
   const rows = run.models.map((model) => row(run, model));
   const widths = HEADER.map((title, i) =>
@@ -127,5 +154,6 @@ export function renderSummaryTable(run: RunRecord, options: { color: boolean }):
   for (const cells of rows) lines.push(format(cells));
   const noteLines = run.models.flatMap((model) => notes(model, paint));
   if (noteLines.length > 0) lines.push('', ...noteLines);
+  for (const table of run.sweeps ?? []) lines.push('', ...renderSweepTable(table));
   return `${lines.join('\n')}\n`;
 }
