@@ -94,7 +94,7 @@ describe('parseBudgets', () => {
     ],
     [
       '{"emulator": {"m": {"p90LatencyS": 2}}}',
-      'data/budgets.json: emulator > "m": unknown key "p90LatencyS": did you mean "p90LatencyMs"? (keys: p90LatencyMs, p99LatencyMs, meanLatencyMs, ttftP90Ms, maxErrorRate, mode, note)',
+      'data/budgets.json: emulator > "m": unknown key "p90LatencyS": did you mean "p90LatencyMs"? (keys: p90LatencyMs, p99LatencyMs, p90ResponseTimeMs, p99ResponseTimeMs, meanLatencyMs, ttftP90Ms, maxErrorRate, mode, note)',
     ],
     [
       '{"emulator": {"m": {"p90LatencyMs": "2s"}}}',
@@ -114,7 +114,7 @@ describe('parseBudgets', () => {
     ],
     [
       '{"emulator": {"m": {"mode": "point"}}}',
-      'data/budgets.json: emulator > "m": no limit set: add at least one of p90LatencyMs, p99LatencyMs, meanLatencyMs, ttftP90Ms, maxErrorRate',
+      'data/budgets.json: emulator > "m": no limit set: add at least one of p90LatencyMs, p99LatencyMs, p90ResponseTimeMs, p99ResponseTimeMs, meanLatencyMs, ttftP90Ms, maxErrorRate',
     ],
   ])('%s -> BudgetError', (text, message) => {
     expect(() => parseBudgets(text, F)).toThrow(BudgetError);

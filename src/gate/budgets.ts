@@ -3,6 +3,7 @@ import { nearestName } from '../config/errors.ts';
 import type { Target } from '../config/options.ts';
 import { UserError } from '../errors.ts';
 import type { CallRecord } from '../harness/call-record.ts';
+import { responseTimeMs } from '../load/response-time.ts';
 import type { CheckOutcome } from '../report/run-record.ts';
 import { budgetCheck } from '../stats/compare.ts';
 import { mean } from '../stats/distribution.ts';
@@ -20,6 +21,13 @@ import { mean } from '../stats/distribution.ts';
 export interface Budget {
   p90LatencyMs?: number;
   p99LatencyMs?: number;
+  /**
+   * Response time from the scheduled start (queue delay + latency; see src/load/response-time.ts):
+   * under open-loop load it bounds what a caller arriving on schedule waited; in closed loop it
+   * equals the latency.
+   */
+  p90ResponseTimeMs?: number;
+  p99ResponseTimeMs?: number;
   meanLatencyMs?: number;
   /** Streaming only: ignored for Converse runs. */
   ttftP90Ms?: number;
@@ -35,7 +43,15 @@ export class BudgetError extends UserError {
 }
 
 const TARGETS: readonly Target[] = ['emulator', 'bedrock'];
-const LIMIT_KEYS = ['p90LatencyMs', 'p99LatencyMs', 'meanLatencyMs', 'ttftP90Ms', 'maxErrorRate'] as const;
+const LIMIT_KEYS = [
+  'p90LatencyMs',
+  'p99LatencyMs',
+  'p90ResponseTimeMs',
+  'p99ResponseTimeMs',
+  'meanLatencyMs',
+  'ttftP90Ms',
+  'maxErrorRate',
+] as const;
 const BUDGET_KEYS: readonly string[] = [...LIMIT_KEYS, 'mode', 'note'];
 
 /** Reads and validates a budgets file; every mistake names the file, the target, the model and the key. */
@@ -145,6 +161,33 @@ export function evaluateBudget(budget: Budget, records: readonly CallRecord[]): 
   if (budget.p99LatencyMs !== undefined) {
     outcomes.push(
       quantileCheck('budget p99 latencyMs', 'P99', latencies, 0.99, budget.p99LatencyMs, budget.mode, n),
+    );
+  }
+  const responseTimes = ok.map(responseTimeMs);
+  if (budget.p90ResponseTimeMs !== undefined) {
+    outcomes.push(
+      quantileCheck(
+        'budget p90 responseTimeMs',
+        'P90 response time',
+        responseTimes,
+        0.9,
+        budget.p90ResponseTimeMs,
+        budget.mode,
+        n,
+      ),
+    );
+  }
+  if (budget.p99ResponseTimeMs !== undefined) {
+    outcomes.push(
+      quantileCheck(
+        'budget p99 responseTimeMs',
+        'P99 response time',
+        responseTimes,
+        0.99,
+        budget.p99ResponseTimeMs,
+        budget.mode,
+        n,
+      ),
     );
   }
   if (budget.meanLatencyMs !== undefined) {
