@@ -97,8 +97,20 @@ function observedRetryDelay(log: AttemptLog): number {
   return total;
 }
 
+/**
+ * Each attempt's duration, copied (the middleware may still push to the log after the record is made).
+ * An attempt still open when callModel stopped the call (deadline, interruption) counts, up to its end.
+ */
+function attemptDurations(log: AttemptLog, endMs: number): number[] {
+  const attemptMs = log.attemptMs.slice();
+  const openStart = log.attemptStartMs[attemptMs.length];
+  if (openStart !== undefined) attemptMs.push(endMs - openStart);
+  return attemptMs;
+}
+
 function base(o: Observed) {
   const { spec, log, metadata } = o;
+  const attemptMs = attemptDurations(log, o.endMs);
   const record = {
     modelId: spec.modelId,
     region: spec.region,
@@ -112,9 +124,9 @@ function base(o: Observed) {
     startMs: o.startMs,
     latencyMs: o.endMs - o.startMs,
     // Counted by the SDK when it got that far; otherwise (aborted mid-retry) by our middleware.
-    attempts: metadata?.attempts ?? log.attemptMs.length,
+    attempts: metadata?.attempts ?? attemptMs.length,
     retryDelayMs: metadata?.totalRetryDelay ?? observedRetryDelay(log),
-    attemptMs: log.attemptMs,
+    attemptMs,
   } as Omit<OkCall, 'status' | 'inputTokens' | 'outputTokens' | 'stopReason' | 'text'>;
   const httpStatus = log.httpStatus ?? metadata?.httpStatusCode;
   if (httpStatus !== undefined) record.httpStatus = httpStatus;
