@@ -11,12 +11,14 @@ import { UserError } from '../errors.ts';
 import { evaluateBudget, findBudget, loadBudgets } from '../gate/budgets.ts';
 import { registerLatencyMatchers } from '../gate/matchers.ts';
 import { regressionCheck } from '../gate/regression.ts';
+import { modelKey, optionsAtLevel, type SweepLevel, sweepLevels } from '../load/sweep.ts';
 import type { ModelRunInfo } from '../report/artifacts.ts';
 import { openJournal } from '../report/journal.ts';
 import type { CheckOutcome } from '../report/run-record.ts';
 import { type CallSpec, callModel } from './call.ts';
 import type { Api, CallRecord, OkCall } from './call-record.ts';
 import { createBedrockClient } from './client.ts';
+import { startClientHealth } from './client-health.ts';
 import { apisFor, buildPlan, plannedCallCount } from './plan.ts';
 import { preflightModel } from './preflight.ts';
 import { jobFunction } from './provider.ts';
@@ -77,14 +79,19 @@ export function benchModel(input: BenchModelInput): BenchModelResult {
   }
   // Against Bedrock, one 1-token call per model (not per API) before its first test measures.
   const once: PreflightOnce = { promise: undefined };
+  // A sweep (CONVERSE_BENCH_SWEEP) defines one test per level, each with the level's options.
+  const levels: (SweepLevel | undefined)[] = options.sweep === undefined ? [undefined] : sweepLevels(options);
   for (const api of apisFor(options.api)) {
-    const name = `${modelId} ${api}`;
-    const timeout =
-      inputs instanceof Error ? TIMEOUT_MARGIN_MS : runTimeoutMs(options, inputs.dataset.documents.length);
-    test(name, { timeout }, (ctx) => {
-      if (inputs instanceof Error) throw inputs;
-      return runModel(ctx, name, modelId, api, options, inputs, result, once);
-    });
+    for (const level of levels) {
+      const name = level === undefined ? `${modelId} ${api}` : `${modelId} ${api} ${level.label}`;
+      const at = level === undefined ? options : optionsAtLevel(options, level);
+      const timeout =
+        inputs instanceof Error ? TIMEOUT_MARGIN_MS : runTimeoutMs(at, inputs.dataset.documents.length);
+      test(name, { timeout }, (ctx) => {
+        if (inputs instanceof Error) throw inputs;
+        return runModel(ctx, name, modelId, api, at, inputs, result, once, level);
+      });
+    }
   }
   return result;
 }
@@ -108,7 +115,10 @@ function runTimeoutMs(options: ResolvedOptions, documents: number): number {
   const calls = options.experimentCounts * options.invocationsPerScenario * documents + options.warmupCalls;
   const callMs = (options.timeoutSeconds + options.delayBetweenCalls) * 1000;
   const closedMs = Math.ceil(calls / options.numParallelCalls) * callMs;
-  const openMs = options.load.kind === 'open' ? (calls / options.load.rate) * 1000 + callMs : closedMs;
+  // Open loop: the schedule's span, or with an in-flight cap the calls' worst case through the cap.
+  const cappedMs = options.maxInFlight === undefined ? 0 : Math.ceil(calls / options.maxInFlight) * callMs;
+  const openMs =
+    options.load.kind === 'open' ? Math.max((calls / options.load.rate) * 1000, cappedMs) + callMs : closedMs;
   return Math.min(2 ** 31 - 1, (options.load.kind === 'open' ? openMs : closedMs) + TIMEOUT_MARGIN_MS);
 }
 
@@ -121,6 +131,7 @@ async function runModel(
   { tracked, dataset }: ModelInputs,
   result: BenchModelResult,
   preflight: PreflightOnce,
+  level: SweepLevel | undefined,
 ): Promise<void> {
   const { bench, task } = ctx;
   const context = inject('converseBench');
@@ -168,7 +179,7 @@ async function runModel(
   }
   const journalPath = resolve(root, options.outputDir, `journal-${context.runId}.jsonl`);
   const info: ModelRunInfo = {
-    key: `${modelId}|${api}|${latencyMode}`,
+    key: modelKey(modelId, api, latencyMode, level),
     modelId,
     api,
     latencyMode,
@@ -181,6 +192,7 @@ async function runModel(
     journal: relative(root, journalPath),
     runId: context.runId,
     scheduledCalls: plan.length,
+    ...(level === undefined ? {} : { sweepLevel: level }),
   };
   const specs = callSpecs(plan, tracked, dataset, { modelId, region, latencyMode }, options);
   if (options.target === 'bedrock') {
@@ -238,6 +250,7 @@ async function runCalls(
   onRecord: (record: CallRecord) => void,
 ): Promise<CallRecord[]> {
   const records: CallRecord[] = [];
+  const health = startClientHealth();
   try {
     const fn = jobFunction({
       specs,
@@ -251,6 +264,7 @@ async function runCalls(
         concurrency: options.numParallelCalls,
         delayBetweenMs: options.delayBetweenCalls * 1000,
         load: options.load,
+        ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
         onRecord: (record) => {
           records.push(record);
           onRecord(record);
@@ -259,6 +273,8 @@ async function runCalls(
     });
     await bench(name, fn).run({ iterations: specs.length, time: 0, warmup: false });
   } finally {
+    // Carried with the model's info in every artifact sent from here on.
+    info.clientHealth = health.stop();
     client.destroy();
     // One batch even when empty, so the reporter knows the model ran.
     for (let i = 0; i === 0 || i < records.length; i += ARTIFACT_BATCH) {
