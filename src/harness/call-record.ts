@@ -26,7 +26,8 @@ export type LatencyMode = 'standard' | 'optimized';
  */
 export type ErrorKind = string;
 
-interface CallBase {
+/** Which call of the plan this is: the model and API, the phase, and its 0-based indexes. */
+export interface CallIdentity {
   /** Model id, inference profile id or ARN, as sent in the request path. */
   modelId: string;
   region: string;
@@ -37,6 +38,9 @@ interface CallBase {
   experiment: number;
   invocation: number;
   document: number;
+}
+
+interface CallBase extends CallIdentity {
   /** Wall-clock ISO 8601 time just before `send()`; for display only, never for durations. */
   timestamp: string;
   /** `performance.now()` just before `send()`, in ms, in the measuring process's time origin. */

@@ -8,20 +8,12 @@ import {
   type TokenUsage,
 } from '@aws-sdk/client-bedrock-runtime';
 import { type AttemptLog, attachAttemptTimer, newAttemptLog } from './attempt-timer.ts';
-import type { Api, CallRecord, ErrorCall, LatencyMode, OkCall, Phase } from './call-record.ts';
+import type { CallIdentity, CallRecord, ErrorCall, LatencyMode, OkCall } from './call-record.ts';
 import { type Clock, realClock } from './clock.ts';
 import { classifyError, errorMessageOf } from './errors.ts';
 
 /** One call to make: everything callModel needs, the prompt already rendered. */
-export interface CallSpec {
-  modelId: string;
-  region: string;
-  latencyMode: LatencyMode;
-  api: Api;
-  phase: Phase;
-  experiment: number;
-  invocation: number;
-  document: number;
+export interface CallSpec extends CallIdentity {
   /** The user message's text. */
   prompt: string;
   /** Optional system prompt. */

@@ -1,19 +1,10 @@
 import type { LoadShape } from '../config/options.ts';
 import { mulberry32 } from '../stats/random.ts';
-import type { Api, CallRecord, ErrorCall, LatencyMode, Phase } from './call-record.ts';
+import type { CallIdentity, CallRecord, ErrorCall } from './call-record.ts';
 import type { Clock } from './clock.ts';
 
 /** What the scheduler needs to know about a call to write its record when the call never returned one. */
-export interface SpecIdentity {
-  modelId: string;
-  region: string;
-  latencyMode: LatencyMode;
-  api: Api;
-  phase: Phase;
-  experiment: number;
-  invocation: number;
-  document: number;
-}
+export type SpecIdentity = CallIdentity;
 
 export interface ExecContext {
   /** Open loop only: when the call was due, on the clock's time line. */
