@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { OPTION_TABLE, resolveOptions } from '../config/resolve.ts';
 import { UserError } from '../errors.ts';
 
@@ -102,7 +103,8 @@ export async function benchCommand(args: string[]): Promise<number> {
   const env = { ...process.env, ...parsed.env };
   // Fail here, on one line, rather than once per bench file inside Vitest.
   resolveOptions({ env });
-  const vitest = createRequire(import.meta.url).resolve('vitest/vitest.mjs');
+  // vitest.mjs is not in Vitest's package exports; package.json is, and the bin sits next to it.
+  const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
   const child = spawn(process.execPath, [vitest, 'bench', '--run', ...parsed.vitestArgs], {
     env,
     stdio: 'inherit',
