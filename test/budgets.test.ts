@@ -11,55 +11,17 @@ import {
   loadBudgets,
   parseBudgets,
 } from '../src/gate/budgets.ts';
-import type { CallRecord } from '../src/harness/call-record.ts';
+import type { CallRecord, OkCall } from '../src/harness/call-record.ts';
+import { errorCall, okCall } from './fixtures/report-records.ts';
 
 const F = 'data/budgets.json';
 
-function ok(latencyMs: number, extra: Partial<CallRecord> = {}): CallRecord {
-  return {
-    status: 'ok',
-    modelId: 'm',
-    region: 'us-east-1',
-    latencyMode: 'standard',
-    api: 'converse',
-    phase: 'measure',
-    experiment: 0,
-    invocation: 0,
-    document: 0,
-    timestamp: '2026-11-27T00:00:00.000Z',
-    startMs: 0,
-    latencyMs,
-    attempts: 1,
-    retryDelayMs: 0,
-    attemptMs: [latencyMs],
-    inputTokens: 1,
-    outputTokens: 2,
-    stopReason: 'end_turn',
-    text: '',
-    ...extra,
-  } as CallRecord;
+function ok(latencyMs: number, extra: Partial<OkCall> = {}): CallRecord {
+  return okCall({ modelId: 'm', latencyMs, attemptMs: [latencyMs], ...extra });
 }
 
 function failed(): CallRecord {
-  return {
-    status: 'error',
-    modelId: 'm',
-    region: 'us-east-1',
-    latencyMode: 'standard',
-    api: 'converse',
-    phase: 'measure',
-    experiment: 0,
-    invocation: 0,
-    document: 0,
-    timestamp: '2026-11-27T00:00:00.000Z',
-    startMs: 0,
-    latencyMs: 3,
-    attempts: 1,
-    retryDelayMs: 0,
-    attemptMs: [3],
-    errorKind: 'ModelTimeoutException',
-    errorMessage: 'timed out',
-  };
+  return errorCall({ modelId: 'm', errorKind: 'ModelTimeoutException', errorMessage: 'timed out' });
 }
 
 // 1000..10000 ms in steps of 1000: P90 = 9100, P99 = 9910, mean = 5500 (type 7, by hand).

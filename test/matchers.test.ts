@@ -1,31 +1,17 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { registerLatencyMatchers } from '../src/gate/matchers.ts';
-import type { CallRecord } from '../src/harness/call-record.ts';
+import type { CallRecord, OkCall } from '../src/harness/call-record.ts';
+import { okCall } from './fixtures/report-records.ts';
 
-function ok(latencyMs: number, extra: Partial<CallRecord> = {}): CallRecord {
-  return {
-    status: 'ok',
+function ok(latencyMs: number, extra: Partial<OkCall> = {}): CallRecord {
+  return okCall({
     modelId: 'm',
-    region: 'us-east-1',
-    latencyMode: 'standard',
     api: 'converse-stream',
-    phase: 'measure',
-    experiment: 0,
-    invocation: 0,
-    document: 0,
-    timestamp: '2026-11-27T00:00:00.000Z',
-    startMs: 0,
     latencyMs,
-    attempts: 1,
-    retryDelayMs: 0,
     attemptMs: [latencyMs],
-    inputTokens: 1,
-    outputTokens: 1,
-    stopReason: 'end_turn',
-    text: '',
     ttftMs: latencyMs / 10,
     ...extra,
-  } as CallRecord;
+  });
 }
 
 function failed(): CallRecord {

@@ -9,31 +9,12 @@ import provider, {
   tCritical95,
 } from '../src/harness/provider.ts';
 import type { SpecIdentity } from '../src/harness/scheduler.ts';
+import { okCall } from './fixtures/report-records.ts';
 
 const values = [120.5, 80.25, 200.0, 95.75, 310.0, 150.0, 99.0];
 
 function ok(latencyMs: number, phase: 'warmup' | 'measure' = 'measure'): OkCall {
-  return {
-    status: 'ok',
-    modelId: 'm',
-    region: 'us-east-1',
-    latencyMode: 'standard',
-    api: 'converse',
-    phase,
-    experiment: 0,
-    invocation: 0,
-    document: 0,
-    timestamp: '2026-11-27T00:00:00.000Z',
-    startMs: 0,
-    latencyMs,
-    attempts: 1,
-    retryDelayMs: 0,
-    attemptMs: [latencyMs],
-    inputTokens: 1,
-    outputTokens: 1,
-    stopReason: 'end_turn',
-    text: '',
-  };
+  return okCall({ modelId: 'm', phase, latencyMs, attemptMs: [latencyMs] });
 }
 
 describe('statisticsOf (tinybench-shaped, with p90)', () => {
