@@ -5,6 +5,7 @@ import { datasetDocuments } from './documents.ts';
 import { collectEnvironment } from './environment.ts';
 import { gatherArtifacts } from './gather.ts';
 import { loadEchartsSource } from './html-assets.ts';
+import { writeInterruptedRun } from './interrupted-run.ts';
 import { renderAnnotations, renderRunMarkdown } from './markdown-summary.ts';
 import type { ReportInputs } from './report-inputs.ts';
 import { appendToFile, writeOutputs } from './sink.ts';
@@ -70,6 +71,32 @@ export default class ConverseBenchReporter implements Reporter {
 
   onInit(vitest: Vitest): void {
     this.#rootDir = vitest.config.root;
+    // Vitest exits ~1 ms after SIGINT/SIGTERM without calling reporters: write from the journal now.
+    const onSignal = (signal: NodeJS.Signals): void => this.#writeInterrupted(vitest, signal);
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+    vitest.onClose(() => {
+      process.off('SIGINT', onSignal);
+      process.off('SIGTERM', onSignal);
+    });
+  }
+
+  #writeInterrupted(vitest: Vitest, signal: NodeJS.Signals): void {
+    const context = vitest.projects
+      .map((project) => project.getProvidedContext().converseBench)
+      .find((provided) => provided !== undefined);
+    if (context === undefined) return;
+    const result = writeInterruptedRun(context, {
+      outputDir: this.#options.outputDir,
+      now: new Date().toISOString(),
+    });
+    if (result === undefined) return;
+    for (const warning of result.warnings) process.stderr.write(`converse-bench: ${warning}\n`);
+    process.stdout.write(`\n${result.printed}`);
+    process.stderr.write(
+      `converse-bench: run interrupted by ${signal}; outputs hold the ${result.calls} calls completed ` +
+        `(from ${result.journal}); calls in flight are not reported\n`,
+    );
   }
 
   onTestRunEnd(
