@@ -9,7 +9,17 @@ export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['./src/harness/global-setup.ts'],
-    reporters: ['default', './src/report/reporter.ts'],
+    reporters: [
+      'default',
+      [
+        './src/report/reporter.ts',
+        {
+          // In GitHub Actions: the run's markdown summary on the job page, failed checks as annotations.
+          stepSummaryFile: process.env.GITHUB_STEP_SUMMARY,
+          githubAnnotations: process.env.GITHUB_ACTIONS === 'true',
+        },
+      ],
+    ],
     benchmark: {
       include: ['bench/**/*.bench.ts'],
       provider: './src/harness/provider.ts',
