@@ -1,0 +1,177 @@
+import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { parse } from 'csv-parse/sync';
+import { describe, expect, test } from 'vitest';
+
+/**
+ * Real runs interrupted in subprocesses: `vitest bench --run` on test/fixtures/hardening/project (one
+ * model, 100 calls of ~100 ms, 2 in flight) is signalled once its journal holds N completed calls.
+ * SIGINT goes to the whole process group (a terminal's Ctrl-C), SIGTERM to Vitest alone (a CI time-out,
+ * `kill`): both must leave a CSV, log and run record marked interrupted with every call the journal
+ * holds. After SIGKILL nothing is written, and `converse-bench rebuild` makes the same from the journal.
+ */
+const PROJECT = resolve(import.meta.dirname, 'fixtures/hardening/project');
+const VITEST = resolve(import.meta.dirname, '../node_modules/vitest/vitest.mjs');
+const MAIN = resolve(import.meta.dirname, '../src/cli/main.ts');
+
+function benchEnv(outDir: string): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !name.startsWith('CONVERSE_BENCH_') && !name.startsWith('VITEST'))
+      env[name] = value;
+  }
+  return {
+    ...env,
+    CONVERSE_BENCH_EMULATOR_PROFILES_FILE: 'data/profiles.json',
+    CONVERSE_BENCH_DATASET_FILE: 'data/documents.csv',
+    CONVERSE_BENCH_TRACKING_FILE: 'data/tracking.csv',
+    CONVERSE_BENCH_OUTPUT_DIR: outDir,
+    CONVERSE_BENCH_INVOCATIONS_PER_SCENARIO: '50',
+    CONVERSE_BENCH_WARMUP_CALLS: '1',
+    CONVERSE_BENCH_NUM_PARALLEL_CALLS: '2',
+    NO_COLOR: '1',
+  };
+}
+
+/** Journal lines that are calls (the first line names the model). */
+function journalCalls(outDir: string): number {
+  const file = readdirSync(outDir).find((f) => f.startsWith('journal-'));
+  if (file === undefined) return 0;
+  return readFileSync(join(outDir, file), 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('{"type":"call"')).length;
+}
+
+async function waitForCalls(outDir: string, calls: number, child: ChildProcess): Promise<void> {
+  while (journalCalls(outDir) < calls) {
+    if (child.exitCode !== null) throw new Error(`bench exited early with ${child.exitCode}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+interface Interrupted {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stderr: string;
+  outDir: string;
+  callsAtSignal: number;
+}
+
+async function interruptRun(
+  signal: NodeJS.Signals,
+  afterCalls: number,
+  group: boolean,
+): Promise<Interrupted> {
+  const outDir = mkdtempSync(join(tmpdir(), 'converse-bench-interrupt-'));
+  // Its own process group, so a group signal reaches Vitest and its workers as a terminal's would.
+  const child = spawn(process.execPath, [VITEST, 'bench', '--run'], {
+    cwd: PROJECT,
+    env: benchEnv(outDir),
+    detached: true,
+    stdio: ['ignore', 'ignore', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString();
+  });
+  const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((done) =>
+    child.on('exit', (code, sig) => done({ code, signal: sig })),
+  );
+  try {
+    await waitForCalls(outDir, afterCalls, child);
+    const callsAtSignal = journalCalls(outDir);
+    process.kill(group ? -(child.pid as number) : (child.pid as number), signal);
+    const { code, signal: by } = await exited;
+    // The workers of a killed Vitest go with it; give a straggler a moment before counting.
+    if (group) await new Promise((r) => setTimeout(r, 50));
+    return { code, signal: by, stderr, outDir, callsAtSignal };
+  } finally {
+    if (child.exitCode === null && child.signalCode === null) process.kill(-(child.pid as number), 'SIGKILL');
+  }
+}
+
+function outputFile(outDir: string, prefix: string): string {
+  const file = readdirSync(outDir).find((f) => f.startsWith(prefix));
+  if (file === undefined) throw new Error(`no ${prefix}* in ${outDir}: ${readdirSync(outDir).join(', ')}`);
+  return join(outDir, file);
+}
+
+/** Rows of the per-call CSV, the run record's calls and its interrupted flag, and the log's first lines. */
+function countOutputs(outDir: string) {
+  const csv = parse(readFileSync(outputFile(outDir, 'document_summarization_'), 'utf8'), {
+    columns: true,
+    bom: true,
+  }) as Record<string, string>[];
+  const run = JSON.parse(readFileSync(outputFile(outDir, 'run-'), 'utf8')) as {
+    context: { interrupted: boolean };
+    models: { calls: unknown[] }[];
+  };
+  const log = readFileSync(outputFile(outDir, 'model_latency_benchmarking-'), 'utf8');
+  return {
+    csvRows: csv.length,
+    runCalls: run.models.reduce((sum, m) => sum + m.calls.length, 0),
+    interrupted: run.context.interrupted,
+    logSaysInterrupted: log.includes('INTERRUPTED'),
+  };
+}
+
+describe.concurrent('interrupted runs', () => {
+  test.each([
+    { signal: 'SIGINT' as const, afterCalls: 3, group: true, code: 130 },
+    { signal: 'SIGTERM' as const, afterCalls: 12, group: false, code: 143 },
+    { signal: 'SIGTERM' as const, afterCalls: 1, group: true, code: 143 },
+  ])(
+    '$signal after $afterCalls calls (group: $group): outputs hold every journaled call, marked interrupted',
+    {
+      timeout: 60_000,
+    },
+    async ({ signal, afterCalls, group, code }) => {
+      const run = await interruptRun(signal, afterCalls, group);
+      expect(run.code, run.stderr).toBe(code);
+      const journaled = journalCalls(run.outDir);
+      const counted = countOutputs(run.outDir);
+      expect(counted.csvRows).toBeGreaterThanOrEqual(run.callsAtSignal);
+      // Nothing completes after the outputs are written: the journal and every output agree.
+      expect(counted).toEqual({
+        csvRows: journaled,
+        runCalls: journaled,
+        interrupted: true,
+        logSaysInterrupted: true,
+      });
+      expect(run.stderr).toContain(
+        `converse-bench: run interrupted by ${signal}; outputs hold the ${journaled} calls completed`,
+      );
+      expect(run.stderr).not.toMatch(/\n\s+at /);
+    },
+  );
+
+  test('SIGKILL leaves only the journal; `converse-bench rebuild` writes the outputs from it', {
+    timeout: 60_000,
+  }, async () => {
+    const run = await interruptRun('SIGKILL', 5, true);
+    expect(run.signal).toBe('SIGKILL');
+    expect(readdirSync(run.outDir).filter((f) => f.startsWith('run-'))).toEqual([]);
+    const journal = outputFile(run.outDir, 'journal-');
+    const journaled = journalCalls(run.outDir);
+    expect(journaled).toBeGreaterThanOrEqual(5);
+    const rebuilt = await new Promise<{ code: number; stderr: string }>((done) => {
+      execFile(
+        process.execPath,
+        [MAIN, 'rebuild', '--output-dir', run.outDir, journal],
+        { cwd: PROJECT, env: benchEnv(run.outDir), timeout: 30_000 },
+        (error, _stdout, stderr) =>
+          done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stderr }),
+      );
+    });
+    expect(rebuilt.code, rebuilt.stderr).toBe(0);
+    expect(countOutputs(run.outDir)).toEqual({
+      csvRows: journaled,
+      runCalls: journaled,
+      interrupted: true,
+      logSaysInterrupted: true,
+    });
+    expect(existsSync(journal)).toBe(true);
+  });
+});
