@@ -1,0 +1,136 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import { compareCommand } from '../src/cli/compare.ts';
+import { markdownCell, renderAnnotations, renderRunMarkdown } from '../src/report/markdown-summary.ts';
+import type { RunRecord } from '../src/report/run-record.ts';
+import { fixturePath, hostileFixture, loadFixture } from './fixtures/run-records/load.ts';
+
+describe('markdownCell', () => {
+  test('escapes what would end a cell or start markup; newlines become spaces', () => {
+    expect(markdownCell('a|b`c`*d*_e_<f>[g]\\h')).toBe('a\\|b\\`c\\`\\*d\\*\\_e\\_\\<f\\>\\[g\\]\\\\h');
+    expect(markdownCell('one\r\ntwo\nthree')).toBe('one two three');
+  });
+});
+
+describe('renderRunMarkdown', () => {
+  test('a model id with | and backticks stays inside its cell', () => {
+    const run = hostileFixture('evil|`id`', 'x');
+    const row = renderRunMarkdown(run)
+      .split('\n')
+      .find((line) => line.startsWith('| evil'));
+    expect(row?.startsWith('| evil\\|\\`id\\` | ')).toBe(true);
+    // Unescaped pipes delimit exactly the 10 columns.
+    expect(row?.split(/(?<!\\)\|/).length).toBe(12);
+  });
+
+  test('title counts failed checks; each check a row', () => {
+    const run = loadFixture('run-main');
+    const model = run.models[0];
+    if (model === undefined) throw new Error('no model');
+    model.checks = [
+      { name: 'budget p90 latencyMs', status: 'fail', line: 'P90 2.31 s > budget 2.00 s over 40 calls' },
+      { name: 'regression p90 latencyMs', status: 'inconclusive', line: 'x1.05 (0.9..1.2)' },
+    ];
+    for (const other of run.models.slice(1)) other.checks = [];
+    const text = renderRunMarkdown(run);
+    expect(text.startsWith('### Latency benchmark: 1 check(s) failed\n')).toBe(true);
+    expect(text).toContain(
+      `| ${markdownCell(model.key)} | budget p90 latencyMs | **FAIL** | P90 2.31 s \\> budget 2.00 s over 40 calls |`,
+    );
+    expect(text).toContain(`| ${markdownCell(model.key)} | regression p90 latencyMs | inconclusive |`);
+  });
+});
+
+describe('renderAnnotations (GitHub workflow commands)', () => {
+  test('::error per failed check, ::warning per inconclusive; properties escape , and :, data %, CR, LF', () => {
+    const run: RunRecord = loadFixture('run-main');
+    for (const model of run.models) model.checks = [];
+    const model = run.models[0];
+    if (model === undefined) throw new Error('no model');
+    model.modelId = 'arn:aws:bedrock:us-east-1:123:x,y';
+    model.checks = [
+      { name: 'budget p90', status: 'fail', line: '100% over\nsecond line\r' },
+      { name: 'regression p90', status: 'inconclusive', line: 'needs 300 calls' },
+      { name: 'budget errors', status: 'pass', line: 'ok' },
+    ];
+    expect(renderAnnotations(run)).toEqual([
+      `::error title=arn%3Aaws%3Abedrock%3Aus-east-1%3A123%3Ax%2Cy ${model.api}%3A budget p90::100%25 over%0Asecond line%0D`,
+      `::warning title=arn%3Aaws%3Abedrock%3Aus-east-1%3A123%3Ax%2Cy ${model.api}%3A regression p90::needs 300 calls`,
+    ]);
+  });
+});
+
+describe('converse-bench compare', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  function capture(): { out: () => string; err: () => string } {
+    let out = '';
+    let err = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      out += String(chunk);
+      return true;
+    });
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      err += String(chunk);
+      return true;
+    });
+    return { out: () => out, err: () => err };
+  }
+
+  /** run-main with every latency multiplied: a run that regressed (factor > 1.1) or did not. */
+  function scaled(factor: number): string {
+    const run = loadFixture('run-main');
+    run.context.startedAt = '2026-12-01T00:00:00.000Z';
+    for (const model of run.models) {
+      for (const call of model.calls) {
+        call.latencyMs *= factor;
+        if (call.ttftMs !== undefined) call.ttftMs *= factor;
+      }
+    }
+    const path = join(mkdtempSync(join(tmpdir(), 'compare-cmd-')), 'run-20261201-000000.json');
+    writeFileSync(path, JSON.stringify(run));
+    return path;
+  }
+
+  test('the same run: exit 0, JSON with every model and metric', async () => {
+    const io = capture();
+    const code = await compareCommand([fixturePath('run-main'), scaled(1), '--json']);
+    expect(code).toBe(0);
+    const comparison = JSON.parse(io.out());
+    expect(comparison.incompatibilities).toEqual([]);
+    expect(comparison.models.length).toBe(loadFixture('run-main').models.length);
+    const verdicts = comparison.models.flatMap((m: { metrics: { verdict: string }[] }) =>
+      m.metrics.map((x) => x.verdict),
+    );
+    expect(verdicts).not.toContain('regressed');
+  });
+
+  test('every call twice as slow: exit 1, markdown says how many regressions', async () => {
+    const io = capture();
+    const code = await compareCommand([fixturePath('run-main'), scaled(2), '--markdown']);
+    expect(code).toBe(1);
+    expect(io.out()).toMatch(/^### Latency comparison: \d+ regression\(s\)\n/);
+    expect(io.out()).toMatch(/\| P90 \| [\d.]+ (ms|s) \| [\d.]+ (ms|s) \| x2\.000 \| .* \| regressed \(/);
+  });
+
+  test('bad input: UserErrors (exit 2 through main) naming the fix', async () => {
+    capture();
+    await expect(compareCommand([fixturePath('run-main')])).rejects.toThrow(
+      'compare needs a baseline and a candidate',
+    );
+    await expect(
+      compareCommand([fixturePath('run-main'), scaled(1), '--json', '--markdown']),
+    ).rejects.toThrow('--json and --markdown: choose one');
+    await expect(compareCommand([fixturePath('run-main'), scaled(1), '--tolerance', 'x'])).rejects.toThrow(
+      '--tolerance x: must be a number from 0 to 10',
+    );
+    await expect(compareCommand(['/nonexistent/run.json', scaled(1)])).rejects.toThrow('no such run record');
+    await expect(compareCommand([fixturePath('run-main'), fixturePath('run-branch')])).rejects.toThrow(
+      /runs are not comparable|no such/,
+    );
+  });
+});
