@@ -5,6 +5,17 @@
  */
 export class UserError extends Error {
   readonly userError = true;
+
+  constructor(message?: string, options?: ErrorOptions) {
+    super(message, options);
+    // A mistake in an input, not a bug: no stack frames, so Vitest (a bench file's error) prints the
+    // message alone. Read lazily: subclasses set `name` after this constructor.
+    Object.defineProperty(this, 'stack', {
+      get: () => `${this.name}: ${this.message}`,
+      configurable: true,
+      enumerable: false,
+    });
+  }
 }
 
 /** True for UserError and for any error class elsewhere that marks itself `userError`. */

@@ -5,7 +5,7 @@ import { startEmulator } from '../emulator/index.ts';
 import type { PlanRequest, ResponsePlan } from '../emulator/plan.ts';
 import { createPlanner } from '../emulator/planner.ts';
 import { loadProfiles } from '../emulator/profiles.ts';
-import { isUserError } from '../errors.ts';
+import { isUserError, UserError } from '../errors.ts';
 
 const HELP = `usage: converse-bench emulator [options]
 
@@ -32,9 +32,7 @@ export interface EmulatorCommandIo {
   stopped: Promise<void>;
 }
 
-class FlagError extends Error {
-  readonly userError = true;
-}
+class FlagError extends UserError {}
 
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {

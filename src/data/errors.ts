@@ -1,3 +1,5 @@
+import { UserError } from '../errors.ts';
+
 /**
  * Errors for bad input files and templates. Each message is one line that names the input (file and
  * line, or the option) and says how to fix it; `cause` keeps the underlying error when one is wrapped.
@@ -5,9 +7,8 @@
  */
 
 /** A data file (dataset or tracking CSV) that cannot be used as it is. */
-export class DatasetError extends Error {
+export class DatasetError extends UserError {
   override name = 'DatasetError';
-  readonly userError = true;
   /** The file as it was given. */
   readonly file: string;
   /** 1-based line in the file, when the problem has one. */
@@ -21,9 +22,8 @@ export class DatasetError extends Error {
 }
 
 /** A prompt template with a missing, unknown or malformed placeholder. `where` names its origin. */
-export class TemplateError extends Error {
+export class TemplateError extends UserError {
   override name = 'TemplateError';
-  readonly userError = true;
   readonly where: string;
   /** The message without `where`, for callers that name the origin their own way. */
   readonly problem: string;
@@ -36,9 +36,8 @@ export class TemplateError extends Error {
 }
 
 /** Bad options for the synthetic dataset generator; `option` names the one at fault. */
-export class SyntheticOptionsError extends Error {
+export class SyntheticOptionsError extends UserError {
   override name = 'SyntheticOptionsError';
-  readonly userError = true;
   readonly option: string;
 
   constructor(option: string, problem: string) {

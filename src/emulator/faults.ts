@@ -1,3 +1,4 @@
+import { UserError } from '../errors.ts';
 import type { Api } from '../harness/call-record.ts';
 import type { Fault } from './plan.ts';
 
@@ -95,8 +96,7 @@ export interface FaultRule {
   text: string;
 }
 
-export class FaultSpecError extends Error {
-  readonly userError = true;
+export class FaultSpecError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'FaultSpecError';

@@ -1,3 +1,4 @@
+import { UserError } from '../errors.ts';
 import type { LatencyMode } from '../harness/call-record.ts';
 import {
   createFaultState,
@@ -23,8 +24,7 @@ export interface PlannerConfig {
 
 export type Planner = (request: PlanRequest) => ResponsePlan;
 
-export class PlannerConfigError extends Error {
-  readonly userError = true;
+export class PlannerConfigError extends UserError {
   constructor(message: string) {
     super(message);
     this.name = 'PlannerConfigError';

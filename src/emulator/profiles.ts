@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { UserError } from '../errors.ts';
 import { type FaultRule, parseFaultSpec } from './faults.ts';
 import { baseModelId } from './models.ts';
 
@@ -32,8 +33,7 @@ export interface ProfileSet {
   models: ReadonlyMap<string, LatencyProfile>;
 }
 
-export class ProfileError extends Error {
-  readonly userError = true;
+export class ProfileError extends UserError {
   constructor(message: string, options?: ErrorOptions) {
     super(message, options);
     this.name = 'ProfileError';
