@@ -56,7 +56,7 @@ describe('sweep planning', () => {
     const options = {
       ...DEFAULT_OPTIONS,
       load: { kind: 'open', rate: 3, arrival: 'poisson', seed: 9 } as const,
-      sweep: { kind: 'concurrency', levels: [1, 4, 16] } as const,
+      sweep: { kind: 'concurrency' as const, levels: [1, 4, 16] },
     };
     const levels = sweepLevels(options);
     expect(levels.map((l) => l.label)).toEqual(['concurrency=1', 'concurrency=4', 'concurrency=16']);
@@ -67,7 +67,7 @@ describe('sweep planning', () => {
   });
 
   test('rate levels run open loop at each rate, keeping arrival and seed of an open load', () => {
-    const sweep = { kind: 'rate', levels: [2, 5] } as const;
+    const sweep = { kind: 'rate' as const, levels: [2, 5] };
     const [two] = sweepLevels({ ...DEFAULT_OPTIONS, sweep });
     if (two === undefined) throw new Error('no level');
     expect(optionsAtLevel({ ...DEFAULT_OPTIONS, sweep }, two).load).toEqual({
