@@ -123,7 +123,10 @@ export function readJournal(path: string): JournalContents {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new JournalError(`cannot read journal ${path}: ${(cause as Error).message}`, { cause });
+    throw new JournalError(
+      `cannot read journal ${path}: ${(cause as Error).message}; pass the journal-<runId>.jsonl a run wrote to its output folder`,
+      { cause },
+    );
   }
   const lines = text.split('\n');
   // Index of the last non-empty line: only it may be torn.
