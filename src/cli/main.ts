@@ -17,6 +17,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'serve the Bedrock-compatible emulator until stopped',
     load: async () => (await import('./emulator.ts')).emulatorCommand,
   },
+  plan: {
+    summary: 'print the plan of a run (models, calls, estimated tokens) without calling anything',
+    load: async () => (await import('./plan.ts')).planCommand,
+  },
   init: {
     summary: 'generate one bench/<model>.bench.ts per model of the tracking file (safe to re-run)',
     load: async () => (await import('./init.ts')).initCommand,
