@@ -1,0 +1,313 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, test } from 'vitest';
+
+/**
+ * Bad inputs, tried as a user would: `converse-bench <command>` in a subprocess for settings, flags and
+ * files the commands read, and `vitest bench --run` on test/fixtures/hardening/project for the files a
+ * bench file reads. Each must fail with ONE line on stderr that names the input (file and line, or
+ * option) and the fix, a non-zero exit (2 for the CLI, 1 for Vitest), and no stack frames.
+ * The table doubles as docs/bad-inputs.md's.
+ */
+const ROOT = resolve(import.meta.dirname, '..');
+const MAIN = join(ROOT, 'src/cli/main.ts');
+const VITEST = join(ROOT, 'node_modules/vitest/vitest.mjs');
+const PROJECT = join(ROOT, 'test/fixtures/hardening/project');
+const BAD = join(ROOT, 'test/fixtures/hardening/bad');
+const DATA = join(ROOT, 'test/fixtures/data');
+const TMP = mkdtempSync(join(tmpdir(), 'converse-bench-bad-'));
+
+// Generated: binary garbage and a document far over any model's context.
+const BINARY = join(TMP, 'dataset-binary.csv');
+writeFileSync(BINARY, Buffer.from([0x64, 0x6f, 0x63, 0x0a, 0xff, 0xfe, 0x00, 0x01, 0x9c, 0x80, 0x0a]));
+const HUGE = join(TMP, 'dataset-huge.csv');
+writeFileSync(HUGE, `document,referenceResponse\n"${'The council met again. '.repeat(200_000)}",x\n`);
+
+function cleanEnv(extra: Record<string, string>): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, value] of Object.entries(process.env)) {
+    if (value !== undefined && !name.startsWith('CONVERSE_BENCH_') && !name.startsWith('VITEST'))
+      env[name] = value;
+  }
+  return { ...env, NO_COLOR: '1', ...extra };
+}
+
+interface Outcome {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function run(args: string[], env: Record<string, string>, cwd = ROOT): Promise<Outcome> {
+  return new Promise((done) => {
+    execFile(
+      process.execPath,
+      args,
+      { cwd, env: cleanEnv(env), timeout: 60_000 },
+      (error, stdout, stderr) => {
+        done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
+      },
+    );
+  });
+}
+
+interface CliCase {
+  input: string;
+  args: string[];
+  env?: Record<string, string>;
+  /** The one line, as a pattern: it names the input and says the fix. */
+  says: RegExp;
+}
+
+const CLI_CASES: CliCase[] = [
+  {
+    input: 'negative setting',
+    args: ['bench', '--num-parallel-calls', '-1'],
+    says: /NUM_PARALLEL_CALLS="-1": numParallelCalls must be a whole number >= 1/,
+  },
+  {
+    input: 'zero setting',
+    args: ['bench', '--invocations-per-scenario', '0'],
+    says: /INVOCATIONS_PER_SCENARIO="0".*>= 1/,
+  },
+  {
+    input: 'NaN setting',
+    args: ['bench', '--num-parallel-calls', 'NaN'],
+    says: /NUM_PARALLEL_CALLS="NaN".*whole number/,
+  },
+  {
+    input: 'string for a number',
+    args: ['bench', '--temperature', 'hot'],
+    says: /TEMPERATURE="hot": temperature must be a number from 0 to 1/,
+  },
+  { input: 'out-of-range setting', args: ['bench', '--top-p', '1.5'], says: /TOP_P="1.5".*from 0 to 1/ },
+  {
+    input: 'unknown flag',
+    args: ['bench', '--no-such-flag'],
+    says: /--no-such-flag: unknown option; run `converse-bench bench --help`/,
+  },
+  {
+    input: 'flag without its value',
+    args: ['bench', '--timeout-seconds'],
+    says: /--timeout-seconds: needs a value/,
+  },
+  {
+    input: 'unknown preset',
+    args: ['bench', '--preset', 'nope'],
+    says: /--preset nope: unknown preset; choose one of: gate, smoke/,
+  },
+  {
+    input: 'unknown target',
+    args: ['bench', '--target', 'mars'],
+    says: /TARGET="mars": target must be one of: emulator, bedrock/,
+  },
+  {
+    input: 'unknown environment setting',
+    args: ['bench'],
+    env: { CONVERSE_BENCH_NUM_PARALEL_CALLS: '4' },
+    says: /CONVERSE_BENCH_NUM_PARALEL_CALLS/,
+  },
+  {
+    input: 'unknown command',
+    args: ['frobnicate'],
+    says: /unknown command "frobnicate"; run `converse-bench --help`/,
+  },
+  {
+    input: 'run record: missing',
+    args: ['compare', join(BAD, 'absent.json'), join(BAD, 'run-other-schema.json')],
+    says: /absent\.json: no such run record or folder; give a run-\*\.json file/,
+  },
+  {
+    input: 'run record: corrupt (baseline)',
+    args: ['compare', join(BAD, 'run-corrupt.json'), join(BAD, 'run-corrupt.json')],
+    says: /run-corrupt\.json: not valid JSON .*; rerun the benchmark or pick another run record/,
+  },
+  {
+    input: 'run record: another schema version',
+    args: ['compare', join(BAD, 'run-other-schema.json'), join(BAD, 'run-other-schema.json')],
+    says: /run-other-schema\.json: schema converse-bench\/run-record@99, expected converse-bench\/run-record@1; rebuild it/,
+  },
+  {
+    input: 'report: missing run record',
+    args: ['report', join(BAD, 'absent.json')],
+    says: /absent\.json does not exist; pass a run record file or a folder/,
+  },
+  {
+    input: 'report: corrupt run record',
+    args: ['report', join(BAD, 'run-corrupt.json')],
+    says: /run-corrupt\.json: not valid JSON/,
+  },
+  {
+    input: 'rebuild: missing journal',
+    args: ['rebuild', join(BAD, 'absent.jsonl')],
+    says: /cannot read journal .*absent\.jsonl: ENOENT.*; pass the journal-<runId>\.jsonl/,
+  },
+  {
+    input: 'rebuild: bad journal line',
+    args: ['rebuild', join(BAD, 'journal-bad-line.jsonl')],
+    says: /journal-bad-line\.jsonl line 1: .*; remove the line or rerun the benchmark/,
+  },
+  {
+    input: 'rebuild: no journal',
+    args: ['rebuild'],
+    says: /rebuild: no journal given; pass outputs\/journal-<runId>\.jsonl/,
+  },
+  {
+    input: 'synth: unknown flag',
+    args: ['synth', '--documents', '3'],
+    says: /synth: unknown flag --documents; run converse-bench synth --help/,
+  },
+  {
+    input: 'emulator: bad port',
+    args: ['emulator', '--port', 'abc'],
+    says: /--port abc: use a port number from 0 to 65535/,
+  },
+  {
+    input: 'emulator: zero time scale',
+    args: ['emulator', '--time-scale', '0'],
+    says: /--time-scale 0: use a positive number/,
+  },
+  {
+    input: 'emulator: broken profiles file',
+    args: ['emulator', '--profiles', join(BAD, 'profiles-broken.json')],
+    says: /profiles-broken\.json: not valid JSON .*; fix the syntax/,
+  },
+  {
+    input: 'emulator: bad fault spec',
+    args: ['emulator', '--profiles', join(ROOT, 'data/emulator-profiles.json'), '--fault', 'bogus'],
+    says: /fault "bogus" has an unknown name "bogus"; write e\.g\./,
+  },
+  {
+    input: 'tracking: missing file',
+    args: ['init', '--tracking', join(BAD, 'absent.csv')],
+    says: /absent\.csv: no such file; check the path/,
+  },
+  {
+    input: 'template: no {context}',
+    args: ['init', '--tracking', join(BAD, 'tracking-no-context.csv')],
+    says: /tracking-no-context\.csv line 2: column "text_prompt": no \{context\} placeholder; add \{context\}/,
+  },
+  {
+    input: 'template: unknown placeholder',
+    args: ['init', '--tracking', join(BAD, 'tracking-unknown-placeholder.csv')],
+    says: /tracking-unknown-placeholder\.csv line 2: .*unknown placeholder \{audience\}; allowed placeholders: \{context\}/,
+  },
+  {
+    input: 'tracking: missing column',
+    args: ['init', '--tracking', join(BAD, 'tracking-missing-column.csv')],
+    says: /tracking-missing-column\.csv line 1: missing column "text_prompt" .*; write a header line/,
+  },
+  {
+    input: 'model id: malformed',
+    args: ['init', '--tracking', join(BAD, 'tracking-bad-model.csv')],
+    says: /tracking-bad-model\.csv line 2: column "model": model "not a model id!" contains whitespace/,
+  },
+];
+
+/** What a bench file's bad input looks like in Vitest's output: the error's one line, no frames. */
+interface BenchCase {
+  input: string;
+  env: Record<string, string>;
+  says: RegExp;
+}
+
+const BENCH_CASES: BenchCase[] = [
+  {
+    input: 'dataset: missing file',
+    env: { CONVERSE_BENCH_DATASET_FILE: join(BAD, 'absent.csv') },
+    says: /absent\.csv: no such file; check the path/,
+  },
+  {
+    input: 'dataset: wrong delimiter',
+    env: { CONVERSE_BENCH_DATASET_FILE: join(DATA, 'dataset-semicolon.csv') },
+    says: /dataset-semicolon\.csv line 1: the header is separated by semicolons, not commas; save the file as comma-separated CSV/,
+  },
+  {
+    input: 'dataset: unbalanced quotes',
+    env: { CONVERSE_BENCH_DATASET_FILE: join(DATA, 'dataset-unclosed-quote.csv') },
+    says: /dataset-unclosed-quote\.csv line \d+: .*quote/,
+  },
+  {
+    input: 'dataset: binary garbage',
+    env: { CONVERSE_BENCH_DATASET_FILE: BINARY },
+    says: /dataset-binary\.csv.*(UTF-8|binary)/,
+  },
+  {
+    input: 'dataset: huge document',
+    env: { CONVERSE_BENCH_DATASET_FILE: HUGE },
+    says: /dataset-huge\.csv line 2: .*document/,
+  },
+  {
+    input: 'tracking: model not in it',
+    env: { CONVERSE_BENCH_TRACKING_FILE: join(BAD, 'tracking-other-model.csv') },
+    says: /model "amazon\.nova-micro-v1:0" is not in .*tracking-other-model\.csv: add a row/,
+  },
+  {
+    input: 'budgets: corrupt file',
+    env: { CONVERSE_BENCH_BUDGETS_FILE: join(BAD, 'budgets-corrupt.json') },
+    says: /budgets-corrupt\.json.*JSON/,
+  },
+  {
+    input: 'baseline: another schema version',
+    env: { CONVERSE_BENCH_BASELINE: join(BAD, 'run-other-schema.json') },
+    says: /run-other-schema\.json: schema converse-bench\/run-record@99/,
+  },
+];
+
+const BENCH_ENV = {
+  CONVERSE_BENCH_EMULATOR_PROFILES_FILE: 'data/profiles.json',
+  CONVERSE_BENCH_DATASET_FILE: 'data/documents.csv',
+  CONVERSE_BENCH_TRACKING_FILE: 'data/tracking.csv',
+  CONVERSE_BENCH_OUTPUT_DIR: join(TMP, 'outputs'),
+  CONVERSE_BENCH_INVOCATIONS_PER_SCENARIO: '1',
+  CONVERSE_BENCH_WARMUP_CALLS: '0',
+  CONVERSE_BENCH_TIME_SCALE: '0.01',
+};
+
+/** Node's and Vitest's stack frame lines. */
+const FRAME = /^\s+(at |❯ ).*:\d+/m;
+
+describe.concurrent('bad input to a converse-bench command: one line, exit 2', () => {
+  test.each(CLI_CASES)(
+    '$input',
+    async ({ args, env = {}, says }) => {
+      const outcome = await run([MAIN, ...args], env);
+      const lines = outcome.stderr.trimEnd().split('\n');
+      expect(lines, outcome.stderr).toHaveLength(1);
+      expect(lines[0]).toMatch(/^converse-bench( \w+)?: /);
+      expect(lines[0]).toMatch(says);
+      expect(outcome.code).toBe(2);
+    },
+    30_000,
+  );
+});
+
+describe.concurrent('bad input to a bench file: vitest bench fails with the one-line message first', () => {
+  test.each(BENCH_CASES)(
+    '$input',
+    async ({ env, says }) => {
+      const outcome = await run([VITEST, 'bench', '--run'], { ...BENCH_ENV, ...env }, PROJECT);
+      const output = `${outcome.stdout}\n${outcome.stderr}`;
+      expect(outcome.code, output).toBe(1);
+      const at = output.search(/^\w*Error: /m);
+      expect(at, output).toBeGreaterThanOrEqual(0);
+      const [line = '', ...rest] = output.slice(at).split('\n');
+      expect(line).toMatch(says);
+      // No frames of ours; a wrapped library error may still print its own under "Caused by".
+      const ours = rest.join('\n').split(/^Caused by: /m)[0] ?? '';
+      expect(ours).not.toMatch(FRAME);
+    },
+    60_000,
+  );
+
+  test('a byte-order mark is not bad input: the run passes', async () => {
+    const outcome = await run(
+      [VITEST, 'bench', '--run'],
+      { ...BENCH_ENV, CONVERSE_BENCH_DATASET_FILE: join(DATA, 'dataset-bom.csv') },
+      PROJECT,
+    );
+    expect(outcome.code, outcome.stdout + outcome.stderr).toBe(0);
+  }, 60_000);
+});
