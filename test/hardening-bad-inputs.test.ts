@@ -22,6 +22,13 @@ const TMP = mkdtempSync(join(tmpdir(), 'converse-bench-bad-'));
 // Generated: binary garbage and a document far over any model's context.
 const BINARY = join(TMP, 'dataset-binary.csv');
 writeFileSync(BINARY, Buffer.from([0x64, 0x6f, 0x63, 0x0a, 0xff, 0xfe, 0x00, 0x01, 0x9c, 0x80, 0x0a]));
+// Corrupt JSON is written here, not committed (the formatter would reject it).
+const RUN_CORRUPT = join(TMP, 'run-corrupt.json');
+writeFileSync(RUN_CORRUPT, 'not json');
+const BUDGETS_CORRUPT = join(TMP, 'budgets-corrupt.json');
+writeFileSync(BUDGETS_CORRUPT, '{ not json');
+const PROFILES_BROKEN = join(TMP, 'profiles-broken.json');
+writeFileSync(PROFILES_BROKEN, '{');
 const HUGE = join(TMP, 'dataset-huge.csv');
 writeFileSync(HUGE, `document,referenceResponse\n"${'The council met again. '.repeat(200_000)}",x\n`);
 
@@ -121,7 +128,7 @@ const CLI_CASES: CliCase[] = [
   },
   {
     input: 'run record: corrupt (baseline)',
-    args: ['compare', join(BAD, 'run-corrupt.json'), join(BAD, 'run-corrupt.json')],
+    args: ['compare', RUN_CORRUPT, RUN_CORRUPT],
     says: /run-corrupt\.json: not valid JSON .*; rerun the benchmark or pick another run record/,
   },
   {
@@ -136,7 +143,7 @@ const CLI_CASES: CliCase[] = [
   },
   {
     input: 'report: corrupt run record',
-    args: ['report', join(BAD, 'run-corrupt.json')],
+    args: ['report', RUN_CORRUPT],
     says: /run-corrupt\.json: not valid JSON/,
   },
   {
@@ -171,7 +178,7 @@ const CLI_CASES: CliCase[] = [
   },
   {
     input: 'emulator: broken profiles file',
-    args: ['emulator', '--profiles', join(BAD, 'profiles-broken.json')],
+    args: ['emulator', '--profiles', PROFILES_BROKEN],
     says: /profiles-broken\.json: not valid JSON .*; fix the syntax/,
   },
   {
@@ -246,7 +253,7 @@ const BENCH_CASES: BenchCase[] = [
   },
   {
     input: 'budgets: corrupt file',
-    env: { CONVERSE_BENCH_BUDGETS_FILE: join(BAD, 'budgets-corrupt.json') },
+    env: { CONVERSE_BENCH_BUDGETS_FILE: BUDGETS_CORRUPT },
     says: /budgets-corrupt\.json.*JSON/,
   },
   {
