@@ -1,4 +1,5 @@
 import { UserError } from '../errors.ts';
+import { redactSecrets } from './redact.ts';
 
 /** The client factory was given options it cannot build a client from. */
 export class ClientOptionsError extends UserError {
@@ -71,12 +72,15 @@ export function classifyError(error: unknown): string {
   return name;
 }
 
-/** One line, at most MAX_ERROR_MESSAGE characters: error messages are external text. */
+/**
+ * One line, at most MAX_ERROR_MESSAGE characters, credentials cut out: error messages are external
+ * text and may echo the request's headers.
+ */
 export function errorMessageOf(error: unknown): string {
   const raw =
     typeof error === 'object' && error !== null && typeof (error as ErrorLike).message === 'string'
       ? ((error as ErrorLike).message as string)
       : String(error);
-  const line = raw.replace(/\s+/g, ' ').trim() || classifyError(error);
+  const line = redactSecrets(raw.replace(/\s+/g, ' ').trim()) || classifyError(error);
   return line.length > MAX_ERROR_MESSAGE ? `${line.slice(0, MAX_ERROR_MESSAGE - 3)}...` : line;
 }
