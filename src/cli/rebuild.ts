@@ -1,6 +1,6 @@
 import { UserError } from '../errors.ts';
 import { rebuildFromJournal } from '../report/rebuild-from-journal.ts';
-import { writeReport } from '../report/reporter.ts';
+import { writeReport } from '../report/write-report.ts';
 
 const USAGE = `usage: converse-bench rebuild [--output-dir DIR] JOURNAL...
 

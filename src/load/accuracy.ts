@@ -44,9 +44,12 @@ export interface CallError {
   readMs: number;
 }
 
-/** Pairs ok records with their stamps by request id; records without a complete stamp are skipped. */
+/** What callErrors needs of a call: a CallRecord, or the timings of a plain SDK loop. */
+export type TimedCall = Pick<CallRecord, 'status' | 'requestId' | 'startMs' | 'latencyMs' | 'ttftMs'>;
+
+/** Pairs ok calls with their stamps by request id; calls without a complete stamp are skipped. */
 export function callErrors(
-  records: readonly CallRecord[],
+  records: readonly TimedCall[],
   stamps: readonly WireStamps[],
   offsetMs: number,
 ): CallError[] {

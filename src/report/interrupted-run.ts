@@ -3,7 +3,7 @@ import { resolve } from 'node:path';
 import { resolveOptions } from '../config/resolve.ts';
 import type { ConverseBenchContext } from '../harness/global-setup.ts';
 import { rebuildFromJournal } from './rebuild-from-journal.ts';
-import { type ReportResult, writeReport } from './reporter.ts';
+import { type ReportResult, writeReport } from './write-report.ts';
 
 /**
  * A run stopped by SIGINT or SIGTERM: Vitest 5 exits about 1 ms after either signal without calling

@@ -1,15 +1,9 @@
-import { resolve } from 'node:path';
 import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
-import { buildOutputs } from './build-outputs.ts';
-import { datasetDocuments } from './documents.ts';
 import { collectEnvironment } from './environment.ts';
 import { gatherArtifacts } from './gather.ts';
-import { loadEchartsSource } from './html-assets.ts';
 import { writeInterruptedRun } from './interrupted-run.ts';
-import { renderAnnotations, renderRunMarkdown } from './markdown-summary.ts';
 import type { ReportInputs } from './report-inputs.ts';
-import { appendToFile, writeOutputs } from './sink.ts';
-import { renderSummaryTable } from './summary-table.ts';
+import { writeReport } from './write-report.ts';
 
 export interface ConverseBenchReporterOptions {
   /** Where outputs go, relative to `rootDir`. @default the first model's `outputDir` option, else `outputs` */
@@ -20,40 +14,6 @@ export interface ConverseBenchReporterOptions {
   stepSummaryFile?: string;
   /** Print failed and inconclusive checks as GitHub Actions annotations. @default false */
   githubAnnotations?: boolean;
-}
-
-/** Everything a finished run produced, for a caller (or a test) that wants more than the printout. */
-export interface ReportResult {
-  paths: string[];
-  warnings: string[];
-  printed: string;
-}
-
-/** Builds and writes every output of a run from its inputs; returns what was written and printed. */
-export function writeReport(
-  inputs: ReportInputs,
-  options: {
-    rootDir: string;
-    outputDir: string;
-    color: boolean;
-    stepSummaryFile?: string | undefined;
-    githubAnnotations?: boolean | undefined;
-  },
-): ReportResult {
-  const warnings: string[] = [];
-  const { run, files } = buildOutputs(inputs, datasetDocuments(options.rootDir, warnings), {
-    echartsSource: loadEchartsSource(),
-  });
-  const paths = writeOutputs(resolve(options.rootDir, options.outputDir), files);
-  if (options.stepSummaryFile) appendToFile(options.stepSummaryFile, renderRunMarkdown(run));
-  const printed = [
-    renderSummaryTable(run, { color: options.color }),
-    ...(options.githubAnnotations ? renderAnnotations(run) : []),
-    'converse-bench wrote:',
-    ...paths.map((path) => `  ${path}`),
-    '',
-  ].join('\n');
-  return { paths, warnings, printed };
 }
 
 /**
