@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, test } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import setup, { type ConverseBenchContext, newRunId, snapshotEnv } from '../src/harness/global-setup.ts';
@@ -31,6 +32,43 @@ describe('global setup', () => {
     expect(await health(endpoint)).toBe(200);
     await teardownB();
     await expect(health(endpoint)).rejects.toThrow();
+  });
+
+  test('CONVERSE_BENCH_EMULATOR_FAULTS makes the embedded emulator inject faults for every model', async () => {
+    process.env.CONVERSE_BENCH_EMULATOR_FAULTS = 'error=ModelTimeoutException';
+    const p = fakeProject(true);
+    const teardown = await setup(p.project);
+    delete process.env.CONVERSE_BENCH_EMULATOR_FAULTS;
+    try {
+      const client = new BedrockRuntimeClient({
+        endpoint: p.provided[0]?.endpoint as string,
+        region: 'us-east-1',
+        credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+        maxAttempts: 1,
+      });
+      const call = client.send(
+        new ConverseCommand({
+          modelId: 'amazon.nova-micro-v1:0',
+          messages: [{ role: 'user', content: [{ text: 'Summarize: a test.' }] }],
+        }),
+      );
+      await expect(call).rejects.toMatchObject({
+        name: 'ModelTimeoutException',
+        $metadata: { httpStatusCode: 408 },
+      });
+      client.destroy();
+    } finally {
+      await teardown();
+    }
+  });
+
+  test('a bad CONVERSE_BENCH_EMULATOR_FAULTS is one line naming the variable', async () => {
+    process.env.CONVERSE_BENCH_EMULATOR_FAULTS = 'explode';
+    try {
+      await expect(setup(fakeProject(true).project)).rejects.toThrow(/^CONVERSE_BENCH_EMULATOR_FAULTS/);
+    } finally {
+      delete process.env.CONVERSE_BENCH_EMULATOR_FAULTS;
+    }
   });
 
   test('does nothing for a project that is not a benchmark project (plain `vitest run`)', async () => {

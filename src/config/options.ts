@@ -85,6 +85,13 @@ export interface ResolvedOptions {
   emulatorProfilesFile: string;
   /** Emulator time scale: 0.01 makes every modeled delay 100 times shorter. @default 1 */
   timeScale: number;
+  /**
+   * Faults the embedded emulator injects for every model, in the fault syntax of
+   * docs/emulator-profiles.md (e.g. `throttle~0.05,stream-exception=modelStreamErrorException@3~0.01`).
+   */
+  emulatorFaults: string | undefined;
+  /** Seed of the embedded emulator's latency and fault draws. @default 1 */
+  emulatorSeed: number;
   outputDir: string;
   /** Run record (or folder of them) to gate regressions against. */
   baseline: string | undefined;
@@ -128,6 +135,8 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   budgetsFile: 'data/budgets.json',
   emulatorProfilesFile: 'data/emulator-profiles.json',
   timeScale: 1,
+  emulatorFaults: undefined,
+  emulatorSeed: 1,
   outputDir: 'outputs',
   baseline: undefined,
   tolerance: 0.1,

@@ -83,6 +83,14 @@ const optionalPath: Rule<string | undefined> = {
   valid: (value): value is string | undefined => value === undefined || path.valid(value),
 };
 
+const optionalText: Rule<string | undefined> = {
+  type: 'text',
+  must: 'must be a non-empty text',
+  fromText: (text) => text,
+  valid: (value): value is string | undefined =>
+    value === undefined || (typeof value === 'string' && value.trim() !== ''),
+};
+
 const url: Rule<string | undefined> = {
   type: 'URL',
   must: 'must be an http:// or https:// URL, e.g. http://127.0.0.1:8088',
@@ -282,6 +290,15 @@ const SPECS: { [K in Key]: Spec<K> } = {
   budgetsFile: { rule: path, description: 'Latency budgets keyed by model id.' },
   emulatorProfilesFile: { rule: path, description: 'Emulator latency profiles and faults.' },
   timeScale: { rule: positive, description: 'Emulator time scale (0.01 = 100 times faster).' },
+  emulatorFaults: {
+    rule: optionalText,
+    description:
+      'Faults the embedded emulator injects for every model, e.g. throttle~0.05 (docs/emulator-profiles.md).',
+  },
+  emulatorSeed: {
+    rule: wholeNumber(0),
+    description: 'Seed of the embedded emulator latency and fault draws.',
+  },
   outputDir: { rule: path, description: 'Folder for CSVs, logs, run records and reports.' },
   baseline: {
     rule: optionalPath,

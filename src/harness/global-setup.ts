@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ENV_PREFIX } from '../config/env.ts';
 import { resolveOptions } from '../config/resolve.ts';
+import { parseFaultSpec } from '../emulator/faults.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { createPlanner } from '../emulator/planner.ts';
 import { loadProfiles } from '../emulator/profiles.ts';
@@ -92,7 +93,14 @@ async function start(
   const profiles = loadProfiles(resolve(root, options.emulatorProfilesFile));
   const emulator = await startEmulator({
     port: 0,
-    planner: createPlanner({ profiles, timeScale: options.timeScale }),
+    planner: createPlanner({
+      profiles,
+      timeScale: options.timeScale,
+      seed: options.emulatorSeed,
+      ...(options.emulatorFaults === undefined
+        ? {}
+        : { faults: parseFaultSpec(options.emulatorFaults, 'CONVERSE_BENCH_EMULATOR_FAULTS') }),
+    }),
   });
   onEmulator(() => emulator.close());
   return { ...context, endpoint: emulator.url };
