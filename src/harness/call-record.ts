@@ -40,6 +40,12 @@ export interface CallIdentity {
   document: number;
 }
 
+/** Just the identity fields of a spec (which also carries the prompt and more), for its record. */
+export function identityOf(spec: CallIdentity): CallIdentity {
+  const { modelId, region, latencyMode, api, phase, experiment, invocation, document } = spec;
+  return { modelId, region, latencyMode, api, phase, experiment, invocation, document };
+}
+
 interface CallBase extends CallIdentity {
   /** Wall-clock ISO 8601 time just before `send()`; for display only, never for durations. */
   timestamp: string;

@@ -8,7 +8,14 @@ import {
   type TokenUsage,
 } from '@aws-sdk/client-bedrock-runtime';
 import { type AttemptLog, attachAttemptTimer, newAttemptLog } from './attempt-timer.ts';
-import type { CallIdentity, CallRecord, ErrorCall, LatencyMode, OkCall } from './call-record.ts';
+import {
+  type CallIdentity,
+  type CallRecord,
+  type ErrorCall,
+  identityOf,
+  type LatencyMode,
+  type OkCall,
+} from './call-record.ts';
 import { type Clock, realClock } from './clock.ts';
 import { classifyError, errorMessageOf } from './errors.ts';
 
@@ -104,14 +111,7 @@ function base(o: Observed) {
   const { spec, log, metadata } = o;
   const attemptMs = attemptDurations(log, o.endMs);
   const record = {
-    modelId: spec.modelId,
-    region: spec.region,
-    latencyMode: spec.latencyMode,
-    api: spec.api,
-    phase: spec.phase,
-    experiment: spec.experiment,
-    invocation: spec.invocation,
-    document: spec.document,
+    ...identityOf(spec),
     timestamp: o.timestamp,
     startMs: o.startMs,
     latencyMs: o.endMs - o.startMs,

@@ -1,6 +1,6 @@
 import type { LoadShape } from '../config/options.ts';
 import { mulberry32 } from '../stats/random.ts';
-import type { CallIdentity, CallRecord, ErrorCall } from './call-record.ts';
+import { type CallIdentity, type CallRecord, type ErrorCall, identityOf } from './call-record.ts';
 import type { Clock } from './clock.ts';
 
 /** What the scheduler needs to know about a call to write its record when the call never returned one. */
@@ -194,14 +194,7 @@ function errorRecord(
 ): ErrorCall {
   const record: ErrorCall = {
     status: 'error',
-    modelId: spec.modelId,
-    region: spec.region,
-    latencyMode: spec.latencyMode,
-    api: spec.api,
-    phase: spec.phase,
-    experiment: spec.experiment,
-    invocation: spec.invocation,
-    document: spec.document,
+    ...identityOf(spec),
     timestamp: new Date().toISOString(),
     startMs,
     latencyMs,
