@@ -1,3 +1,4 @@
+import { formatSlo } from '../config/resolve.ts';
 import { formatMs, formatRate } from './format.ts';
 import type { CheckOutcome, ModelRun, RunRecord } from './run-record.ts';
 import { contextLine } from './summary-table.ts';
@@ -38,6 +39,9 @@ function modelRow(model: ModelRun): string {
     ms(s.ttftMs?.p90),
     s.calls === 0 ? '-' : formatRate(s.errorRate),
     markdownCell(kinds || '-'),
+    model.goodput === undefined
+      ? '-'
+      : `${formatRate(model.goodput.share)} (${markdownCell(formatSlo(model.goodput.slo))} ms)`,
   ].join(' | ')} |`;
 }
 
@@ -54,9 +58,10 @@ export function renderRunMarkdown(run: RunRecord): string {
     `### ${title}`,
     '',
     markdownCell(contextLine(run.context)),
+    ...(run.context.client?.warnings ?? []).map((warning) => `\n> **Warning**: ${markdownCell(warning)}`),
     '',
-    '| model | api | mode | ok / calls | P50 | P90 | mean | TTFT P90 | error rate | errors |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| model | api | mode | ok / calls | P50 | P90 | mean | TTFT P90 | error rate | errors | goodput |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...run.models.map(modelRow),
   ];
   if (checks.length > 0) {
