@@ -21,8 +21,8 @@ describe('renderRunMarkdown', () => {
       .split('\n')
       .find((line) => line.startsWith('| evil'));
     expect(row?.startsWith('| evil\\|\\`id\\` | ')).toBe(true);
-    // Unescaped pipes delimit exactly the 10 columns.
-    expect(row?.split(/(?<!\\)\|/).length).toBe(12);
+    // Unescaped pipes delimit exactly the 11 columns.
+    expect(row?.split(/(?<!\\)\|/).length).toBe(13);
   });
 
   test('title counts failed checks; each check a row', () => {
