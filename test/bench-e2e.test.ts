@@ -1,8 +1,8 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { childEnv, FIXTURE_DATA_ENV, type Outcome, vitestBench } from './helpers/subprocess.ts';
 
 /**
  * `vitest bench --run` on test/fixtures/project in a subprocess (Node 22: process.execPath): the
@@ -11,46 +11,24 @@ import { describe, expect, test } from 'vitest';
  * scheduled 800 ms, so a 720 ms budget (0.9x) must fail; 880 ms (1.1x) leaves 80 ms for overhead.
  */
 const PROJECT = resolve(import.meta.dirname, 'fixtures/project');
-const VITEST = resolve(import.meta.dirname, '../node_modules/vitest/vitest.mjs');
 const MODEL = 'amazon.nova-micro-v1:0';
 const KNOWN_P90_MS = 800;
 
-interface BenchRun {
-  code: number;
-  stdout: string;
-  stderr: string;
+interface BenchRun extends Outcome {
   outDir: string;
 }
 
-function runBench(p90LatencyMs: number, extraEnv: Record<string, string> = {}): Promise<BenchRun> {
+async function runBench(p90LatencyMs: number, extraEnv: Record<string, string> = {}): Promise<BenchRun> {
   const outDir = mkdtempSync(join(tmpdir(), 'converse-bench-e2e-'));
   const budgets = join(outDir, 'budgets.json');
   writeFileSync(budgets, JSON.stringify({ emulator: { [MODEL]: { p90LatencyMs, maxErrorRate: 0 } } }));
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !name.startsWith('CONVERSE_BENCH_') && !name.startsWith('VITEST'))
-      env[name] = value;
-  }
-  Object.assign(env, {
-    CONVERSE_BENCH_EMULATOR_PROFILES_FILE: 'data/profiles.json',
-    CONVERSE_BENCH_DATASET_FILE: 'data/documents.csv',
-    CONVERSE_BENCH_TRACKING_FILE: 'data/tracking.csv',
+  const env = childEnv({
+    ...FIXTURE_DATA_ENV,
     CONVERSE_BENCH_BUDGETS_FILE: budgets,
     CONVERSE_BENCH_OUTPUT_DIR: outDir,
-    NO_COLOR: '1',
     ...extraEnv,
   });
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      [VITEST, 'bench', '--run'],
-      { cwd: PROJECT, env, timeout: 90_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        done({ code, stdout, stderr, outDir });
-      },
-    );
-  });
+  return { ...(await vitestBench(PROJECT, env, 90_000)), outDir };
 }
 
 describe.concurrent('vitest bench on a fixture project', () => {

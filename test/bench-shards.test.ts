@@ -1,36 +1,28 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { afterAll, expect, test } from 'vitest';
+import { childEnv, runOk, VITEST } from './helpers/subprocess.ts';
 
 /**
  * Scale-out as a user does it: the same fixture project run once, and run as two shards
  * (`vitest bench --shard=i/2 --reporter=blob`) joined with `vitest --merge-reports`. The merged
  * outputs must hold the same rows (keys) with the same non-timing columns as the single run.
  */
-const run = promisify(execFile);
 const PROJECT = resolve(import.meta.dirname, 'fixtures/shards');
-const VITEST = resolve(import.meta.dirname, '../node_modules/vitest/vitest.mjs');
 const dir = mkdtempSync(join(tmpdir(), 'bench-shards-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 async function vitest(args: string[], outputDir: string): Promise<void> {
-  const env: Record<string, string> = { NO_COLOR: '1' };
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !name.startsWith('CONVERSE_BENCH_') && !name.startsWith('VITEST'))
-      env[name] = value;
-  }
-  Object.assign(env, {
+  const env = childEnv({
     CONVERSE_BENCH_EMULATOR_PROFILES_FILE: 'data/profiles.json',
     CONVERSE_BENCH_DATASET_FILE: '../project/data/documents.csv',
     CONVERSE_BENCH_TRACKING_FILE: 'data/tracking.csv',
     CONVERSE_BENCH_BUDGETS_FILE: 'data/none.json',
     CONVERSE_BENCH_OUTPUT_DIR: outputDir,
   });
-  await run(process.execPath, [VITEST, ...args], { cwd: PROJECT, env, timeout: 90_000 });
+  await runOk(process.execPath, [VITEST, ...args], { cwd: PROJECT, env, timeout: 90_000 });
 }
 
 /** Rows of every CSV of a folder, keyed, with the columns that do not depend on timing. */

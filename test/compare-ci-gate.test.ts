@@ -1,42 +1,29 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { loadFixture } from './fixtures/run-records/load.ts';
+import { childEnv, FIXTURE_DATA_ENV, type Outcome, ROOT, run } from './helpers/subprocess.ts';
 
 /**
  * scripts/ci-gate.sh on test/fixtures/project at 1/50 of real time (the fixture's emulator profile:
  * a fixed 800 ms TTFT, so 16 ms a call): without a baseline it gates on budgets only; against a
  * baseline far faster than the run, the benchmark's regression check and `compare` both fail it.
  */
-const ROOT = resolve(import.meta.dirname, '..');
 const SCRIPT = join(ROOT, 'scripts/ci-gate.sh');
 const MODEL = 'amazon.nova-micro-v1:0';
 
-function runGate(
-  extraEnv: Record<string, string>,
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value === undefined || name.startsWith('CONVERSE_BENCH_') || name.startsWith('VITEST')) continue;
-    if (name.startsWith('GITHUB_') || name.startsWith('CI_GATE_')) continue;
-    env[name] = value;
-  }
-  Object.assign(env, {
-    CI_GATE_PROJECT: 'test/fixtures/project',
-    CI_GATE_PRESET: 'smoke',
-    CONVERSE_BENCH_EMULATOR_PROFILES_FILE: 'data/profiles.json',
-    CONVERSE_BENCH_DATASET_FILE: 'data/documents.csv',
-    CONVERSE_BENCH_TRACKING_FILE: 'data/tracking.csv',
-    NO_COLOR: '1',
-    ...extraEnv,
-  });
-  return new Promise((done) => {
-    execFile('bash', [SCRIPT], { cwd: ROOT, env, timeout: 90_000 }, (error, stdout, stderr) => {
-      done({ code: error ? Number(error.code ?? -1) : 0, stdout, stderr });
-    });
-  });
+function runGate(extraEnv: Record<string, string>): Promise<Outcome> {
+  const env = childEnv(
+    {
+      CI_GATE_PROJECT: 'test/fixtures/project',
+      CI_GATE_PRESET: 'smoke',
+      ...FIXTURE_DATA_ENV,
+      ...extraEnv,
+    },
+    ['GITHUB_', 'CI_GATE_'],
+  );
+  return run('bash', [SCRIPT], { cwd: ROOT, env, timeout: 90_000 });
 }
 
 /** A baseline run record of the fixture model with calls far faster than the emulator's 16 ms. */

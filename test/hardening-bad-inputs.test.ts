@@ -1,8 +1,16 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import {
+  CLI_MAIN,
+  childEnv,
+  FIXTURE_DATA_ENV,
+  type Outcome,
+  ROOT,
+  run as runChild,
+  VITEST,
+} from './helpers/subprocess.ts';
 
 /**
  * Bad inputs, tried as a user would: `converse-bench <command>` in a subprocess for settings, flags and
@@ -11,9 +19,6 @@ import { describe, expect, test } from 'vitest';
  * option) and the fix, a non-zero exit (2 for the CLI, 1 for Vitest), and no stack frames.
  * The table doubles as docs/bad-inputs.md's.
  */
-const ROOT = resolve(import.meta.dirname, '..');
-const MAIN = join(ROOT, 'src/cli/main.ts');
-const VITEST = join(ROOT, 'node_modules/vitest/vitest.mjs');
 const PROJECT = join(ROOT, 'test/fixtures/hardening/project');
 const BAD = join(ROOT, 'test/fixtures/hardening/bad');
 const DATA = join(ROOT, 'test/fixtures/data');
@@ -32,32 +37,8 @@ writeFileSync(PROFILES_BROKEN, '{');
 const HUGE = join(TMP, 'dataset-huge.csv');
 writeFileSync(HUGE, `document,referenceResponse\n"${'The council met again. '.repeat(200_000)}",x\n`);
 
-function cleanEnv(extra: Record<string, string>): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !name.startsWith('CONVERSE_BENCH_') && !name.startsWith('VITEST'))
-      env[name] = value;
-  }
-  return { ...env, NO_COLOR: '1', ...extra };
-}
-
-interface Outcome {
-  code: number;
-  stdout: string;
-  stderr: string;
-}
-
 function run(args: string[], env: Record<string, string>, cwd = ROOT): Promise<Outcome> {
-  return new Promise((done) => {
-    execFile(
-      process.execPath,
-      args,
-      { cwd, env: cleanEnv(env), timeout: 60_000 },
-      (error, stdout, stderr) => {
-        done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stdout, stderr });
-      },
-    );
-  });
+  return runChild(process.execPath, args, { cwd, env: childEnv(env), timeout: 60_000 });
 }
 
 interface CliCase {
@@ -264,9 +245,7 @@ const BENCH_CASES: BenchCase[] = [
 ];
 
 const BENCH_ENV = {
-  CONVERSE_BENCH_EMULATOR_PROFILES_FILE: 'data/profiles.json',
-  CONVERSE_BENCH_DATASET_FILE: 'data/documents.csv',
-  CONVERSE_BENCH_TRACKING_FILE: 'data/tracking.csv',
+  ...FIXTURE_DATA_ENV,
   CONVERSE_BENCH_OUTPUT_DIR: join(TMP, 'outputs'),
   CONVERSE_BENCH_INVOCATIONS_PER_SCENARIO: '1',
   CONVERSE_BENCH_WARMUP_CALLS: '0',
@@ -280,7 +259,7 @@ describe.concurrent('bad input to a converse-bench command: one line, exit 2', (
   test.each(CLI_CASES)(
     '$input',
     async ({ args, env = {}, says }) => {
-      const outcome = await run([MAIN, ...args], env);
+      const outcome = await run([CLI_MAIN, ...args], env);
       const lines = outcome.stderr.trimEnd().split('\n');
       expect(lines, outcome.stderr).toHaveLength(1);
       expect(lines[0]).toMatch(/^converse-bench( \w+)?: /);

@@ -1,9 +1,10 @@
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, test } from 'vitest';
+import { CLI_MAIN, childEnv, FIXTURE_DATA_ENV, run as runChild, VITEST } from './helpers/subprocess.ts';
 
 /**
  * Real runs interrupted in subprocesses: `vitest bench --run` on test/fixtures/hardening/project (one
@@ -13,26 +14,15 @@ import { describe, expect, test } from 'vitest';
  * holds. After SIGKILL nothing is written, and `converse-bench rebuild` makes the same from the journal.
  */
 const PROJECT = resolve(import.meta.dirname, 'fixtures/hardening/project');
-const VITEST = resolve(import.meta.dirname, '../node_modules/vitest/vitest.mjs');
-const MAIN = resolve(import.meta.dirname, '../src/cli/main.ts');
 
 function benchEnv(outDir: string): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !name.startsWith('CONVERSE_BENCH_') && !name.startsWith('VITEST'))
-      env[name] = value;
-  }
-  return {
-    ...env,
-    CONVERSE_BENCH_EMULATOR_PROFILES_FILE: 'data/profiles.json',
-    CONVERSE_BENCH_DATASET_FILE: 'data/documents.csv',
-    CONVERSE_BENCH_TRACKING_FILE: 'data/tracking.csv',
+  return childEnv({
+    ...FIXTURE_DATA_ENV,
     CONVERSE_BENCH_OUTPUT_DIR: outDir,
     CONVERSE_BENCH_INVOCATIONS_PER_SCENARIO: '50',
     CONVERSE_BENCH_WARMUP_CALLS: '1',
     CONVERSE_BENCH_NUM_PARALLEL_CALLS: '2',
-    NO_COLOR: '1',
-  };
+  });
 }
 
 /** Journal lines that are calls (the first line names the model). */
@@ -156,15 +146,15 @@ describe.concurrent('interrupted runs', () => {
     const journal = outputFile(run.outDir, 'journal-');
     const journaled = journalCalls(run.outDir);
     expect(journaled).toBeGreaterThanOrEqual(5);
-    const rebuilt = await new Promise<{ code: number; stderr: string }>((done) => {
-      execFile(
-        process.execPath,
-        [MAIN, 'rebuild', '--output-dir', run.outDir, journal],
-        { cwd: PROJECT, env: benchEnv(run.outDir), timeout: 30_000 },
-        (error, _stdout, stderr) =>
-          done({ code: error ? (typeof error.code === 'number' ? error.code : -1) : 0, stderr }),
-      );
-    });
+    const rebuilt = await runChild(
+      process.execPath,
+      [CLI_MAIN, 'rebuild', '--output-dir', run.outDir, journal],
+      {
+        cwd: PROJECT,
+        env: benchEnv(run.outDir),
+        timeout: 30_000,
+      },
+    );
     expect(rebuilt.code, rebuilt.stderr).toBe(0);
     expect(countOutputs(run.outDir)).toEqual({
       csvRows: journaled,

@@ -1,17 +1,15 @@
-import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { expect, test } from 'vitest';
+import { childEnv, FIXTURE_DATA_ENV, ROOT, vitestBench } from './helpers/subprocess.ts';
 
 /**
  * Planted credentials never reach an output: fake keys, session and bearer tokens in the environment
  * and in a temporary AWS config folder, a real `vitest bench --run` against the embedded emulator, then
  * every file the run wrote (CSV, log, run record, journal, HTML, markdown) and its printout are searched.
  */
-const ROOT = resolve(import.meta.dirname, '..');
 const PROJECT = join(ROOT, 'test/fixtures/hardening/project');
-const VITEST = join(ROOT, 'node_modules/vitest/vitest.mjs');
 
 const SECRETS = {
   AWS_ACCESS_KEY_ID: 'AKIAPLANTEDKEY0000001',
@@ -31,31 +29,18 @@ test('no planted credential appears in any output, journal or printout', { timeo
     `[default]\naws_access_key_id = ${FILE_SECRETS[0]}\naws_secret_access_key = ${FILE_SECRETS[1]}\n`,
   );
   writeFileSync(join(aws, 'config'), '[default]\nregion = us-east-1\n');
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !name.startsWith('CONVERSE_BENCH_') && !name.startsWith('VITEST'))
-      env[name] = value;
-  }
-  Object.assign(env, SECRETS, {
+  const env = childEnv({
+    ...SECRETS,
     AWS_SHARED_CREDENTIALS_FILE: join(aws, 'credentials'),
     AWS_CONFIG_FILE: join(aws, 'config'),
-    CONVERSE_BENCH_EMULATOR_PROFILES_FILE: 'data/profiles.json',
-    CONVERSE_BENCH_DATASET_FILE: 'data/documents.csv',
-    CONVERSE_BENCH_TRACKING_FILE: 'data/tracking.csv',
+    ...FIXTURE_DATA_ENV,
     CONVERSE_BENCH_OUTPUT_DIR: outDir,
     CONVERSE_BENCH_INVOCATIONS_PER_SCENARIO: '2',
     CONVERSE_BENCH_WARMUP_CALLS: '1',
     CONVERSE_BENCH_TIME_SCALE: '0.01',
-    NO_COLOR: '1',
   });
-  const printed = await new Promise<{ code: number; text: string }>((done) => {
-    execFile(
-      process.execPath,
-      [VITEST, 'bench', '--run'],
-      { cwd: PROJECT, env, timeout: 60_000 },
-      (e, o, err) => done({ code: e ? (typeof e.code === 'number' ? e.code : -1) : 0, text: o + err }),
-    );
-  });
+  const outcome = await vitestBench(PROJECT, env, 60_000);
+  const printed = { code: outcome.code, text: outcome.stdout + outcome.stderr };
   expect(printed.code, printed.text).toBe(0);
   const files = readdirSync(outDir);
   for (const prefix of [

@@ -1,10 +1,10 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import type { CallRecord } from '../src/harness/call-record.ts';
 import type { RunRecord } from '../src/report/run-record.ts';
+import { childEnv, FIXTURE_DATA_ENV, vitestBench } from './helpers/subprocess.ts';
 
 /**
  * Load through benchModel end to end: `vitest bench --run` on test/fixtures/project in a subprocess
@@ -12,7 +12,6 @@ import type { RunRecord } from '../src/report/run-record.ts';
  * Only lower bounds of real time are asserted.
  */
 const PROJECT = resolve(import.meta.dirname, 'fixtures/project');
-const VITEST = resolve(import.meta.dirname, '../node_modules/vitest/vitest.mjs');
 const MODEL = 'amazon.nova-micro-v1:0';
 const SERVICE_MS = 800;
 
@@ -22,37 +21,20 @@ interface BenchRun {
   run: RunRecord;
 }
 
-function runBench(budget: Record<string, number>, extraEnv: Record<string, string>): Promise<BenchRun> {
+async function runBench(budget: Record<string, number>, extraEnv: Record<string, string>): Promise<BenchRun> {
   const outDir = mkdtempSync(join(tmpdir(), 'converse-bench-load-'));
   const budgets = join(outDir, 'budgets.json');
   writeFileSync(budgets, JSON.stringify({ emulator: { [MODEL]: budget } }));
-  const env: Record<string, string> = {};
-  for (const [name, value] of Object.entries(process.env)) {
-    if (value !== undefined && !name.startsWith('CONVERSE_BENCH_') && !name.startsWith('VITEST'))
-      env[name] = value;
-  }
-  Object.assign(env, {
-    CONVERSE_BENCH_EMULATOR_PROFILES_FILE: 'data/profiles.json',
-    CONVERSE_BENCH_DATASET_FILE: 'data/documents.csv',
-    CONVERSE_BENCH_TRACKING_FILE: 'data/tracking.csv',
+  const env = childEnv({
+    ...FIXTURE_DATA_ENV,
     CONVERSE_BENCH_BUDGETS_FILE: budgets,
     CONVERSE_BENCH_OUTPUT_DIR: outDir,
-    NO_COLOR: '1',
     ...extraEnv,
   });
-  return new Promise((done, fail) => {
-    execFile(
-      process.execPath,
-      [VITEST, 'bench', '--run'],
-      { cwd: PROJECT, env, timeout: 90_000 },
-      (error, stdout, stderr) => {
-        const code = error ? (typeof error.code === 'number' ? error.code : -1) : 0;
-        const record = readdirSync(outDir).find((f) => /^run-.*\.json$/.test(f));
-        if (record === undefined) return fail(new Error(`no run record in ${outDir}:\n${stdout}${stderr}`));
-        done({ code, output: stdout + stderr, run: JSON.parse(readFileSync(join(outDir, record), 'utf8')) });
-      },
-    );
-  });
+  const { code, stdout, stderr } = await vitestBench(PROJECT, env, 90_000);
+  const record = readdirSync(outDir).find((f) => /^run-.*\.json$/.test(f));
+  if (record === undefined) throw new Error(`no run record in ${outDir}:\n${stdout}${stderr}`);
+  return { code, output: stdout + stderr, run: JSON.parse(readFileSync(join(outDir, record), 'utf8')) };
 }
 
 const measured = (calls: CallRecord[]): CallRecord[] =>

@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -12,9 +11,9 @@ import { startEmulator } from '../src/emulator/index.ts';
 import { callModel } from '../src/harness/call.ts';
 import { createBedrockClient } from '../src/harness/client.ts';
 import { estimatePlan, renderPlanLine } from '../src/harness/dry-run.ts';
+import { childEnv, vitestBench } from './helpers/subprocess.ts';
 
 const PROJECT = resolve(import.meta.dirname, 'fixtures/project');
-const VITEST = resolve(import.meta.dirname, '../node_modules/vitest/vitest.mjs');
 const MODEL = 'amazon.nova-micro-v1:0';
 const FIXTURE_FILES = {
   datasetFile: 'data/documents.csv',
@@ -197,30 +196,16 @@ describe('CONVERSE_BENCH_DRY_RUN in benchModel', () => {
     timeout: 60_000,
   }, async () => {
     const outDir = mkdtempSync(join(tmpdir(), 'converse-bench-dry-run-'));
-    const env: Record<string, string> = {};
-    for (const [name, value] of Object.entries(process.env)) {
-      if (value !== undefined && !name.startsWith('CONVERSE_BENCH_') && !name.startsWith('VITEST'))
-        env[name] = value;
-    }
-    Object.assign(env, {
+    const env = childEnv({
       CONVERSE_BENCH_DRY_RUN: 'true',
       CONVERSE_BENCH_INVOCATIONS_PER_SCENARIO: '2',
       CONVERSE_BENCH_DATASET_FILE: FIXTURE_FILES.datasetFile,
       CONVERSE_BENCH_TRACKING_FILE: FIXTURE_FILES.trackingFile,
       CONVERSE_BENCH_EMULATOR_PROFILES_FILE: FIXTURE_FILES.emulatorProfilesFile,
       CONVERSE_BENCH_OUTPUT_DIR: outDir,
-      NO_COLOR: '1',
     });
-    const run = await new Promise<{ code: number; output: string }>((done) => {
-      execFile(
-        process.execPath,
-        [VITEST, 'bench', '--run'],
-        { cwd: PROJECT, env },
-        (error, stdout, stderr) => {
-          done({ code: error ? Number(error.code ?? -1) : 0, output: stdout + stderr });
-        },
-      );
-    });
+    const { code, stdout, stderr } = await vitestBench(PROJECT, env);
+    const run = { code, output: stdout + stderr };
     expect(run.code, run.output).toBe(0);
     const expected = renderPlanLine(
       planRun({ root: PROJECT, options: options({ invocationsPerScenario: 2 }), benchDir: 'bench' }).models[0]

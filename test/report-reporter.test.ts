@@ -1,29 +1,22 @@
-import { execFile } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { promisify } from 'node:util';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readRunRecord } from '../src/report/read-run-record.ts';
 import { SOURCE_ID } from './fixtures/report-records.ts';
+import { childEnv, runOk, VITEST } from './helpers/subprocess.ts';
 
 /** Drives the reporter through real `vitest bench` runs of a fixture project, in subprocesses. */
-const run = promisify(execFile);
 const dir = mkdtempSync(join(tmpdir(), 'report-reporter-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-const VITEST = resolve('node_modules/vitest/vitest.mjs');
 const CONFIG = resolve('test/fixtures/reporter/vitest.config.ts');
 const STAMP = '20261102-101529';
 
 async function vitest(args: string[], env: Record<string, string>): Promise<string> {
-  // The parent's VITEST* variables would make the child think it runs inside a worker.
-  const inherited = Object.fromEntries(
-    Object.entries(process.env).filter(([name]) => !name.startsWith('VITEST')),
-  );
-  const { stdout } = await run(process.execPath, [VITEST, ...args, '--config', CONFIG], {
-    env: { ...inherited, ...env, NO_COLOR: '1' },
+  const { stdout } = await runOk(process.execPath, [VITEST, ...args, '--config', CONFIG], {
+    env: childEnv(env),
     timeout: 60_000,
   });
   return stdout;

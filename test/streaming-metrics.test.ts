@@ -1,4 +1,3 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -9,6 +8,7 @@ import type { OkCall } from '../src/harness/call-record.ts';
 import { type BenchClient, createBedrockClient } from '../src/harness/client.ts';
 import { interTokenMs, toCsvRow } from '../src/report/rows.ts';
 import { summarizeCalls } from '../src/stats/summary.ts';
+import { childEnv, FIXTURE_DATA_ENV, vitestBench } from './helpers/subprocess.ts';
 
 /**
  * ConverseStream through the real SDK and the emulator: TTFT is timed from before `send()`, not from
@@ -121,32 +121,15 @@ describe('api both and a TTFT budget, through vitest bench on the fixture projec
     const budgets = join(out, 'budgets.json');
     // The fixture profile's TTFT is 800 ms; at time scale 0.05 that is 40 ms: 36 ms cannot hold.
     writeFileSync(budgets, JSON.stringify({ emulator: { 'amazon.nova-micro-v1:0': { ttftP90Ms: 36 } } }));
-    const env: Record<string, string> = {};
-    for (const [name, value] of Object.entries(process.env)) {
-      if (value !== undefined && !name.startsWith('CONVERSE_BENCH_') && !name.startsWith('VITEST'))
-        env[name] = value;
-    }
-    Object.assign(env, {
+    const env = childEnv({
       CONVERSE_BENCH_API: 'both',
       CONVERSE_BENCH_TIME_SCALE: '0.05',
       CONVERSE_BENCH_BUDGETS_FILE: budgets,
-      CONVERSE_BENCH_EMULATOR_PROFILES_FILE: 'data/profiles.json',
-      CONVERSE_BENCH_DATASET_FILE: 'data/documents.csv',
-      CONVERSE_BENCH_TRACKING_FILE: 'data/tracking.csv',
+      ...FIXTURE_DATA_ENV,
       CONVERSE_BENCH_OUTPUT_DIR: out,
-      NO_COLOR: '1',
     });
-    const vitest = resolve(import.meta.dirname, '../node_modules/vitest/vitest.mjs');
-    const run = await new Promise<{ code: number; output: string }>((done) => {
-      execFile(
-        process.execPath,
-        [vitest, 'bench', '--run'],
-        { cwd: project, env },
-        (error, stdout, stderr) => {
-          done({ code: error ? Number(error.code ?? -1) : 0, output: stdout + stderr });
-        },
-      );
-    });
+    const { code, stdout, stderr } = await vitestBench(project, env);
+    const run = { code, output: stdout + stderr };
     expect(run.code, run.output).toBe(1);
     expect(run.output).toMatch(
       /amazon\.nova-micro-v1:0 converse-stream: budget p90 ttftMs failed: .*> budget 36\.0 ms/,
