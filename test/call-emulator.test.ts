@@ -4,7 +4,8 @@ import type { Fault, PlanRequest, ResponsePlan, RunningEmulator } from '../src/e
 import { fixedPlanner, startEmulator } from '../src/emulator/index.ts';
 import { type CallSpec, callModel } from '../src/harness/call.ts';
 import type { Api, CallRecord, ErrorCall, OkCall } from '../src/harness/call-record.ts';
-import { type BenchClient, createBedrockClient } from '../src/harness/client.ts';
+import type { BenchClient } from '../src/harness/client.ts';
+import { callSpec, clientAt } from './helpers/calls.ts';
 
 // The real SDK against the embedded emulator, over both transports. Timing assertions are only
 // "observed >= scheduled": the emulator's ground truth says what it scheduled for each request.
@@ -27,16 +28,7 @@ const clients = new Map<Transport, BenchClient>();
 beforeAll(async () => {
   emulator = await startEmulator({ port: 0, planner });
   for (const transport of ['http1', 'http2'] as const) {
-    clients.set(
-      transport,
-      createBedrockClient({
-        target: 'emulator',
-        endpoint: emulator.url,
-        region: 'us-east-1',
-        transport,
-        retryAttempts: 3,
-      }),
-    );
+    clients.set(transport, clientAt(emulator.url, { transport, retryAttempts: 3 }));
   }
 });
 
@@ -55,19 +47,14 @@ const DOCUMENT =
   'parks and libraries. The mayor said the plan would be paid for by savings in administration. A final vote ' +
   'is expected next month, after a period of public consultation.';
 
-const spec = (api: Api): CallSpec => ({
-  modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
-  region: 'us-east-1',
-  latencyMode: 'standard',
-  api,
-  phase: 'measure',
-  experiment: 0,
-  invocation: 0,
-  document: 3,
-  prompt: `Summarize this document:\n${DOCUMENT}`,
-  inferenceConfig: { temperature: 0.1, maxTokens: 40, topP: 0.9 },
-  timeoutMs: 10_000,
-});
+const spec = (api: Api): CallSpec =>
+  callSpec({
+    modelId: 'anthropic.claude-3-haiku-20240307-v1:0',
+    api,
+    document: 3,
+    prompt: `Summarize this document:\n${DOCUMENT}`,
+    inferenceConfig: { temperature: 0.1, maxTokens: 40, topP: 0.9 },
+  });
 
 const client = (transport: Transport) => {
   const bench = clients.get(transport);

@@ -2,7 +2,7 @@ import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, test } from 'vitest';
 import { ConfigError } from '../src/config/errors.ts';
 import { isUserError } from '../src/errors.ts';
-import { type CallSpec, callModel } from '../src/harness/call.ts';
+import { callModel } from '../src/harness/call.ts';
 import { FakeClock } from '../src/harness/clock.ts';
 import {
   ClientOptionsError,
@@ -10,6 +10,7 @@ import {
   errorMessageOf,
   MAX_ERROR_MESSAGE,
 } from '../src/harness/errors.ts';
+import { callIdentity, callSpec } from './helpers/calls.ts';
 
 const named = (name: string, message: string, extra: Record<string, unknown> = {}) =>
   Object.assign(new Error(message), { name }, extra);
@@ -65,20 +66,14 @@ describe('errorMessageOf', () => {
 });
 
 describe('callModel with a fake clock', () => {
-  const spec: CallSpec = {
+  const spec = callSpec({
     modelId: 'm',
-    region: 'us-east-1',
-    latencyMode: 'standard',
-    api: 'converse',
     phase: 'warmup',
-    experiment: 0,
-    invocation: 0,
-    document: 0,
     prompt: 'p',
     inferenceConfig: { temperature: 0, maxTokens: 1, topP: 1 },
     timeoutMs: 1_000,
     scheduledStartMs: 990,
-  };
+  });
 
   test('the deadline fires exactly at timeoutMs, aborting send(), and the record says timeout', async () => {
     const clock = new FakeClock(1_000);
@@ -96,14 +91,7 @@ describe('callModel with a fake clock', () => {
     await clock.advance(1);
     expect(signal?.aborted).toBe(true);
     expect(await pending).toEqual({
-      modelId: 'm',
-      region: 'us-east-1',
-      latencyMode: 'standard',
-      api: 'converse',
-      phase: 'warmup',
-      experiment: 0,
-      invocation: 0,
-      document: 0,
+      ...callIdentity({ modelId: 'm', phase: 'warmup' }),
       timestamp: expect.any(String),
       startMs: 1_000,
       latencyMs: 1_000,

@@ -1,8 +1,9 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, expect, test, vi } from 'vitest';
-import { type CallSpec, callModel } from '../src/harness/call.ts';
-import { type BenchClient, createBedrockClient } from '../src/harness/client.ts';
+import { callModel } from '../src/harness/call.ts';
+import type { BenchClient } from '../src/harness/client.ts';
+import { callSpec, clientAt } from './helpers/calls.ts';
 
 // A server that drops every connection as soon as a request arrives: what the SDK sees when a
 // connection is reset (nock's replyWithError never settles the SDK's HTTP/1.1 handler).
@@ -17,13 +18,7 @@ beforeAll(async () => {
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  bench = createBedrockClient({
-    target: 'emulator',
-    endpoint: `http://127.0.0.1:${port}`,
-    region: 'us-east-1',
-    transport: 'http1',
-    retryAttempts: 3,
-  });
+  bench = clientAt(`http://127.0.0.1:${port}`, { retryAttempts: 3 });
 });
 
 afterEach(() => {
@@ -35,19 +30,7 @@ afterAll(async () => {
   await new Promise((resolve) => server.close(resolve));
 });
 
-const spec: CallSpec = {
-  modelId: 'amazon.nova-micro-v1:0',
-  region: 'us-east-1',
-  latencyMode: 'standard',
-  api: 'converse',
-  phase: 'measure',
-  experiment: 0,
-  invocation: 0,
-  document: 0,
-  prompt: 'Hello',
-  inferenceConfig: { temperature: 0.1, maxTokens: 64, topP: 0.9 },
-  timeoutMs: 10_000,
-};
+const spec = callSpec();
 
 test.each(['converse', 'converse-stream'] as const)(
   '%s: a dropped connection is kind network, retried, no status',

@@ -12,6 +12,7 @@ import { type Exec, runSchedule, type SpecIdentity } from '../src/harness/schedu
 import { buildRunRecord } from '../src/report/build-run-record.ts';
 import { renderSummaryTable } from '../src/report/summary-table.ts';
 import { modelInfo, okCall, SOURCE_ID, sampleInputs } from './fixtures/report-records.ts';
+import { callIdentity } from './helpers/calls.ts';
 
 const sample = (overrides: Partial<ClientHealthSample> = {}): ClientHealthSample => ({
   wallMs: 1000,
@@ -55,16 +56,7 @@ describe('client health warnings', () => {
   });
 });
 
-const spec = (i: number): SpecIdentity => ({
-  modelId: SOURCE_ID,
-  region: 'us-east-1',
-  latencyMode: 'standard',
-  api: 'converse',
-  phase: 'measure',
-  experiment: 0,
-  invocation: 0,
-  document: i,
-});
+const spec = (i: number): SpecIdentity => callIdentity({ modelId: SOURCE_ID, document: i });
 
 /** Blocks the event loop for `blockMs` (a busy loop), then waits `waitMs` on a timer: a client doing other work. */
 function blockingExec(blockMs: number, waitMs: number): Exec<SpecIdentity> {

@@ -1,29 +1,23 @@
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
-import { type CallSpec, callModel } from '../src/harness/call.ts';
+import { callModel } from '../src/harness/call.ts';
 import type { ErrorCall, OkCall } from '../src/harness/call-record.ts';
 import { type BenchClient, createBedrockClient } from '../src/harness/client.ts';
 import { ClientOptionsError } from '../src/harness/errors.ts';
+import { callIdentity, callSpec, clientAt } from './helpers/calls.ts';
 
 // nock intercepts the SDK only through the HTTP/1.1 handler (DESIGN.md): these tests use transport http1.
 const ORIGIN = 'http://bedrock.test';
 const MODEL = 'amazon.nova-micro-v1:0';
 const PATH = `/model/${encodeURIComponent(MODEL)}/converse`;
 
-const spec: CallSpec = {
+const spec = callSpec({
   modelId: MODEL,
-  region: 'us-east-1',
-  latencyMode: 'standard',
-  api: 'converse',
-  phase: 'measure',
-  experiment: 0,
   invocation: 2,
   document: 7,
   prompt: 'Summarize: the quick brown fox.',
-  inferenceConfig: { temperature: 0.1, maxTokens: 64, topP: 0.9 },
-  timeoutMs: 10_000,
-};
+});
 
 const okBody = {
   output: { message: { role: 'assistant', content: [{ text: 'A fox ' }, { text: 'jumps.' }] } },
@@ -45,13 +39,7 @@ let bench: BenchClient;
 
 beforeAll(() => {
   nock.disableNetConnect();
-  bench = createBedrockClient({
-    target: 'emulator',
-    endpoint: ORIGIN,
-    region: 'us-east-1',
-    transport: 'http1',
-    retryAttempts: 3,
-  });
+  bench = clientAt(ORIGIN, { retryAttempts: 3 });
 });
 
 afterEach(() => {
@@ -85,14 +73,7 @@ describe('Converse through nock', () => {
       inferenceConfig: { temperature: 0.1, maxTokens: 64, topP: 0.9 },
     });
     expect(record).toEqual({
-      modelId: MODEL,
-      region: 'us-east-1',
-      latencyMode: 'standard',
-      api: 'converse',
-      phase: 'measure',
-      experiment: 0,
-      invocation: 2,
-      document: 7,
+      ...callIdentity({ modelId: MODEL, invocation: 2, document: 7 }),
       timestamp: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
       startMs: expect.any(Number),
       latencyMs: expect.any(Number),

@@ -5,9 +5,9 @@ import { createPlanner } from '../src/emulator/planner.ts';
 import { parseProfiles } from '../src/emulator/profiles.ts';
 import { type CallSpec, callModel } from '../src/harness/call.ts';
 import type { Api, CallRecord } from '../src/harness/call-record.ts';
-import { createBedrockClient } from '../src/harness/client.ts';
 import { realClock } from '../src/harness/clock.ts';
 import { runSchedule } from '../src/harness/scheduler.ts';
+import { callSpec, clientAt } from './helpers/calls.ts';
 
 /**
  * The fault matrix: the real harness (createBedrockClient + callModel + runSchedule) against every
@@ -111,19 +111,16 @@ const CASES: Case[] = [
 ];
 
 function specs(count: number, api: Api, timeoutMs: number): CallSpec[] {
-  return Array.from({ length: count }, (_, i) => ({
-    modelId: MODEL,
-    region: 'us-east-1',
-    latencyMode: 'standard',
-    api,
-    phase: 'measure',
-    experiment: 0,
-    invocation: i,
-    document: 0,
-    prompt: PROMPT,
-    inferenceConfig: { temperature: 0.1, maxTokens: 30, topP: 0.9 },
-    timeoutMs,
-  }));
+  return Array.from({ length: count }, (_, i) =>
+    callSpec({
+      modelId: MODEL,
+      api,
+      invocation: i,
+      prompt: PROMPT,
+      inferenceConfig: { temperature: 0.1, maxTokens: 30, topP: 0.9 },
+      timeoutMs,
+    }),
+  );
 }
 
 async function runCase(fault: string, api: Api, concurrency: number, calls: number): Promise<CallRecord[]> {
@@ -135,13 +132,7 @@ async function runCase(fault: string, api: Api, concurrency: number, calls: numb
       faults: parseFaultSpec(fault, 'fault matrix'),
     }),
   });
-  const bench = createBedrockClient({
-    target: 'emulator',
-    endpoint: emulator.url,
-    region: 'us-east-1',
-    transport: 'http1',
-    retryAttempts: ATTEMPTS,
-  });
+  const bench = clientAt(emulator.url, { retryAttempts: ATTEMPTS });
   try {
     const timeoutMs = fault.startsWith('stall') ? DEADLINE_MS : ROOMY_DEADLINE_MS;
     return await runSchedule(specs(calls, api, timeoutMs), (spec) => callModel(bench.client, spec), {

@@ -6,22 +6,14 @@ import { FakeClock } from '../src/harness/clock.ts';
 import { arrivalTimes, type Exec, runSchedule, type SpecIdentity } from '../src/harness/scheduler.ts';
 import { responseTimeMs } from '../src/load/response-time.ts';
 import { summarizeCalls } from '../src/stats/summary.ts';
+import { callIdentity } from './helpers/calls.ts';
 
 /**
  * Open-loop schedules on a fake clock: arrivals, and what happens when the server is slower than the
  * rate. (test/scheduler.test.ts covers the basics: constant spacing, the cap, warmup first.)
  */
 
-const spec = (i: number): SpecIdentity => ({
-  modelId: 'm',
-  region: 'us-east-1',
-  latencyMode: 'standard',
-  api: 'converse',
-  phase: 'measure',
-  experiment: 0,
-  invocation: 0,
-  document: i,
-});
+const spec = (i: number): SpecIdentity => callIdentity({ modelId: 'm', document: i });
 
 /** A server that takes `serviceMs` of fake time per call; counts calls in flight. */
 function slowServer(clock: FakeClock, serviceMs: number) {

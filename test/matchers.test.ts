@@ -1,7 +1,7 @@
 import { beforeAll, describe, expect, test } from 'vitest';
 import { registerLatencyMatchers } from '../src/gate/matchers.ts';
 import type { CallRecord, OkCall } from '../src/harness/call-record.ts';
-import { okCall } from './fixtures/report-records.ts';
+import { errorCall, okCall } from './fixtures/report-records.ts';
 
 function ok(latencyMs: number, extra: Partial<OkCall> = {}): CallRecord {
   return okCall({
@@ -15,25 +15,18 @@ function ok(latencyMs: number, extra: Partial<OkCall> = {}): CallRecord {
 }
 
 function failed(): CallRecord {
-  return {
-    status: 'error',
+  return errorCall({
     modelId: 'm',
-    region: 'us-east-1',
-    latencyMode: 'standard',
     api: 'converse-stream',
-    phase: 'measure',
-    experiment: 0,
     invocation: 0,
-    document: 0,
     timestamp: '2026-11-27T00:00:00.000Z',
     startMs: 0,
     latencyMs: 5,
-    attempts: 3,
     retryDelayMs: 100,
     attemptMs: [1, 2, 2],
     errorKind: 'ThrottlingException',
     errorMessage: 'Too many requests',
-  };
+  });
 }
 
 // Latencies 100..1000 ms: P90 = 910 (type 7: 100 + 0.9 * 9 * 100), P99 = 991, mean = 550.

@@ -9,8 +9,8 @@ import { renderPrompt } from '../src/data/template.ts';
 import { loadTracking } from '../src/data/tracking.ts';
 import { startEmulator } from '../src/emulator/index.ts';
 import { callModel } from '../src/harness/call.ts';
-import { createBedrockClient } from '../src/harness/client.ts';
 import { estimatePlan, renderPlanLine } from '../src/harness/dry-run.ts';
+import { callSpec, clientAt } from './helpers/calls.ts';
 import { childEnv, vitestBench } from './helpers/subprocess.ts';
 
 const PROJECT = resolve(import.meta.dirname, 'fixtures/project');
@@ -66,29 +66,19 @@ describe('estimatePlan and renderPlanLine', () => {
     const documents = loadDataset(join(PROJECT, FIXTURE_FILES.datasetFile)).documents.map((d) => d.document);
     const template = tracked?.promptTemplate ?? '';
     const emulator = await startEmulator({ port: 0 });
-    const bench = createBedrockClient({
-      target: 'emulator',
-      endpoint: emulator.url,
-      region: 'us-east-1',
-      transport: 'http1',
-      retryAttempts: 1,
-    });
+    const bench = clientAt(emulator.url);
     try {
       let served = 0;
       for (const [document, text] of documents.entries()) {
-        const record = await callModel(bench.client, {
-          modelId: MODEL,
-          region: 'us-east-1',
-          latencyMode: 'standard',
-          api: 'converse',
-          phase: 'measure',
-          experiment: 0,
-          invocation: 0,
-          document,
-          prompt: renderPrompt(template, text),
-          inferenceConfig: { temperature: 0.1, maxTokens: 1, topP: 0.9 },
-          timeoutMs: 10_000,
-        });
+        const record = await callModel(
+          bench.client,
+          callSpec({
+            modelId: MODEL,
+            document,
+            prompt: renderPrompt(template, text),
+            inferenceConfig: { temperature: 0.1, maxTokens: 1, topP: 0.9 },
+          }),
+        );
         served += record.status === 'ok' ? record.inputTokens : Number.NaN;
       }
       const estimate = estimatePlan({

@@ -7,6 +7,7 @@ import {
   preflightMessage,
   preflightModel,
 } from '../src/harness/preflight.ts';
+import { errorCall } from './fixtures/report-records.ts';
 
 /**
  * The preflight call through a client built for target `bedrock` (the user's credential chain, read
@@ -133,25 +134,8 @@ describe('preflightModel against the emulator, target bedrock', () => {
 });
 
 describe('preflightMessage', () => {
-  const failed = (errorKind: string, errorMessage: string): ErrorCall => ({
-    status: 'error',
-    errorKind,
-    errorMessage,
-    modelId: 'm.x-v1:0',
-    region: 'eu-west-1',
-    latencyMode: 'standard',
-    api: 'converse',
-    phase: 'warmup',
-    experiment: 0,
-    invocation: 0,
-    document: 0,
-    timestamp: '2026-11-02T10:00:00.000Z',
-    startMs: 0,
-    latencyMs: 1,
-    attempts: 1,
-    retryDelayMs: 0,
-    attemptMs: [],
-  });
+  const failed = (errorKind: string, errorMessage: string): ErrorCall =>
+    errorCall({ modelId: 'm.x-v1:0', region: 'eu-west-1', phase: 'warmup', errorKind, errorMessage });
 
   test.each([
     [

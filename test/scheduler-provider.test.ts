@@ -10,6 +10,7 @@ import provider, {
 } from '../src/harness/provider.ts';
 import type { SpecIdentity } from '../src/harness/scheduler.ts';
 import { okCall } from './fixtures/report-records.ts';
+import { callIdentity } from './helpers/calls.ts';
 
 const values = [120.5, 80.25, 200.0, 95.75, 310.0, 150.0, 99.0];
 
@@ -88,16 +89,8 @@ describe('benchResultFromRecords', () => {
 describe('the provider', () => {
   test('runs a job through the scheduler and returns one result per registration', async () => {
     const clock = new FakeClock();
-    const spec = (document: number, phase: 'warmup' | 'measure' = 'measure'): SpecIdentity => ({
-      modelId: 'm',
-      region: 'us-east-1',
-      latencyMode: 'standard',
-      api: 'converse',
-      phase,
-      experiment: 0,
-      invocation: 0,
-      document,
-    });
+    const spec = (document: number, phase: 'warmup' | 'measure' = 'measure'): SpecIdentity =>
+      callIdentity({ modelId: 'm', phase, document });
     const seen: CallRecord[] = [];
     const fn = jobFunction({
       specs: [spec(0, 'warmup'), spec(0), spec(1), spec(2)],

@@ -3,17 +3,10 @@ import type { LoadShape } from '../src/config/options.ts';
 import type { CallRecord, OkCall } from '../src/harness/call-record.ts';
 import { FakeClock, realClock } from '../src/harness/clock.ts';
 import { arrivalTimes, type Exec, runSchedule, type SpecIdentity } from '../src/harness/scheduler.ts';
+import { callIdentity } from './helpers/calls.ts';
 
-const spec = (i: number, phase: 'warmup' | 'measure' = 'measure'): SpecIdentity => ({
-  modelId: 'm',
-  region: 'us-east-1',
-  latencyMode: 'standard',
-  api: 'converse',
-  phase,
-  experiment: 0,
-  invocation: 0,
-  document: i,
-});
+const spec = (i: number, phase: 'warmup' | 'measure' = 'measure'): SpecIdentity =>
+  callIdentity({ modelId: 'm', phase, document: i });
 
 /** An executor that takes `durationMs` of fake time per call and logs when calls start and end. */
 function fakeExec(clock: FakeClock, durationMs: (s: SpecIdentity) => number) {

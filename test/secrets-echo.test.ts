@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
@@ -6,11 +6,11 @@ import { startEmulator } from '../src/emulator/index.ts';
 import type { PlanRequest, ResponsePlan } from '../src/emulator/plan.ts';
 import { callModel } from '../src/harness/call.ts';
 import type { CallRecord } from '../src/harness/call-record.ts';
-import { createBedrockClient } from '../src/harness/client.ts';
 import { redactSecrets } from '../src/harness/redact.ts';
 import { buildOutputs } from '../src/report/build-outputs.ts';
 import { openJournal } from '../src/report/journal.ts';
 import { ENVIRONMENT, modelInfo } from './fixtures/report-records.ts';
+import { callSpec, clientAt } from './helpers/calls.ts';
 
 /**
  * A server that echoes the request's headers in its error message (as a misconfigured proxy might):
@@ -64,27 +64,16 @@ afterEach(() => {
 async function echoedCall(env: Partial<typeof PLANTED>): Promise<CallRecord> {
   Object.assign(process.env, env);
   // Target bedrock (the credential chain), endpoint the echoing emulator.
-  const client = createBedrockClient({
-    target: 'bedrock',
-    endpoint: emulator.url,
-    region: 'us-east-1',
-    transport: 'http1',
-    retryAttempts: 1,
-  });
+  const client = clientAt(emulator.url, { target: 'bedrock' });
   try {
-    return await callModel(client.client, {
-      modelId: MODEL,
-      region: 'us-east-1',
-      latencyMode: 'standard',
-      api: 'converse',
-      phase: 'measure',
-      experiment: 0,
-      invocation: 0,
-      document: 0,
-      prompt: 'Summarize: nothing to see.',
-      inferenceConfig: { temperature: 0, maxTokens: 16, topP: 1 },
-      timeoutMs: 10_000,
-    });
+    return await callModel(
+      client.client,
+      callSpec({
+        modelId: MODEL,
+        prompt: 'Summarize: nothing to see.',
+        inferenceConfig: { temperature: 0, maxTokens: 16, topP: 1 },
+      }),
+    );
   } finally {
     client.destroy();
   }

@@ -1,14 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { CallRecord, ErrorCall, OkCall } from '../src/harness/call-record.ts';
 import { summarizeCalls } from '../src/stats/summary.ts';
+import { errorCall, okCall } from './fixtures/report-records.ts';
 
+/** One model's streamed calls: no server latency unless a test gives one, no retry unless it says so. */
 const base = {
   modelId: 'amazon.nova-lite-v1:0',
-  region: 'us-east-1',
-  latencyMode: 'standard',
   api: 'converse-stream',
-  phase: 'measure',
-  experiment: 0,
   invocation: 0,
   document: 0,
   timestamp: '2026-11-01T00:00:00.000Z',
@@ -17,18 +15,17 @@ const base = {
 } as const;
 
 function ok(startMs: number, latencyMs: number, extra: Partial<OkCall> = {}): OkCall {
-  return {
+  return okCall({
     ...base,
+    serverLatencyMs: undefined,
     attemptMs: [latencyMs],
-    status: 'ok',
     startMs,
     latencyMs,
     inputTokens: 100,
     outputTokens: 11,
-    stopReason: 'end_turn',
     text: 'x',
     ...extra,
-  };
+  });
 }
 
 function failed(
@@ -37,16 +34,7 @@ function failed(
   errorKind: string,
   extra: Partial<ErrorCall> = {},
 ): ErrorCall {
-  const call: ErrorCall = {
-    ...base,
-    status: 'error',
-    startMs,
-    latencyMs,
-    errorKind,
-    errorMessage: 'boom',
-    attemptMs: [],
-  };
-  return Object.assign(call, extra);
+  return errorCall({ ...base, startMs, latencyMs, errorKind, errorMessage: 'boom', attemptMs: [], ...extra });
 }
 
 describe('summarizeCalls', () => {

@@ -5,9 +5,10 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fixedPlanner, type RunningEmulator, startEmulator } from '../src/emulator/index.ts';
 import { type CallSpec, callModel } from '../src/harness/call.ts';
 import type { OkCall } from '../src/harness/call-record.ts';
-import { type BenchClient, createBedrockClient } from '../src/harness/client.ts';
+import type { BenchClient } from '../src/harness/client.ts';
 import { interTokenMs, toCsvRow } from '../src/report/rows.ts';
 import { summarizeCalls } from '../src/stats/summary.ts';
+import { callSpec, clientAt } from './helpers/calls.ts';
 import { childEnv, FIXTURE_DATA_ENV, vitestBench } from './helpers/subprocess.ts';
 
 /**
@@ -27,13 +28,7 @@ beforeAll(async () => {
     port: 0,
     planner: fixedPlanner({ ttftMs: SCHEDULED_TTFT_MS, tokensPerSecond: 2000 }),
   });
-  bench = createBedrockClient({
-    target: 'emulator',
-    endpoint: emulator.url,
-    region: 'us-east-1',
-    transport: 'http1',
-    retryAttempts: 1,
-  });
+  bench = clientAt(emulator.url);
 });
 
 afterAll(async () => {
@@ -41,21 +36,14 @@ afterAll(async () => {
   await emulator.close();
 });
 
-const spec = (maxTokens: number): CallSpec => ({
-  modelId: 'amazon.nova-micro-v1:0',
-  region: 'us-east-1',
-  latencyMode: 'standard',
-  api: 'converse-stream',
-  phase: 'measure',
-  experiment: 0,
-  invocation: 0,
-  document: 0,
-  prompt:
-    'The river flooded the lower town twice this spring. Engineers built a new wall along the bank. ' +
-    'The council will pay for it from the reserve fund. Residents asked for an early warning system.',
-  inferenceConfig: { temperature: 0.1, maxTokens, topP: 0.9 },
-  timeoutMs: 10_000,
-});
+const spec = (maxTokens: number): CallSpec =>
+  callSpec({
+    api: 'converse-stream',
+    prompt:
+      'The river flooded the lower town twice this spring. Engineers built a new wall along the bank. ' +
+      'The council will pay for it from the reserve fund. Residents asked for an early warning system.',
+    inferenceConfig: { temperature: 0.1, maxTokens, topP: 0.9 },
+  });
 
 describe('ConverseStream timing', () => {
   test('TTFT counts from before send(): at least the scheduled TTFT, though headers came first', async () => {
