@@ -1,8 +1,9 @@
 import { resolve } from 'node:path';
-import { BedrockRuntimeClient, ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
+import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, test } from 'vitest';
 import type { TestProject } from 'vitest/node';
 import setup, { type ConverseBenchContext, newRunId, snapshotEnv } from '../src/harness/global-setup.ts';
+import { sdkClient } from './helpers/calls.ts';
 
 function fakeProject(benchmark: boolean) {
   const provided: ConverseBenchContext[] = [];
@@ -40,12 +41,7 @@ describe('global setup', () => {
     const teardown = await setup(p.project);
     delete process.env.CONVERSE_BENCH_EMULATOR_FAULTS;
     try {
-      const client = new BedrockRuntimeClient({
-        endpoint: p.provided[0]?.endpoint as string,
-        region: 'us-east-1',
-        credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-        maxAttempts: 1,
-      });
+      const client = sdkClient(p.provided[0]?.endpoint as string);
       const call = client.send(
         new ConverseCommand({
           modelId: 'amazon.nova-micro-v1:0',

@@ -1,13 +1,12 @@
-import http from 'node:http';
 import {
-  BedrockRuntimeClient,
+  type BedrockRuntimeClient,
   ConverseCommand,
   type ConverseCommandInput,
 } from '@aws-sdk/client-bedrock-runtime';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { type Fault, fixedPlanner, type RunningEmulator, startEmulator } from '../src/emulator/index.ts';
 import { UserError } from '../src/errors.ts';
+import { sdkClient } from './helpers/calls.ts';
 
 const base = fixedPlanner({ ttftMs: 1, tokensPerSecond: 1000 });
 /** What the test planner does next: a fault to plan, or an error to throw. */
@@ -57,15 +56,7 @@ const INVALID_MODEL = 'The provided model identifier is invalid.';
 describe.each(['http1', 'http2'] as const)('emulator errors over %s', (transport) => {
   let c: BedrockRuntimeClient;
   beforeAll(() => {
-    c = new BedrockRuntimeClient({
-      endpoint: emulator.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-      maxAttempts: 1,
-      ...(transport === 'http1'
-        ? { requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true }) }) }
-        : {}),
-    });
+    c = sdkClient(emulator.url, transport);
     next = {};
   });
   afterAll(() => c.destroy());

@@ -1,16 +1,15 @@
-import http from 'node:http';
 import {
-  BedrockRuntimeClient,
+  type BedrockRuntimeClient,
   ConverseCommand,
   type ConverseCommandInput,
   type ConverseCommandOutput,
   ConverseStreamCommand,
   type ConverseStreamOutput,
 } from '@aws-sdk/client-bedrock-runtime';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fixedPlanner, type RunningEmulator, startEmulator } from '../src/emulator/index.ts';
 import { countTokens } from '../src/emulator/tokenizer.ts';
+import { sdkClient } from './helpers/calls.ts';
 
 const DOCUMENT = [
   'The city council approved a new budget for public transport on Monday.',
@@ -32,14 +31,8 @@ beforeAll(async () => {
 afterAll(() => emulator.close());
 
 function client(transport: 'http1' | 'http2'): BedrockRuntimeClient {
-  return new BedrockRuntimeClient({
-    endpoint: emulator.url,
-    region: 'us-east-1',
-    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-    ...(transport === 'http1'
-      ? { requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true }) }) }
-      : {}),
-  });
+  // The SDK's default retry settings (maxAttempts unset).
+  return sdkClient(emulator.url, transport, { maxAttempts: undefined });
 }
 
 function input(overrides: Partial<ConverseCommandInput> = {}): ConverseCommandInput {

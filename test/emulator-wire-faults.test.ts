@@ -1,13 +1,12 @@
-import http from 'node:http';
 import {
-  BedrockRuntimeClient,
+  type BedrockRuntimeClient,
   ConverseCommand,
   type ConverseCommandInput,
   ConverseStreamCommand,
 } from '@aws-sdk/client-bedrock-runtime';
-import { NodeHttpHandler } from '@smithy/node-http-handler';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { type Fault, fixedPlanner, type RunningEmulator, startEmulator } from '../src/emulator/index.ts';
+import { sdkClient } from './helpers/calls.ts';
 
 /** Every fault kind of plan.ts, acted out on the wire and observed through the real SDK. */
 
@@ -63,15 +62,7 @@ async function converse(c: BedrockRuntimeClient) {
 describe.each(['http1', 'http2'] as const)('planned faults over %s', (transport) => {
   let c: BedrockRuntimeClient;
   beforeAll(() => {
-    c = new BedrockRuntimeClient({
-      endpoint: emulator.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-      maxAttempts: 1,
-      ...(transport === 'http1'
-        ? { requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true }) }) }
-        : {}),
-    });
+    c = sdkClient(emulator.url, transport);
   });
   afterAll(() => c.destroy());
 
@@ -187,15 +178,7 @@ test.each(['http1', 'http2'] as const)(
   'close() cuts in-flight streams over %s, so nothing hangs',
   async (transport) => {
     const slow = await startEmulator({ port: 0, planner: fixedPlanner({ ttftMs: 5, tokensPerSecond: 1 }) });
-    const c = new BedrockRuntimeClient({
-      endpoint: slow.url,
-      region: 'us-east-1',
-      credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
-      maxAttempts: 1,
-      ...(transport === 'http1'
-        ? { requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true }) }) }
-        : {}),
-    });
+    const c = sdkClient(slow.url, transport);
     const response = await c.send(new ConverseStreamCommand(INPUT));
     const events: string[] = [];
     // Settled into a value at once, so the failure is never an unhandled rejection while close() runs.

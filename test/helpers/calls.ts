@@ -1,3 +1,7 @@
+import http from 'node:http';
+import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
+import { NodeHttpHandler } from '@smithy/node-http-handler';
+import type { Transport } from '../../src/config/options.ts';
 import type { CallSpec } from '../../src/harness/call.ts';
 import type { CallIdentity } from '../../src/harness/call-record.ts';
 import { type BenchClient, type ClientOptions, createBedrockClient } from '../../src/harness/client.ts';
@@ -35,6 +39,27 @@ export function clientAt(endpoint: string, overrides: Partial<ClientOptions> = {
     region: 'us-east-1',
     transport: 'http1',
     retryAttempts: 1,
+    ...overrides,
+  });
+}
+
+/**
+ * A plain SDK client (no harness) of the emulator at `endpoint`, with fake keys and no retry unless
+ * overridden: http1 through a keep-alive agent, http2 through the SDK's default handler.
+ */
+export function sdkClient(
+  endpoint: string,
+  transport: Transport = 'http2',
+  overrides: Partial<BedrockRuntimeClientConfig> = {},
+): BedrockRuntimeClient {
+  return new BedrockRuntimeClient({
+    endpoint,
+    region: 'us-east-1',
+    credentials: { accessKeyId: 'x', secretAccessKey: 'y' },
+    maxAttempts: 1,
+    ...(transport === 'http1'
+      ? { requestHandler: new NodeHttpHandler({ httpAgent: new http.Agent({ keepAlive: true }) }) }
+      : {}),
     ...overrides,
   });
 }
