@@ -1,12 +1,13 @@
 import { describe, expect, test } from 'vitest';
 import type { LoadShape } from '../src/config/options.ts';
 import { evaluateBudget } from '../src/gate/budgets.ts';
-import type { CallRecord, OkCall } from '../src/harness/call-record.ts';
+import type { CallRecord } from '../src/harness/call-record.ts';
 import { FakeClock } from '../src/harness/clock.ts';
-import { arrivalTimes, type Exec, runSchedule, type SpecIdentity } from '../src/harness/scheduler.ts';
+import { arrivalTimes, runSchedule, type SpecIdentity } from '../src/harness/scheduler.ts';
 import { responseTimeMs } from '../src/load/response-time.ts';
 import { summarizeCalls } from '../src/stats/summary.ts';
 import { callIdentity } from './helpers/calls.ts';
+import { drive, fakeService } from './helpers/fake-service.ts';
 
 /**
  * Open-loop schedules on a fake clock: arrivals, and what happens when the server is slower than the
@@ -16,39 +17,7 @@ import { callIdentity } from './helpers/calls.ts';
 const spec = (i: number): SpecIdentity => callIdentity({ modelId: 'm', document: i });
 
 /** A server that takes `serviceMs` of fake time per call; counts calls in flight. */
-function slowServer(clock: FakeClock, serviceMs: number) {
-  const starts: number[] = [];
-  let inFlight = 0;
-  let peak = 0;
-  const exec: Exec<SpecIdentity> = async (s) => {
-    const startMs = clock.now();
-    starts.push(startMs);
-    peak = Math.max(peak, ++inFlight);
-    await clock.sleep(serviceMs);
-    inFlight--;
-    const record: OkCall = {
-      ...s,
-      status: 'ok',
-      timestamp: '2026-11-27T00:00:00.000Z',
-      startMs,
-      latencyMs: clock.now() - startMs,
-      attempts: 1,
-      retryDelayMs: 0,
-      attemptMs: [serviceMs],
-      inputTokens: 10,
-      outputTokens: 5,
-      stopReason: 'end_turn',
-      text: '',
-    };
-    return record;
-  };
-  return { exec, starts, peak: () => peak };
-}
-
-async function drive(clock: FakeClock, run: Promise<CallRecord[]>): Promise<CallRecord[]> {
-  await clock.runAll();
-  return run;
-}
+const slowServer = (clock: FakeClock, serviceMs: number) => fakeService(clock, () => serviceMs);
 
 const byDocument = (records: CallRecord[]): CallRecord[] =>
   [...records].sort((a, b) => a.document - b.document);
@@ -112,7 +81,7 @@ describe('a server slower than the arrival rate', () => {
       runSchedule(specs, server.exec, { concurrency: 1, delayBetweenMs: 0, load, clock }),
     );
     expect(server.starts).toEqual([0, 100, 200, 300, 400, 500, 600, 700]);
-    expect(server.peak()).toBe(3);
+    expect(server.maxInFlight()).toBe(3);
     expect(records.map(responseTimeMs)).toEqual(new Array(8).fill(250));
   });
 

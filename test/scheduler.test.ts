@@ -1,55 +1,20 @@
 import { describe, expect, test } from 'vitest';
 import type { LoadShape } from '../src/config/options.ts';
-import type { CallRecord, OkCall } from '../src/harness/call-record.ts';
+import type { CallRecord } from '../src/harness/call-record.ts';
 import { FakeClock, realClock } from '../src/harness/clock.ts';
 import { arrivalTimes, type Exec, runSchedule, type SpecIdentity } from '../src/harness/scheduler.ts';
 import { callIdentity } from './helpers/calls.ts';
+import { drive, fakeService } from './helpers/fake-service.ts';
 
 const spec = (i: number, phase: 'warmup' | 'measure' = 'measure'): SpecIdentity =>
   callIdentity({ modelId: 'm', phase, document: i });
 
-/** An executor that takes `durationMs` of fake time per call and logs when calls start and end. */
-function fakeExec(clock: FakeClock, durationMs: (s: SpecIdentity) => number) {
-  const starts: number[] = [];
-  let inFlight = 0;
-  let maxInFlight = 0;
-  const exec: Exec<SpecIdentity> = async (s) => {
-    const startMs = clock.now();
-    starts.push(startMs);
-    inFlight++;
-    maxInFlight = Math.max(maxInFlight, inFlight);
-    await clock.sleep(durationMs(s));
-    inFlight--;
-    const record: OkCall = {
-      ...s,
-      status: 'ok',
-      timestamp: '2026-11-27T00:00:00.000Z',
-      startMs,
-      latencyMs: clock.now() - startMs,
-      attempts: 1,
-      retryDelayMs: 0,
-      attemptMs: [clock.now() - startMs],
-      inputTokens: 10,
-      outputTokens: 5,
-      stopReason: 'end_turn',
-      text: 'x',
-    };
-    return record;
-  };
-  return { exec, starts, maxInFlight: () => maxInFlight };
-}
-
 const closed: LoadShape = { kind: 'closed' };
-
-async function drive(clock: FakeClock, run: Promise<CallRecord[]>): Promise<CallRecord[]> {
-  await clock.runAll();
-  return run;
-}
 
 describe('runSchedule, closed loop', () => {
   test('never exceeds the concurrency and starts each call when a worker frees up', async () => {
     const clock = new FakeClock();
-    const f = fakeExec(clock, () => 100);
+    const f = fakeService(clock, () => 100);
     const specs = [0, 1, 2, 3, 4].map((i) => spec(i));
     const opts = { concurrency: 2, delayBetweenMs: 0, load: closed, clock };
     const records = await drive(clock, runSchedule(specs, f.exec, opts));
@@ -61,7 +26,7 @@ describe('runSchedule, closed loop', () => {
 
   test('sleeps delayBetweenMs before each call, outside the latency', async () => {
     const clock = new FakeClock();
-    const f = fakeExec(clock, () => 100);
+    const f = fakeService(clock, () => 100);
     const opts = { concurrency: 1, delayBetweenMs: 50, load: closed, clock };
     const records = await drive(clock, runSchedule([spec(0), spec(1), spec(2)], f.exec, opts));
     expect(f.starts).toEqual([50, 200, 350]);
@@ -70,7 +35,7 @@ describe('runSchedule, closed loop', () => {
 
   test('runs warmup calls first, one at a time, then the measured calls', async () => {
     const clock = new FakeClock();
-    const f = fakeExec(clock, () => 100);
+    const f = fakeService(clock, () => 100);
     const specs = [spec(0, 'warmup'), spec(1, 'warmup'), spec(0), spec(1), spec(2), spec(3)];
     const opts = { concurrency: 4, delayBetweenMs: 0, load: closed, clock };
     const records = await drive(clock, runSchedule(specs, f.exec, opts));
@@ -87,7 +52,7 @@ describe('runSchedule, closed loop', () => {
 
   test('records are returned in completion order and passed to onRecord as they complete', async () => {
     const clock = new FakeClock();
-    const f = fakeExec(clock, (s) => (s.document === 0 ? 300 : 100));
+    const f = fakeService(clock, (s) => (s.document === 0 ? 300 : 100));
     const seen: number[] = [];
     const opts = {
       concurrency: 2,
@@ -103,7 +68,7 @@ describe('runSchedule, closed loop', () => {
 
   test('an executor that throws yields an error record, and the run goes on', async () => {
     const clock = new FakeClock();
-    const f = fakeExec(clock, () => 100);
+    const f = fakeService(clock, () => 100);
     const exec: Exec<SpecIdentity> = async (s, ctx) => {
       if (s.document === 1) throw new TypeError('bad spec\nsecond line');
       return f.exec(s, ctx);
@@ -124,7 +89,7 @@ describe('runSchedule, closed loop', () => {
 
   test('aborting turns the call in flight and every call not started into aborted records', async () => {
     const clock = new FakeClock();
-    const f = fakeExec(clock, () => 100);
+    const f = fakeService(clock, () => 100);
     const controller = new AbortController();
     const specs = [0, 1, 2, 3, 4].map((i) => spec(i));
     const opts = { concurrency: 1, delayBetweenMs: 0, load: closed, clock, signal: controller.signal };
@@ -147,7 +112,7 @@ describe('runSchedule, closed loop', () => {
 describe('runSchedule, open loop', () => {
   test('starts calls at a constant rate whether or not earlier calls ended', async () => {
     const clock = new FakeClock(1000);
-    const f = fakeExec(clock, () => 250);
+    const f = fakeService(clock, () => 250);
     const load: LoadShape = { kind: 'open', rate: 10, arrival: 'constant', seed: 1 };
     const specs = [0, 1, 2, 3].map((i) => spec(i));
     const records = await drive(
@@ -163,7 +128,7 @@ describe('runSchedule, open loop', () => {
 
   test('with an in-flight cap, calls wait and the wait shows as queue delay', async () => {
     const clock = new FakeClock();
-    const f = fakeExec(clock, () => 250);
+    const f = fakeService(clock, () => 250);
     const load: LoadShape = { kind: 'open', rate: 10, arrival: 'constant', seed: 1 };
     const specs = [0, 1, 2].map((i) => spec(i));
     const opts = { concurrency: 1, delayBetweenMs: 0, load, clock, maxInFlight: 1 };
@@ -176,7 +141,7 @@ describe('runSchedule, open loop', () => {
 
   test('warmup runs closed before the open-loop schedule starts', async () => {
     const clock = new FakeClock();
-    const f = fakeExec(clock, () => 40);
+    const f = fakeService(clock, () => 40);
     const load: LoadShape = { kind: 'open', rate: 20, arrival: 'constant', seed: 1 };
     const specs = [spec(0, 'warmup'), spec(0), spec(1)];
     const records = await drive(
