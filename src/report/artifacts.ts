@@ -1,9 +1,9 @@
 import type { TestArtifactBase } from 'vitest';
 import type { ResolvedOptions } from '../config/options.ts';
-import type { Api, CallRecord, LatencyMode } from '../harness/call-record.ts';
+import type { CallRecord } from '../harness/call-record.ts';
 import type { ClientHealthSample } from '../harness/client-health.ts';
 import type { SweepLevel } from '../load/sweep.ts';
-import type { CheckOutcome } from './run-record.ts';
+import type { CheckOutcome, ModelIdentity } from './run-record.ts';
 
 /**
  * What a bench test (in a Vitest worker) hands the reporter (in the main process). Sent with
@@ -13,14 +13,7 @@ import type { CheckOutcome } from './run-record.ts';
  */
 
 /** Identity and settings of one model benchmarked through one API. */
-export interface ModelRunInfo {
-  /** `${modelId}|${api}|${latencyMode}`: unique within a run. */
-  key: string;
-  modelId: string;
-  api: Api;
-  latencyMode: LatencyMode;
-  region: string;
-  role: 'source' | 'candidate';
+export interface ModelRunInfo extends ModelIdentity {
   benchFile: string;
   options: ResolvedOptions;
   /** sha256 of the prompt template and of the dataset's documents. */

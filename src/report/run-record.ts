@@ -46,15 +46,19 @@ export interface CheckOutcome {
   line: string;
 }
 
-/** One model benchmarked through one API in one run. */
-export interface ModelRun {
-  /** Unique within a run: `${modelId}|${api}|${latencyMode}`. */
+/** Which model, through which API and latency mode, a run's figures belong to. */
+export interface ModelIdentity {
+  /** Unique within a run: `${modelId}|${api}|${latencyMode}` (and the sweep level, when swept). */
   key: string;
   modelId: string;
   api: Api;
   latencyMode: LatencyMode;
   region: string;
   role: 'source' | 'candidate';
+}
+
+/** One model benchmarked through one API in one run. */
+export interface ModelRun extends ModelIdentity {
   /** Bench file that produced it, relative to the project root. */
   benchFile?: string;
   /** The options this model ran with (resolved once per bench file). */
