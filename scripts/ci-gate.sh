@@ -10,7 +10,8 @@
 #   CI_GATE_PRESET            bench preset (default `gate`: 300 measured calls per model; `smoke`; `none`)
 #   CONVERSE_BENCH_BASELINE   main-branch run record, or a folder of them (a history). Unset or missing:
 #                             the run is gated on its budgets only and nothing is compared.
-#   CONVERSE_BENCH_OUTPUT_DIR where outputs go (default outputs); the comparison is comparison.md there
+#   CONVERSE_BENCH_OUTPUT_DIR where outputs go (default outputs); the comparison is comparison.md and
+#                             comparison.html (both runs drawn side by side) there
 #   CI_GATE_BLOB_DIR          shard mode: where the blob report goes (default .vitest-reports)
 #   CI_GATE_ALLOW_MISMATCH    true: compare runs whose settings differ (with a warning) instead of failing
 #   CI_GATE_PROJECT           project folder to run in (default: this repository)
@@ -91,6 +92,11 @@ if [[ -n "${CONVERSE_BENCH_BASELINE:-}" ]]; then
   if [[ -s "$OUT/comparison.md" ]]; then
     cat "$OUT/comparison.md"
     [[ -n "${GITHUB_STEP_SUMMARY:-}" ]] && cat "$OUT/comparison.md" >>"$GITHUB_STEP_SUMMARY"
+  fi
+  # The comparison drawn side by side: the baseline run(s) and this one in one HTML report.
+  if [[ "$compare_status" -le 1 ]]; then
+    "${CLI[@]}" report "$CONVERSE_BENCH_BASELINE" "$candidate" --out "$OUT/comparison.html" --title 'Latency comparison' >&2 ||
+      say "could not draw the comparison report"
   fi
 fi
 

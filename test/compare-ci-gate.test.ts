@@ -82,5 +82,9 @@ describe.concurrent('scripts/ci-gate.sh', () => {
       /\| amazon\.nova-micro-v1:0\\\|converse\\\|standard \| P90 \| .* \| regressed \(4\/40 calls\) \|/,
     );
     expect(readFileSync(summary, 'utf8')).toContain(comparison);
+    // Both runs drawn side by side in one offline HTML report.
+    const html = readFileSync(join(out, 'comparison.html'), 'utf8');
+    expect(html).toContain('<title>Latency comparison</title>');
+    expect(html).toContain('Comparison of 2 runs');
   });
 });
