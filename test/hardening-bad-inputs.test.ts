@@ -17,7 +17,7 @@ import {
  * files the commands read, and `vitest bench --run` on test/fixtures/hardening/project for the files a
  * bench file reads. Each must fail with ONE line on stderr that names the input (file and line, or
  * option) and the fix, a non-zero exit (2 for the CLI, 1 for Vitest), and no stack frames.
- * The table doubles as docs/bad-inputs.md's.
+ * The README's table of bad inputs lists these cases.
  */
 const PROJECT = join(ROOT, 'test/fixtures/hardening/project');
 const BAD = join(ROOT, 'test/fixtures/hardening/bad');
