@@ -306,8 +306,11 @@ const SPECS: { [K in Key]: Spec<K> } = {
   },
   tolerance: { rule: nonNegative, description: 'Tolerated P90 regression, as a fraction (0.1 = 10%).' },
   redactTexts: { rule: flag, description: 'Keep prompts and responses out of all outputs.' },
-  maxCalls: { rule: counted, description: 'Above this many Bedrock calls, allowLargeRun is required.' },
-  allowLargeRun: { rule: flag, description: 'Allow a Bedrock run over maxCalls.' },
+  maxCalls: {
+    rule: counted,
+    description: 'Above this many Bedrock calls for one model, allowLargeRun is required.',
+  },
+  allowLargeRun: { rule: flag, description: 'Allow a model over maxCalls against Bedrock.' },
   dryRun: { rule: flag, description: 'Print the plan and make no call.' },
 };
 
