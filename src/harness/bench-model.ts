@@ -19,7 +19,7 @@ import { type CallSpec, callModel } from './call.ts';
 import type { Api, CallRecord, OkCall } from './call-record.ts';
 import { createBedrockClient } from './client.ts';
 import { startClientHealth } from './client-health.ts';
-import { apisFor, buildPlan, plannedCallCount } from './plan.ts';
+import { apisFor, buildPlan, planInput, plannedCallCount } from './plan.ts';
 import { preflightModel } from './preflight.ts';
 import { jobFunction } from './provider.ts';
 
@@ -86,7 +86,7 @@ export function benchModel(input: BenchModelInput): BenchModelResult {
       const name = level === undefined ? `${modelId} ${api}` : `${modelId} ${api} ${level.label}`;
       const at = level === undefined ? options : optionsAtLevel(options, level);
       const timeout =
-        inputs instanceof Error ? TIMEOUT_MARGIN_MS : runTimeoutMs(at, inputs.dataset.documents.length);
+        inputs instanceof Error ? TIMEOUT_MARGIN_MS : runTimeoutMs(at, api, inputs.dataset.documents.length);
       test(name, { timeout }, (ctx) => {
         if (inputs instanceof Error) throw inputs;
         return runModel(ctx, name, modelId, api, at, inputs, result, once, level);
@@ -111,8 +111,8 @@ function loadInputs(root: string, options: ResolvedOptions, modelId: string): Mo
 }
 
 /** Worst case of one model and API: every call up to its deadline, at the configured concurrency. */
-function runTimeoutMs(options: ResolvedOptions, documents: number): number {
-  const calls = options.experimentCounts * options.invocationsPerScenario * documents + options.warmupCalls;
+function runTimeoutMs(options: ResolvedOptions, api: Api, documents: number): number {
+  const calls = plannedCallCount(planInput(options, [api], documents));
   const callMs = (options.timeoutSeconds + options.delayBetweenCalls) * 1000;
   const closedMs = Math.ceil(calls / options.numParallelCalls) * callMs;
   // Open loop: the schedule's span, or with an in-flight cap the calls' worst case through the cap.
@@ -139,13 +139,7 @@ async function runModel(
   if (tracked.skipReason) ctx.skip(`${modelId}: ${tracked.skipReason}`);
   const region = tracked.region ?? options.region;
   const latencyMode = tracked.latencyMode ?? options.latencyMode;
-  const plan = buildPlan({
-    apis: [api],
-    warmupCalls: options.warmupCalls,
-    experimentCounts: options.experimentCounts,
-    invocationsPerScenario: options.invocationsPerScenario,
-    documents: dataset.documents.length,
-  });
+  const plan = buildPlan(planInput(options, [api], dataset.documents.length));
   if (options.dryRun) {
     // Loaded only here: the tokenizer costs about a second, and only a dry run counts tokens.
     const { estimatePlan, renderPlanLine } = await import('./dry-run.ts');
@@ -158,13 +152,7 @@ async function runModel(
   }
   // The cap counts the model's whole plan, every API: bench files run apart, so a whole-run count
   // is `converse-bench plan`'s job.
-  const modelCalls = plannedCallCount({
-    apis: apisFor(options.api),
-    warmupCalls: options.warmupCalls,
-    experimentCounts: options.experimentCounts,
-    invocationsPerScenario: options.invocationsPerScenario,
-    documents: dataset.documents.length,
-  });
+  const modelCalls = plannedCallCount(planInput(options, apisFor(options.api), dataset.documents.length));
   if (options.target === 'bedrock' && modelCalls > options.maxCalls && !options.allowLargeRun) {
     throw new BenchModelError(
       `${modelId}: ${modelCalls} calls against Bedrock exceed maxCalls ${options.maxCalls}: ` +

@@ -2,7 +2,7 @@ import type { ResolvedOptions } from '../config/options.ts';
 import { renderPrompt } from '../data/template.ts';
 import { countTokens } from '../emulator/tokenizer.ts';
 import type { Api } from './call-record.ts';
-import { buildPlan } from './plan.ts';
+import { buildPlan, planInput } from './plan.ts';
 
 /**
  * What a plan will send, without calling: calls per model and API, and the tokens they carry. Input
@@ -38,13 +38,7 @@ export function estimatePlan(input: EstimateInput): PlanEstimate {
   const { options } = input;
   const count = input.count ?? countTokens;
   const perDocument = input.documents.map((d) => count(renderPrompt(input.promptTemplate, d)));
-  const plan = buildPlan({
-    apis: [input.api],
-    warmupCalls: options.warmupCalls,
-    experimentCounts: options.experimentCounts,
-    invocationsPerScenario: options.invocationsPerScenario,
-    documents: input.documents.length,
-  });
+  const plan = buildPlan(planInput(options, [input.api], input.documents.length));
   const warmupCalls = plan.filter((call) => call.phase === 'warmup').length;
   return {
     modelId: input.modelId,

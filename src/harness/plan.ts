@@ -1,4 +1,4 @@
-import type { ApiMode } from '../config/options.ts';
+import type { ApiMode, ResolvedOptions } from '../config/options.ts';
 import type { Api, Phase } from './call-record.ts';
 
 /** One call of a model's plan: which API, which phase, and its 0-based indexes. */
@@ -18,6 +18,16 @@ export interface PlanInput {
   invocationsPerScenario: number;
   /** Rows in the dataset. */
   documents: number;
+}
+
+/** The plan of `apis` over `documents` rows, with the run's counts. */
+export function planInput(
+  options: Pick<ResolvedOptions, 'warmupCalls' | 'experimentCounts' | 'invocationsPerScenario'>,
+  apis: readonly Api[],
+  documents: number,
+): PlanInput {
+  const { warmupCalls, experimentCounts, invocationsPerScenario } = options;
+  return { apis, warmupCalls, experimentCounts, invocationsPerScenario, documents };
 }
 
 /** `both` means Converse then ConverseStream (the order their Vitest tests run in). */
