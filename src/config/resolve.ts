@@ -154,11 +154,6 @@ const load: Rule<LoadShape> = {
   valid: isLoad,
 };
 
-/** `concurrency:1,4,16` | `rate:2,5,10`. */
-export function formatSweep(sweep: Sweep): string {
-  return `${sweep.kind}:${sweep.levels.join(',')}`;
-}
-
 function sweepFromText(text: string): Sweep | undefined {
   const [kind, list, ...rest] = text.split(':');
   if ((kind !== 'concurrency' && kind !== 'rate') || list === undefined || rest.length > 0) return undefined;

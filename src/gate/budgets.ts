@@ -4,6 +4,7 @@ import type { Target } from '../config/options.ts';
 import { UserError } from '../errors.ts';
 import type { CallRecord } from '../harness/call-record.ts';
 import { responseTimeMs } from '../load/response-time.ts';
+import { formatRate } from '../report/format.ts';
 import type { CheckOutcome } from '../report/run-record.ts';
 import { budgetCheck } from '../stats/compare.ts';
 import { mean } from '../stats/distribution.ts';
@@ -253,17 +254,13 @@ function meanCheck(latencies: number[], limit: number, calls: number): CheckOutc
 function errorRateCheck(failed: number, calls: number, limit: number): CheckOutcome {
   const rate = calls === 0 ? 0 : failed / calls;
   const passed = rate <= limit;
-  const line = `error rate ${percent(rate)} (${failed} of ${calls} calls) ${passed ? '<=' : '>'} budget ${percent(limit)}`;
+  const line = `error rate ${formatRate(rate)} (${failed} of ${calls} calls) ${passed ? '<=' : '>'} budget ${formatRate(limit)}`;
   return { name: 'budget errorRate', status: passed ? 'pass' : 'fail', line };
 }
 
 /** Seconds with 2 decimals when the budget is a second or more, else ms with 1 decimal: one unit per line. */
 function ms(value: number, scale: number): string {
   return scale >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`;
-}
-
-function percent(rate: number): string {
-  return `${(rate * 100).toFixed(1)}%`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,3 +1,4 @@
+import { formatMs, formatPercent } from '../report/format.ts';
 import type { CheckOutcome } from '../report/run-record.ts';
 import { type Comparison, compareQuantile } from '../stats/compare.ts';
 
@@ -79,14 +80,4 @@ function isHistory(baseline: number[] | number[][]): baseline is number[][] {
 
 function metricLabel(metric: string): string {
   return metric === 'ttftMs' ? 'TTFT' : metric.replace(/Ms$/, '');
-}
-
-/** 0.9 -> "90", 0.995 -> "99.5". */
-function formatPercent(fraction: number): string {
-  return String(Math.round(fraction * 1000) / 10);
-}
-
-/** Seconds with two decimals from 1 s up, whole milliseconds below. */
-function formatMs(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${Math.round(ms)} ms`;
 }

@@ -13,8 +13,3 @@ export function responseTimeMs(record: CallRecord): number {
 export function ttftFromScheduleMs(record: CallRecord): number | undefined {
   return record.ttftMs === undefined ? undefined : (record.queueDelayMs ?? 0) + record.ttftMs;
 }
-
-/** True when the record was started on an open-loop schedule. */
-export function isScheduled(record: CallRecord): boolean {
-  return record.scheduledStartMs !== undefined;
-}

@@ -35,8 +35,6 @@ export function modelSeriesName(data: ReportData, model: number, run: number): s
   return data.runs.length > 1 ? `${label} · ${data.runs[run]?.label ?? ''}` : label;
 }
 
-export const LEGEND_HEIGHT = 36;
-
 /** ECharts' default palette and three more, so 12 models get distinct colors. */
 export const PALETTE = [
   '#5470c6',
