@@ -8,11 +8,11 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
-    globalSetup: ['./src/harness/global-setup.ts'],
+    globalSetup: ['./src/vitest/global-setup.ts'],
     reporters: [
       'default',
       [
-        './src/report/reporter.ts',
+        './src/vitest/reporter.ts',
         {
           // In GitHub Actions: the run's markdown summary on the job page, failed checks as annotations.
           stepSummaryFile: process.env.GITHUB_STEP_SUMMARY,
@@ -22,7 +22,7 @@ export default defineConfig({
     ],
     benchmark: {
       include: ['bench/**/*.bench.ts'],
-      provider: './src/harness/provider.ts',
+      provider: './src/vitest/provider.ts',
     },
   },
 });

@@ -10,7 +10,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { cpus } from 'node:os';
 import { resolve } from 'node:path';
 import { ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
-import type { LoadShape } from '../src/config/options.ts';
 import { type CallSpec, callModel } from '../src/harness/call.ts';
 import { type BenchClient, createBedrockClient } from '../src/harness/client.ts';
 import { startClientHealth } from '../src/harness/client-health.ts';
@@ -23,6 +22,7 @@ import {
   type TimedCall,
   type WireStamps,
 } from '../src/load/accuracy.ts';
+import type { LoadShape } from '../src/records/options.ts';
 import { quantile, sortAscending } from '../src/stats/quantile.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');

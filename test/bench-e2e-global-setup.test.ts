@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { describe, expect, test } from 'vitest';
 import type { TestProject } from 'vitest/node';
-import setup, { type ConverseBenchContext, newRunId, snapshotEnv } from '../src/harness/global-setup.ts';
+import setup, { type ConverseBenchContext, newRunId, snapshotEnv } from '../src/vitest/global-setup.ts';
 import { sdkClient } from './helpers/calls.ts';
 
 function fakeProject(benchmark: boolean) {

@@ -11,7 +11,7 @@ import {
   loadBudgets,
   parseBudgets,
 } from '../src/gate/budgets.ts';
-import type { CallRecord, OkCall } from '../src/harness/call-record.ts';
+import type { CallRecord, OkCall } from '../src/records/call-record.ts';
 import { errorCall, okCall } from './fixtures/report-records.ts';
 
 const F = 'data/budgets.json';

@@ -1,10 +1,10 @@
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
-import type { Transport } from '../src/config/options.ts';
 import type { Fault, PlanRequest, ResponsePlan, RunningEmulator } from '../src/emulator/index.ts';
 import { fixedPlanner, startEmulator } from '../src/emulator/index.ts';
 import { type CallSpec, callModel } from '../src/harness/call.ts';
-import type { Api, CallRecord, ErrorCall, OkCall } from '../src/harness/call-record.ts';
 import type { BenchClient } from '../src/harness/client.ts';
+import type { Api, CallRecord, ErrorCall, OkCall } from '../src/records/call-record.ts';
+import type { Transport } from '../src/records/options.ts';
 import { callSpec, clientAt } from './helpers/calls.ts';
 
 // The real SDK against the embedded emulator, over both transports. Timing assertions are only

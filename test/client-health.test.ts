@@ -1,16 +1,12 @@
 import { describe, expect, test } from 'vitest';
-import type { OkCall } from '../src/harness/call-record.ts';
-import {
-  aggregateClientHealth,
-  type ClientHealthSample,
-  clientHealthWarnings,
-  cpuShare,
-  startClientHealth,
-} from '../src/harness/client-health.ts';
+import { startClientHealth } from '../src/harness/client-health.ts';
 import { realClock } from '../src/harness/clock.ts';
 import { type Exec, runSchedule, type SpecIdentity } from '../src/harness/scheduler.ts';
+import type { OkCall } from '../src/records/call-record.ts';
+import type { ClientHealthSample } from '../src/records/client-health.ts';
 import { buildRunRecord } from '../src/report/build-run-record.ts';
 import { renderSummaryTable } from '../src/report/summary-table.ts';
+import { aggregateClientHealth, clientHealthWarnings, cpuShare } from '../src/summary/client-health.ts';
 import { modelInfo, okCall, SOURCE_ID, sampleInputs } from './fixtures/report-records.ts';
 import { callIdentity } from './helpers/calls.ts';
 

@@ -2,9 +2,9 @@ import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
 import nock from 'nock';
 import { afterAll, afterEach, beforeAll, describe, expect, test, vi } from 'vitest';
 import { callModel } from '../src/harness/call.ts';
-import type { ErrorCall, OkCall } from '../src/harness/call-record.ts';
 import { type BenchClient, createBedrockClient } from '../src/harness/client.ts';
 import { ClientOptionsError } from '../src/harness/errors.ts';
+import type { ErrorCall, OkCall } from '../src/records/call-record.ts';
 import { callIdentity, callSpec, clientAt } from './helpers/calls.ts';
 
 // nock intercepts the SDK only through the HTTP/1.1 handler (DESIGN.md): these tests use transport http1.

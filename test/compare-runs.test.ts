@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
 import { compareRuns, type MetricComparison } from '../src/compare/compare-runs.ts';
 import { renderComparisonMarkdown, renderComparisonText } from '../src/compare/render.ts';
-import type { CallRecord } from '../src/harness/call-record.ts';
-import type { RunRecord } from '../src/report/run-record.ts';
+import type { CallRecord } from '../src/records/call-record.ts';
+import type { RunRecord } from '../src/records/run-record.ts';
 import { normalQuantile } from '../src/stats/special.ts';
 import { errorCall, okCall } from './fixtures/report-records.ts';
 import { loadFixture } from './fixtures/run-records/load.ts';

@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
+import { DEFAULT_OPTIONS } from '../src/config/defaults.ts';
 import { ConfigError } from '../src/config/errors.ts';
-import { DEFAULT_OPTIONS } from '../src/config/options.ts';
 import { formatLoad, OPTION_TABLE, resolveOptions } from '../src/config/resolve.ts';
 
 const where = 'bench/claude.bench.ts';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { parse } from 'csv-parse/sync';
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_OPTIONS } from '../src/config/options.ts';
+import { DEFAULT_OPTIONS } from '../src/config/defaults.ts';
 import { loadDataset } from '../src/data/dataset.ts';
 import { checkModelId } from '../src/data/model-id.ts';
 import { renderPrompt } from '../src/data/template.ts';

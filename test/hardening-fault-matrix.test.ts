@@ -4,9 +4,9 @@ import { startEmulator } from '../src/emulator/index.ts';
 import { createPlanner } from '../src/emulator/planner.ts';
 import { parseProfiles } from '../src/emulator/profiles.ts';
 import { type CallSpec, callModel } from '../src/harness/call.ts';
-import type { Api, CallRecord } from '../src/harness/call-record.ts';
 import { realClock } from '../src/harness/clock.ts';
 import { runSchedule } from '../src/harness/scheduler.ts';
+import type { Api, CallRecord } from '../src/records/call-record.ts';
 import { callSpec, clientAt } from './helpers/calls.ts';
 
 /**

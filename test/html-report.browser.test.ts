@@ -3,10 +3,10 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { renderHtmlReport } from '../src/report/html.ts';
-import { loadEchartsSource } from '../src/report/html-assets.ts';
-import { buildReportData } from '../src/report/html-data.ts';
-import type { RunRecord } from '../src/report/run-record.ts';
+import type { RunRecord } from '../src/records/run-record.ts';
+import { loadEchartsSource } from '../src/report/html/assets.ts';
+import { buildReportData } from '../src/report/html/data.ts';
+import { renderHtmlReport } from '../src/report/html/report.ts';
 import { hostileFixture, loadFixture } from './fixtures/run-records/load.ts';
 
 /**

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { renderHtmlReport } from '../src/report/html.ts';
-import { buildCharts } from '../src/report/html-charts.ts';
-import { buildReportData, modelLabel, runLabel } from '../src/report/html-data.ts';
-import { escapeHtml, jsonForScript, scriptSafeSource } from '../src/report/html-escape.ts';
-import { binCounts, ecdfPoints, fiveNumbers, niceStep, sharedBins } from '../src/report/html-stats.ts';
-import { RUN_RECORD_SCHEMA, type RunRecord } from '../src/report/run-record.ts';
+import { RUN_RECORD_SCHEMA, type RunRecord } from '../src/records/run-record.ts';
+import { buildCharts } from '../src/report/html/charts.ts';
+import { buildReportData, modelLabel, runLabel } from '../src/report/html/data.ts';
+import { escapeHtml, jsonForScript, scriptSafeSource } from '../src/report/html/escape.ts';
+import { renderHtmlReport } from '../src/report/html/report.ts';
+import { binCounts, ecdfPoints, fiveNumbers, niceStep, sharedBins } from '../src/report/html/stats.ts';
 import { hostileFixture, loadFixture } from './fixtures/run-records/load.ts';
 
 const ECHARTS = '/* echarts stand-in */';

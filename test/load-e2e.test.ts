@@ -2,8 +2,8 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import type { CallRecord } from '../src/harness/call-record.ts';
-import type { RunRecord } from '../src/report/run-record.ts';
+import type { CallRecord } from '../src/records/call-record.ts';
+import type { RunRecord } from '../src/records/run-record.ts';
 import { childEnv, FIXTURE_DATA_ENV, vitestBench } from './helpers/subprocess.ts';
 
 /**

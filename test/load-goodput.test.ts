@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import { goodput, meetsSlo } from '../src/load/goodput.ts';
-import { responseTimeMs, ttftFromScheduleMs } from '../src/load/response-time.ts';
+import { responseTimeMs, ttftFromScheduleMs } from '../src/records/metrics.ts';
 import { errorCall, okCall, streamedCall, warmupCall } from './fixtures/report-records.ts';
 
 describe('response time from the scheduled start', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import type { LoadShape } from '../src/config/options.ts';
 import { evaluateBudget } from '../src/gate/budgets.ts';
-import type { CallRecord } from '../src/harness/call-record.ts';
 import { FakeClock } from '../src/harness/clock.ts';
 import { arrivalTimes, runSchedule, type SpecIdentity } from '../src/harness/scheduler.ts';
-import { responseTimeMs } from '../src/load/response-time.ts';
-import { summarizeCalls } from '../src/stats/summary.ts';
+import type { CallRecord } from '../src/records/call-record.ts';
+import { responseTimeMs } from '../src/records/metrics.ts';
+import type { LoadShape } from '../src/records/options.ts';
+import { summarizeCalls } from '../src/summary/summarize-calls.ts';
 import { callIdentity } from './helpers/calls.ts';
 import { drive, fakeService } from './helpers/fake-service.ts';
 

@@ -1,10 +1,10 @@
 import { describe, expect, test } from 'vitest';
-import { DEFAULT_OPTIONS } from '../src/config/options.ts';
+import { DEFAULT_OPTIONS } from '../src/config/defaults.ts';
 import { OPTION_TABLE, resolveOptions } from '../src/config/resolve.ts';
-import type { CallRecord } from '../src/harness/call-record.ts';
-import { renderSweepTable } from '../src/load/render-sweep.ts';
 import { modelKey, optionsAtLevel, sweepLevels } from '../src/load/sweep.ts';
 import { buildSweepTables, type SweepRun } from '../src/load/sweep-table.ts';
+import type { CallRecord } from '../src/records/call-record.ts';
+import { renderSweepTable } from '../src/report/render-sweep.ts';
 import { errorCall, okCall, warmupCall } from './fixtures/report-records.ts';
 
 describe('sweep, slo and maxInFlight options', () => {

@@ -3,8 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { compareCommand } from '../src/cli/compare.ts';
-import { markdownCell, renderAnnotations, renderRunMarkdown } from '../src/report/markdown-summary.ts';
-import type { RunRecord } from '../src/report/run-record.ts';
+import { markdownCell } from '../src/format/markdown.ts';
+import type { RunRecord } from '../src/records/run-record.ts';
+import { renderAnnotations, renderRunMarkdown } from '../src/report/markdown-summary.ts';
 import { fixturePath, hostileFixture, loadFixture } from './fixtures/run-records/load.ts';
 
 describe('markdownCell', () => {

@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, test } from 'vitest';
-import { registerLatencyMatchers } from '../src/gate/matchers.ts';
-import type { CallRecord, OkCall } from '../src/harness/call-record.ts';
+import type { CallRecord, OkCall } from '../src/records/call-record.ts';
+import { registerLatencyMatchers } from '../src/vitest/matchers.ts';
 import { errorCall, okCall } from './fixtures/report-records.ts';
 
 function ok(latencyMs: number, extra: Partial<OkCall> = {}): CallRecord {

@@ -3,13 +3,14 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import { planCommand, planRun, renderRunPlan } from '../src/cli/plan.ts';
-import { DEFAULT_OPTIONS, type ResolvedOptions } from '../src/config/options.ts';
+import { DEFAULT_OPTIONS } from '../src/config/defaults.ts';
 import { loadDataset } from '../src/data/dataset.ts';
 import { renderPrompt } from '../src/data/template.ts';
 import { loadTracking } from '../src/data/tracking.ts';
 import { startEmulator } from '../src/emulator/index.ts';
 import { callModel } from '../src/harness/call.ts';
-import { estimatePlan, renderPlanLine } from '../src/harness/dry-run.ts';
+import { estimatePlan, renderPlanLine } from '../src/plan/estimate.ts';
+import type { ResolvedOptions } from '../src/records/options.ts';
 import { callSpec, clientAt } from './helpers/calls.ts';
 import { childEnv, vitestBench } from './helpers/subprocess.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { apisFor, buildPlan, plannedCallCount } from '../src/harness/plan.ts';
+import { apisFor, buildPlan, plannedCallCount } from '../src/plan/calls.ts';
 
 describe('buildPlan', () => {
   test('warmup first, then every experiment x invocation x document, in that nesting', () => {

@@ -1,12 +1,12 @@
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { fixedPlanner, type RunningEmulator, startEmulator } from '../src/emulator/index.ts';
-import type { ErrorCall } from '../src/harness/call-record.ts';
 import {
   PreflightError,
   type PreflightInput,
   preflightMessage,
   preflightModel,
 } from '../src/harness/preflight.ts';
+import type { ErrorCall } from '../src/records/call-record.ts';
 import { errorCall } from './fixtures/report-records.ts';
 
 /**

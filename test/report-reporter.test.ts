@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { afterAll, describe, expect, it } from 'vitest';
-import { readRunRecord } from '../src/report/read-run-record.ts';
+import { readRunRecord } from '../src/data/read-run-record.ts';
 import { SOURCE_ID } from './fixtures/report-records.ts';
 import { childEnv, runOk, VITEST } from './helpers/subprocess.ts';
 

@@ -2,9 +2,9 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseRunRecord, RunRecordError, readRunRecord } from '../src/data/read-run-record.ts';
+import { RUN_RECORD_SCHEMA } from '../src/records/run-record.ts';
 import { buildRunRecord } from '../src/report/build-run-record.ts';
-import { parseRunRecord, RunRecordError, readRunRecord } from '../src/report/read-run-record.ts';
-import { RUN_RECORD_SCHEMA } from '../src/report/run-record.ts';
 import { writeOutputs } from '../src/report/sink.ts';
 import { CANDIDATE_ID, ENVIRONMENT, SOURCE_ID, sampleInputs } from './fixtures/report-records.ts';
 

@@ -1,14 +1,14 @@
 import type { BenchmarkGroup } from 'vitest';
 import { describe, expect, test } from 'vitest';
-import type { CallRecord, OkCall } from '../src/harness/call-record.ts';
 import { FakeClock } from '../src/harness/clock.ts';
+import type { SpecIdentity } from '../src/harness/scheduler.ts';
+import type { CallRecord, OkCall } from '../src/records/call-record.ts';
 import provider, {
   benchResultFromRecords,
   jobFunction,
   statisticsOf,
   tCritical95,
-} from '../src/harness/provider.ts';
-import type { SpecIdentity } from '../src/harness/scheduler.ts';
+} from '../src/vitest/provider.ts';
 import { okCall } from './fixtures/report-records.ts';
 import { callIdentity } from './helpers/calls.ts';
 

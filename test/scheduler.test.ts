@@ -1,8 +1,8 @@
 import { describe, expect, test } from 'vitest';
-import type { LoadShape } from '../src/config/options.ts';
-import type { CallRecord } from '../src/harness/call-record.ts';
 import { FakeClock, realClock } from '../src/harness/clock.ts';
 import { arrivalTimes, type Exec, runSchedule, type SpecIdentity } from '../src/harness/scheduler.ts';
+import type { CallRecord } from '../src/records/call-record.ts';
+import type { LoadShape } from '../src/records/options.ts';
 import { callIdentity } from './helpers/calls.ts';
 import { drive, fakeService } from './helpers/fake-service.ts';
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { CallRecord, ErrorCall, OkCall } from '../src/harness/call-record.ts';
-import { summarizeCalls } from '../src/stats/summary.ts';
+import type { CallRecord, ErrorCall, OkCall } from '../src/records/call-record.ts';
+import { summarizeCalls } from '../src/summary/summarize-calls.ts';
 import { errorCall, okCall } from './fixtures/report-records.ts';
 
 /** One model's streamed calls: no server latency unless a test gives one, no retry unless it says so. */

@@ -4,10 +4,11 @@ import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { fixedPlanner, type RunningEmulator, startEmulator } from '../src/emulator/index.ts';
 import { type CallSpec, callModel } from '../src/harness/call.ts';
-import type { OkCall } from '../src/harness/call-record.ts';
 import type { BenchClient } from '../src/harness/client.ts';
-import { interTokenMs, toCsvRow } from '../src/report/rows.ts';
-import { summarizeCalls } from '../src/stats/summary.ts';
+import type { OkCall } from '../src/records/call-record.ts';
+import { interTokenMs } from '../src/records/metrics.ts';
+import { toCsvRow } from '../src/report/rows.ts';
+import { summarizeCalls } from '../src/summary/summarize-calls.ts';
 import { callSpec, clientAt } from './helpers/calls.ts';
 import { childEnv, FIXTURE_DATA_ENV, vitestBench } from './helpers/subprocess.ts';
 

@@ -12,7 +12,7 @@ model left the tracking file); any other file is left alone and listed.
 
   --tracking FILE     tracking CSV (default data/evaluation_tracking.csv)
   --out DIR           folder of bench files (default bench)
-  --import SPECIFIER  where benchModel comes from (default: src/harness/bench-model.ts, relative to DIR)
+  --import SPECIFIER  where benchModel comes from (default: src/vitest/bench-model.ts, relative to DIR)
   --help              show this help`;
 
 /** First line of every generated file; remove it to keep a file as you edit it. */
@@ -65,7 +65,7 @@ export async function initCommand(
     return 0;
   }
   const outDir = resolve(cwd, flags.out);
-  const importPath = flags.import ?? importSpecifier(outDir, resolve(cwd, 'src/harness/bench-model.ts'));
+  const importPath = flags.import ?? importSpecifier(outDir, resolve(cwd, 'src/vitest/bench-model.ts'));
   const models = loadTracking(resolve(cwd, flags.tracking));
   const wanted = new Map<string, string>();
   const names = benchFileNames(models.filter((m) => !m.skipReason).map((m) => m.modelId));

@@ -1,12 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
-import type { ResolvedOptions } from '../config/options.ts';
 import { resolveOptions } from '../config/resolve.ts';
 import { loadDataset } from '../data/dataset.ts';
 import { loadTracking, type TrackedModel } from '../data/tracking.ts';
 import { UserError } from '../errors.ts';
-import { estimatePlan, type PlanEstimate, renderPlanLine } from '../harness/dry-run.ts';
-import { apisFor } from '../harness/plan.ts';
+import { formatThousands } from '../format/numbers.ts';
+import { apisFor } from '../plan/calls.ts';
+import { estimatePlan, type PlanEstimate, renderPlanLine } from '../plan/estimate.ts';
+import type { ResolvedOptions } from '../records/options.ts';
 import { flagsToEnv } from './bench.ts';
 
 /**
@@ -121,8 +122,6 @@ export function planRun(input: PlanRunInput): RunPlan {
   };
 }
 
-const thousands = (n: number): string => n.toLocaleString('en-US');
-
 export function renderRunPlan(plan: RunPlan): string {
   const lines: string[] = [];
   for (const model of plan.models) {
@@ -132,8 +131,8 @@ export function renderRunPlan(plan: RunPlan): string {
   }
   const running = plan.models.filter((m) => m.estimates.length > 0).length;
   lines.push(
-    `total: ${thousands(plan.total.calls)} calls for ${running} model(s), ~${thousands(plan.total.inputTokens)} input tokens, ` +
-      `<= ${thousands(plan.total.maxOutputTokens)} output tokens`,
+    `total: ${formatThousands(plan.total.calls)} calls for ${running} model(s), ~${formatThousands(plan.total.inputTokens)} input tokens, ` +
+      `<= ${formatThousands(plan.total.maxOutputTokens)} output tokens`,
   );
   if (plan.target === 'bedrock') {
     const over = plan.overCap.map((m) => `${m.modelId} (${m.calls})`).join(', ');

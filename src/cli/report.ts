@@ -1,11 +1,11 @@
 import { mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
+import { readRunRecord } from '../data/read-run-record.ts';
 import { isUserError, UserError } from '../errors.ts';
+import type { RunRecord } from '../records/run-record.ts';
 import { fileTimestamp } from '../report/file-names.ts';
-import { renderHtmlReport } from '../report/html.ts';
-import { loadEchartsSource } from '../report/html-assets.ts';
-import { readRunRecord } from '../report/read-run-record.ts';
-import type { RunRecord } from '../report/run-record.ts';
+import { loadEchartsSource } from '../report/html/assets.ts';
+import { renderHtmlReport } from '../report/html/report.ts';
 
 const USAGE = `usage: converse-bench report [--out FILE] [--title TEXT] RUN_RECORD_OR_FOLDER...
 

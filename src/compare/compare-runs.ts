@@ -1,5 +1,6 @@
-import type { CallRecord } from '../harness/call-record.ts';
-import type { ModelRun, RunContext, RunRecord } from '../report/run-record.ts';
+import type { CallRecord } from '../records/call-record.ts';
+import { measuredCalls, okMeasuredCalls } from '../records/metrics.ts';
+import type { ModelRun, RunContext, RunRecord } from '../records/run-record.ts';
 import { compareQuantile, type Verdict } from '../stats/compare.ts';
 import { mean, sampleStd } from '../stats/distribution.ts';
 import { wilsonInterval } from '../stats/gate-simulation.ts';
@@ -47,11 +48,9 @@ export interface CompareRunsOptions {
   confidence: number;
 }
 
-const measured = (run: ModelRun): CallRecord[] => run.calls.filter((call) => call.phase === 'measure');
-const okLatencies = (run: ModelRun): number[] =>
-  measured(run).flatMap((call) => (call.status === 'ok' ? [call.latencyMs] : []));
-const okTtfts = (run: ModelRun): number[] =>
-  measured(run).flatMap((call) => (call.status === 'ok' && call.ttftMs !== undefined ? [call.ttftMs] : []));
+const measured = (run: ModelRun): CallRecord[] => measuredCalls(run.calls);
+const okLatencies = (run: ModelRun): number[] => okMeasuredCalls(run.calls).map((call) => call.latencyMs);
+const okTtfts = (run: ModelRun): number[] => okMeasuredCalls(run.calls).flatMap((call) => call.ttftMs ?? []);
 
 /**
  * Compares a candidate run with one or more baseline runs (a history from the main branch), model by

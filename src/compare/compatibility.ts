@@ -1,4 +1,4 @@
-import type { ModelRun, RunRecord } from '../report/run-record.ts';
+import type { ModelRun, RunRecord } from '../records/run-record.ts';
 
 /**
  * Why two runs may not measure the same thing. Latency depends on the documents, the prompts, the

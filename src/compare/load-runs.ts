@@ -1,8 +1,8 @@
 import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { readRunRecord } from '../data/read-run-record.ts';
 import { UserError } from '../errors.ts';
-import { readRunRecord } from '../report/read-run-record.ts';
-import type { RunRecord } from '../report/run-record.ts';
+import type { RunRecord } from '../records/run-record.ts';
 
 /** Run records the sink writes: `run-<timestamp>.json`. */
 const RUN_FILE = /^run-.*\.json$/;

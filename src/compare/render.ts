@@ -1,6 +1,6 @@
-import { formatMs, formatPercent, formatRate } from '../report/format.ts';
-import { markdownCell as cell } from '../report/markdown-summary.ts';
-import type { RunContext } from '../report/run-record.ts';
+import { markdownCell as cell } from '../format/markdown.ts';
+import { formatMs, formatPercent, formatRate } from '../format/numbers.ts';
+import type { RunContext } from '../records/run-record.ts';
 import type { MetricComparison, RunComparison } from './compare-runs.ts';
 
 /** Pure renderers of a RunComparison: a plain-text table for terminals, markdown for pull requests. */

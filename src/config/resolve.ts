@@ -1,7 +1,7 @@
+import type { BenchOptions, LoadShape, ResolvedOptions, Slo, Sweep } from '../records/options.ts';
+import { DEFAULT_OPTIONS } from './defaults.ts';
 import { envName, flagName, readEnvSettings } from './env.ts';
 import { ConfigError, nearestName } from './errors.ts';
-import type { BenchOptions, LoadShape, ResolvedOptions, Slo, Sweep } from './options.ts';
-import { DEFAULT_OPTIONS } from './options.ts';
 
 type Key = keyof ResolvedOptions;
 

@@ -1,4 +1,4 @@
-import type { LatencyMode } from '../harness/call-record.ts';
+import type { LatencyMode } from '../records/call-record.ts';
 import { readCsvTable } from './csv-table.ts';
 import { DatasetError, TemplateError } from './errors.ts';
 import { checkModelId } from './model-id.ts';

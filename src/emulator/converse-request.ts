@@ -1,4 +1,4 @@
-import type { LatencyMode } from '../harness/call-record.ts';
+import type { LatencyMode } from '../records/call-record.ts';
 import { type BedrockError, constraintError, notJsonError, validationError } from './bedrock-error.ts';
 import type { ModelInfo } from './models.ts';
 

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import type { Api } from '../harness/call-record.ts';
+import type { Api } from '../records/call-record.ts';
 import type { Fault } from './plan.ts';
 
 /**

@@ -1,4 +1,4 @@
-import type { Api } from '../harness/call-record.ts';
+import type { Api } from '../records/call-record.ts';
 import type { Fault } from './plan.ts';
 
 /** HTTP version a request arrived on. */

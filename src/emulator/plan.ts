@@ -1,4 +1,4 @@
-import type { LatencyMode } from '../harness/call-record.ts';
+import type { LatencyMode } from '../records/call-record.ts';
 
 /**
  * The contract between the emulator's realism (profiles, latency modes, faults: src/emulator/profiles.ts

@@ -1,5 +1,5 @@
 import { UserError } from '../errors.ts';
-import type { LatencyMode } from '../harness/call-record.ts';
+import type { LatencyMode } from '../records/call-record.ts';
 import {
   createFaultState,
   decideFault,

@@ -1,4 +1,4 @@
-import type { Api } from '../harness/call-record.ts';
+import type { Api } from '../records/call-record.ts';
 
 /** Where a request path leads. */
 export type Route =

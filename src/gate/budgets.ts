@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { nearestName } from '../config/errors.ts';
-import type { Target } from '../config/options.ts';
 import { UserError } from '../errors.ts';
-import type { CallRecord } from '../harness/call-record.ts';
-import { responseTimeMs } from '../load/response-time.ts';
-import { formatRate } from '../report/format.ts';
-import type { CheckOutcome } from '../report/run-record.ts';
+import { formatDuration, formatRate } from '../format/numbers.ts';
+import type { CallRecord } from '../records/call-record.ts';
+import { measuredCalls, okMeasuredCalls, responseTimeMs } from '../records/metrics.ts';
+import type { Target } from '../records/options.ts';
+import type { CheckOutcome } from '../records/run-record.ts';
 import { budgetCheck } from '../stats/compare.ts';
 import { mean } from '../stats/distribution.ts';
 
@@ -23,7 +23,7 @@ export interface Budget {
   p90LatencyMs?: number;
   p99LatencyMs?: number;
   /**
-   * Response time from the scheduled start (queue delay + latency; see src/load/response-time.ts):
+   * Response time from the scheduled start (queue delay + latency; see src/records/metrics.ts):
    * under open-loop load it bounds what a caller arriving on schedule waited; in closed loop it
    * equals the latency.
    */
@@ -149,8 +149,8 @@ export function findBudget(budgets: BudgetFile, target: Target, modelId: string)
  * Latency figures are over ok measured calls; the error rate over all measured calls.
  */
 export function evaluateBudget(budget: Budget, records: readonly CallRecord[]): CheckOutcome[] {
-  const measured = records.filter((r) => r.phase === 'measure');
-  const ok = measured.flatMap((r) => (r.status === 'ok' ? [r] : []));
+  const measured = measuredCalls(records);
+  const ok = okMeasuredCalls(records);
   const latencies = ok.map((r) => r.latencyMs);
   const outcomes: CheckOutcome[] = [];
   const n = measured.length;
@@ -220,15 +220,17 @@ function quantileCheck(
     return {
       name,
       status: 'fail',
-      line: `${label}: no successful calls out of ${calls}, budget ${ms(limit, limit)}`,
+      line: `${label}: no successful calls out of ${calls}, budget ${formatDuration(limit, limit)}`,
     };
   }
   const result = budgetCheck(samples, q, limit, mode);
   const bound =
-    mode === 'confident' && result.lower !== undefined ? ` (95% lower bound ${ms(result.lower, limit)})` : '';
+    mode === 'confident' && result.lower !== undefined
+      ? ` (95% lower bound ${formatDuration(result.lower, limit)})`
+      : '';
   const op = result.passed ? '<=' : '>';
   const over = samples.length === calls ? `${calls} calls` : `${samples.length} of ${calls} calls`;
-  const line = `${label} ${ms(result.estimate, limit)}${bound} ${op} budget ${ms(limit, limit)} over ${over}`;
+  const line = `${label} ${formatDuration(result.estimate, limit)}${bound} ${op} budget ${formatDuration(limit, limit)} over ${over}`;
   return { name, status: result.passed ? 'pass' : 'fail', line };
 }
 
@@ -238,7 +240,7 @@ function meanCheck(latencies: number[], limit: number, calls: number): CheckOutc
     return {
       name,
       status: 'fail',
-      line: `mean: no successful calls out of ${calls}, budget ${ms(limit, limit)}`,
+      line: `mean: no successful calls out of ${calls}, budget ${formatDuration(limit, limit)}`,
     };
   }
   const m = mean(latencies);
@@ -247,7 +249,7 @@ function meanCheck(latencies: number[], limit: number, calls: number): CheckOutc
   return {
     name,
     status: passed ? 'pass' : 'fail',
-    line: `mean ${ms(m, limit)} ${passed ? '<=' : '>'} budget ${ms(limit, limit)} over ${over}`,
+    line: `mean ${formatDuration(m, limit)} ${passed ? '<=' : '>'} budget ${formatDuration(limit, limit)} over ${over}`,
   };
 }
 
@@ -256,11 +258,6 @@ function errorRateCheck(failed: number, calls: number, limit: number): CheckOutc
   const passed = rate <= limit;
   const line = `error rate ${formatRate(rate)} (${failed} of ${calls} calls) ${passed ? '<=' : '>'} budget ${formatRate(limit)}`;
   return { name: 'budget errorRate', status: passed ? 'pass' : 'fail', line };
-}
-
-/** Seconds with 2 decimals when the budget is a second or more, else ms with 1 decimal: one unit per line. */
-function ms(value: number, scale: number): string {
-  return scale >= 1000 ? `${(value / 1000).toFixed(2)} s` : `${value.toFixed(1)} ms`;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,5 +1,5 @@
-import { formatMs, formatPercent } from '../report/format.ts';
-import type { CheckOutcome } from '../report/run-record.ts';
+import { formatMs, formatPercent } from '../format/numbers.ts';
+import type { CheckOutcome } from '../records/run-record.ts';
 import { type Comparison, compareQuantile } from '../stats/compare.ts';
 
 export interface RegressionInput {

@@ -7,7 +7,6 @@ import {
   type ConverseStreamCommandOutput,
   type TokenUsage,
 } from '@aws-sdk/client-bedrock-runtime';
-import { type AttemptLog, attachAttemptTimer, newAttemptLog } from './attempt-timer.ts';
 import {
   type CallIdentity,
   type CallRecord,
@@ -15,7 +14,8 @@ import {
   identityOf,
   type LatencyMode,
   type OkCall,
-} from './call-record.ts';
+} from '../records/call-record.ts';
+import { type AttemptLog, attachAttemptTimer, newAttemptLog } from './attempt-timer.ts';
 import { type Clock, realClock } from './clock.ts';
 import { classifyError, errorMessageOf } from './errors.ts';
 

@@ -2,7 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
-import type { Target, Transport } from '../config/options.ts';
+import type { Target, Transport } from '../records/options.ts';
 import { ClientOptionsError } from './errors.ts';
 
 export interface ClientOptions {

@@ -1,6 +1,6 @@
 import { UserError } from '../errors.ts';
+import type { ErrorCall, LatencyMode } from '../records/call-record.ts';
 import { callModel } from './call.ts';
-import type { ErrorCall, LatencyMode } from './call-record.ts';
 import { type ClientOptions, createBedrockClient } from './client.ts';
 
 /**

@@ -1,6 +1,6 @@
-import type { LoadShape } from '../config/options.ts';
+import { type CallIdentity, type CallRecord, type ErrorCall, identityOf } from '../records/call-record.ts';
+import type { LoadShape } from '../records/options.ts';
 import { mulberry32 } from '../stats/random.ts';
-import { type CallIdentity, type CallRecord, type ErrorCall, identityOf } from './call-record.ts';
 import type { Clock } from './clock.ts';
 
 /** What the scheduler needs to know about a call to write its record when the call never returned one. */

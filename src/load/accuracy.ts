@@ -1,4 +1,4 @@
-import type { CallRecord } from '../harness/call-record.ts';
+import type { CallRecord } from '../records/call-record.ts';
 import { quantile, sortAscending } from '../stats/quantile.ts';
 
 /**

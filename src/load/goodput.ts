@@ -1,17 +1,7 @@
-import type { Slo } from '../config/options.ts';
-import type { CallRecord } from '../harness/call-record.ts';
-import { responseTimeMs, ttftFromScheduleMs } from './response-time.ts';
-
-/** The share of measured calls that met every objective. */
-export interface Goodput {
-  /** Measured calls, failed ones included (a failed call never meets an objective). */
-  calls: number;
-  /** Calls that were ok and within every objective that applies to them. */
-  met: number;
-  /** met / calls; 0 when there are no calls. */
-  share: number;
-  slo: Slo;
-}
+import type { CallRecord } from '../records/call-record.ts';
+import type { Goodput } from '../records/load.ts';
+import { measuredCalls, responseTimeMs, ttftFromScheduleMs } from '../records/metrics.ts';
+import type { Slo } from '../records/options.ts';
 
 /**
  * Goodput over the measured calls of one model and API. A call meets the objectives when it succeeded,
@@ -20,7 +10,7 @@ export interface Goodput {
  * scheduled start under open-loop load (queue delay included), from `send()` otherwise.
  */
 export function goodput(records: readonly CallRecord[], slo: Slo): Goodput {
-  const measured = records.filter((r) => r.phase === 'measure');
+  const measured = measuredCalls(records);
   const met = measured.filter((r) => meetsSlo(r, slo)).length;
   return { calls: measured.length, met, share: measured.length === 0 ? 0 : met / measured.length, slo };
 }

@@ -1,43 +1,10 @@
-import type { Slo } from '../config/options.ts';
-import type { Api, CallRecord, LatencyMode } from '../harness/call-record.ts';
+import type { Api, CallRecord, LatencyMode } from '../records/call-record.ts';
+import type { SweepLevel, SweepRow, SweepTable } from '../records/load.ts';
+import { okMeasuredCalls, responseTimeMs } from '../records/metrics.ts';
+import type { Slo } from '../records/options.ts';
 import { distribution } from '../stats/distribution.ts';
-import { summarizeCalls } from '../stats/summary.ts';
+import { summarizeCalls } from '../summary/summarize-calls.ts';
 import { goodput } from './goodput.ts';
-import { responseTimeMs } from './response-time.ts';
-import type { SweepLevel } from './sweep.ts';
-
-/** One level of a sweep: how much load it carried and how fast the calls were under it. */
-export interface SweepRow {
-  level: number;
-  /** Model key of the level's run. */
-  key: string;
-  /** Measured calls, and the ok ones among them. */
-  calls: number;
-  ok: number;
-  /** Ok calls per second of wall clock (first measured start to last measured end). */
-  achievedRate: number;
-  /** Output tokens per second of wall clock. */
-  outputTokensPerSecond: number;
-  /**
-   * Over ok measured calls, ms: latency from the scheduled start (queue delay included) under
-   * open-loop load, from `send()` in closed loop. Absent without an ok call.
-   */
-  latencyMs?: { p50: number; p90: number; p99: number };
-  /** Streaming only: TTFT P90 from `send()`, ms. */
-  ttftP90Ms?: number;
-  /** With objectives: met / measured calls. */
-  goodput?: number;
-}
-
-/** A model's sweep: one row per level, in level order. */
-export interface SweepTable {
-  modelId: string;
-  api: Api;
-  latencyMode: LatencyMode;
-  kind: SweepLevel['kind'];
-  slo?: Slo;
-  rows: SweepRow[];
-}
 
 /** One level's run, as the report has it. */
 export interface SweepRun {
@@ -52,7 +19,7 @@ export interface SweepRun {
 
 export function sweepRow(run: SweepRun): SweepRow {
   const summary = summarizeCalls(run.records);
-  const ok = run.records.filter((r) => r.phase === 'measure' && r.status === 'ok');
+  const ok = okMeasuredCalls(run.records);
   const seconds = summary.wallClockMs / 1000;
   const row: SweepRow = {
     level: run.level.level,

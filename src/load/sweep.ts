@@ -1,12 +1,5 @@
-import type { ResolvedOptions, Sweep } from '../config/options.ts';
-
-/** One level of a sweep, as a model test runs it. */
-export interface SweepLevel {
-  kind: Sweep['kind'];
-  level: number;
-  /** Added to the test name and the model key, e.g. `concurrency=4`, `rate=2.5`. */
-  label: string;
-}
+import type { SweepLevel } from '../records/load.ts';
+import type { ResolvedOptions } from '../records/options.ts';
 
 /** The levels of `options.sweep`, in order; none without a sweep. */
 export function sweepLevels(options: ResolvedOptions): SweepLevel[] {

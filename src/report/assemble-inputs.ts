@@ -1,7 +1,7 @@
-import type { CallRecord } from '../harness/call-record.ts';
-import type { ModelRunInfo } from './artifacts.ts';
+import type { CallRecord } from '../records/call-record.ts';
+import type { ModelRunInfo } from '../records/model-run-info.ts';
+import type { CheckOutcome } from '../records/run-record.ts';
 import type { ModelInputs } from './report-inputs.ts';
-import type { CheckOutcome } from './run-record.ts';
 
 /**
  * Groups calls and checks by model key, keeping the order models first appear in and each model's

@@ -1,3 +1,4 @@
+import type { RunRecord } from '../records/run-record.ts';
 import { buildRunRecord } from './build-run-record.ts';
 import { renderCsv } from './csv.ts';
 import type { DocumentLookup } from './documents.ts';
@@ -9,12 +10,11 @@ import {
   markdownSummaryFileName,
   runRecordFileName,
 } from './file-names.ts';
-import { renderHtmlReport } from './html.ts';
+import { renderHtmlReport } from './html/report.ts';
 import { renderLog } from './log.ts';
 import { renderRunMarkdown } from './markdown-summary.ts';
 import type { ReportInputs } from './report-inputs.ts';
 import { type CsvRow, toCsvRow } from './rows.ts';
-import type { RunRecord } from './run-record.ts';
 
 /** A file to write: a bare name (the sink puts it inside the output folder) and its text. */
 export interface OutputFile {

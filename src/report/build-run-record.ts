@@ -1,10 +1,10 @@
-import { DEFAULT_OPTIONS } from '../config/options.ts';
-import { aggregateClientHealth } from '../harness/client-health.ts';
+import { DEFAULT_OPTIONS } from '../config/defaults.ts';
 import { goodput } from '../load/goodput.ts';
 import { buildSweepTables } from '../load/sweep-table.ts';
-import { summarizeCalls } from '../stats/summary.ts';
+import { type ModelRun, RUN_RECORD_SCHEMA, type RunContext, type RunRecord } from '../records/run-record.ts';
+import { aggregateClientHealth } from '../summary/client-health.ts';
+import { summarizeCalls } from '../summary/summarize-calls.ts';
 import type { ModelInputs, ReportInputs } from './report-inputs.ts';
-import { type ModelRun, RUN_RECORD_SCHEMA, type RunContext, type RunRecord } from './run-record.ts';
 import { withoutTexts } from './without-texts.ts';
 
 /**

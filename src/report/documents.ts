@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { loadDataset } from '../data/dataset.ts';
-import type { ModelRunInfo } from './artifacts.ts';
+import type { ModelRunInfo } from '../records/model-run-info.ts';
 import type { DocumentText } from './rows.ts';
 
 /** The dataset rows a model's calls refer to by index, for joining texts into the CSV. */

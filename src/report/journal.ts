@@ -1,10 +1,10 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.ts';
-import type { CallRecord } from '../harness/call-record.ts';
-import type { ModelRunInfo } from './artifacts.ts';
+import type { CallRecord } from '../records/call-record.ts';
+import type { ModelRunInfo } from '../records/model-run-info.ts';
+import type { CheckOutcome } from '../records/run-record.ts';
 import type { RunEnvironment } from './report-inputs.ts';
-import type { CheckOutcome } from './run-record.ts';
 import { withoutTexts } from './without-texts.ts';
 
 /**

@@ -1,5 +1,5 @@
-import type { CallRecord } from '../harness/call-record.ts';
-import type { RunRecord } from './run-record.ts';
+import type { CallRecord } from '../records/call-record.ts';
+import type { RunRecord } from '../records/run-record.ts';
 import { renderSummaryTable } from './summary-table.ts';
 
 function ms(value: number | undefined): string {

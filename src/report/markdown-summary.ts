@@ -1,6 +1,7 @@
 import { formatSlo } from '../config/resolve.ts';
-import { formatMs, formatRate } from './format.ts';
-import type { CheckOutcome, ModelRun, RunRecord } from './run-record.ts';
+import { markdownCell } from '../format/markdown.ts';
+import { formatMs, formatRate } from '../format/numbers.ts';
+import type { CheckOutcome, ModelRun, RunRecord } from '../records/run-record.ts';
 import { contextLine } from './summary-table.ts';
 
 /**
@@ -13,11 +14,6 @@ const STATUS_WORD: Record<CheckOutcome['status'], string> = {
   fail: '**FAIL**',
   inconclusive: 'inconclusive',
 };
-
-/** Escapes what would break a table cell or inject markup: model ids and messages are external text. */
-export function markdownCell(text: string): string {
-  return text.replace(/[\\|`*_<>[\]]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
-}
 
 function ms(value: number | undefined): string {
   return value === undefined ? '-' : formatMs(value);

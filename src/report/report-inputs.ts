@@ -1,6 +1,6 @@
-import type { CallRecord } from '../harness/call-record.ts';
-import type { ModelRunInfo } from './artifacts.ts';
-import type { CheckOutcome, RunContext } from './run-record.ts';
+import type { CallRecord } from '../records/call-record.ts';
+import type { ModelRunInfo } from '../records/model-run-info.ts';
+import type { CheckOutcome, RunContext } from '../records/run-record.ts';
 
 /** Where and with what a run measured, read once in the process that builds the outputs. */
 export interface RunEnvironment {

@@ -1,5 +1,6 @@
-import type { Transport } from '../config/options.ts';
-import type { CallRecord } from '../harness/call-record.ts';
+import type { CallRecord } from '../records/call-record.ts';
+import { interTokenMs, isScheduled, outputTokensPerSecond, responseTimeMs } from '../records/metrics.ts';
+import type { Transport } from '../records/options.ts';
 
 /** A row of the dataset, as the CSV joins it back by the record's document index. */
 export interface DocumentText {
@@ -68,30 +69,6 @@ function cell(value: number | string | undefined): CsvCell {
   return value;
 }
 
-/** Time spent generating after the first token, ms, when it is defined and positive (as the summary). */
-function generatingMs(record: CallRecord): number | undefined {
-  if (record.status !== 'ok' || record.ttftMs === undefined || record.outputTokens < 2) return undefined;
-  const ms = record.latencyMs - record.ttftMs;
-  return ms > 0 ? ms : undefined;
-}
-
-/** Per-request inter-token latency, ms: (latency - TTFT) / (outputTokens - 1). */
-export function interTokenMs(record: CallRecord): number | undefined {
-  const ms = generatingMs(record);
-  return ms === undefined || record.status !== 'ok' ? undefined : ms / (record.outputTokens - 1);
-}
-
-/** Per-request output speed, tokens/s: (outputTokens - 1) / (latency - TTFT). */
-export function outputTokensPerSecond(record: CallRecord): number | undefined {
-  const ms = generatingMs(record);
-  return ms === undefined || record.status !== 'ok' ? undefined : ((record.outputTokens - 1) * 1000) / ms;
-}
-
-/** Response time under open-loop load: from the scheduled start, so queueing is counted. */
-export function responseTimeMs(record: CallRecord): number | undefined {
-  return record.queueDelayMs === undefined ? undefined : record.latencyMs + record.queueDelayMs;
-}
-
 /** One call as a CSV row, its texts joined back from the dataset here, at report time. */
 export function toCsvRow(record: CallRecord, context: RowContext): CsvRow {
   const doc = context.redactTexts ? undefined : context.documents[record.document];
@@ -132,7 +109,7 @@ export function toCsvRow(record: CallRecord, context: RowContext): CsvRow {
     deltas: cell(record.deltas),
     scheduled_start_ms: cell(record.scheduledStartMs),
     queue_delay_ms: cell(record.queueDelayMs),
-    response_time_ms: cell(responseTimeMs(record)),
+    response_time_ms: cell(isScheduled(record) ? responseTimeMs(record) : undefined),
     latency_mode_served: cell(ok?.latencyModeServed),
   };
 }

@@ -1,7 +1,8 @@
 import { formatSlo } from '../config/resolve.ts';
-import { renderSweepTable } from '../load/render-sweep.ts';
-import type { Distribution } from '../stats/types.ts';
-import type { CheckOutcome, ModelRun, RunContext, RunRecord } from './run-record.ts';
+import { formatRate, formatSeconds } from '../format/numbers.ts';
+import type { CheckOutcome, ModelRun, RunContext, RunRecord } from '../records/run-record.ts';
+import type { Distribution } from '../records/summary.ts';
+import { renderSweepTable } from './render-sweep.ts';
 
 const ANSI = {
   bold: '\u001b[1m',
@@ -31,10 +32,6 @@ const HEADER = [
 ] as const;
 /** Columns 0..2 are text (left-aligned); the rest are numbers (right-aligned). */
 const TEXT_COLUMNS = 3;
-
-function seconds(ms: number | undefined): string {
-  return ms === undefined ? '-' : (ms / 1000).toFixed(3);
-}
 
 function tokens(mean: number | undefined): string {
   return mean === undefined ? '-' : mean.toFixed(1);
@@ -77,15 +74,15 @@ function row(run: RunRecord, model: ModelRun): string[] {
     model.latencyMode,
     String(summary.ok),
     String(summary.failed),
-    seconds(latency?.mean),
-    seconds(latency?.median),
-    seconds(latency?.p90),
-    seconds(latency?.min),
-    seconds(latency?.max),
-    seconds(latency?.std),
+    formatSeconds(latency?.mean),
+    formatSeconds(latency?.median),
+    formatSeconds(latency?.p90),
+    formatSeconds(latency?.min),
+    formatSeconds(latency?.max),
+    formatSeconds(latency?.std),
     tokens(summary.inputTokensMean),
     tokens(summary.outputTokensMean),
-    seconds(summary.ttftMs?.p90),
+    formatSeconds(summary.ttftMs?.p90),
     ratioToSource(run, model),
   ];
 }
@@ -102,14 +99,14 @@ function loadNotes(model: ModelRun): string[] {
   const { responseTimeMs: rt, queueDelayMs: queue } = model.summary;
   if (rt !== undefined) {
     lines.push(
-      `    response time from the scheduled start: P50 ${seconds(rt.p50)} s, P90 ${seconds(rt.p90)} s, ` +
-        `P99 ${seconds(rt.p99)} s; queue delay P90 ${seconds(queue?.p90)} s, max ${seconds(queue?.max)} s`,
+      `    response time from the scheduled start: P50 ${formatSeconds(rt.p50)} s, P90 ${formatSeconds(rt.p90)} s, ` +
+        `P99 ${formatSeconds(rt.p99)} s; queue delay P90 ${formatSeconds(queue?.p90)} s, max ${formatSeconds(queue?.max)} s`,
     );
   }
   const good = model.goodput;
   if (good !== undefined) {
     lines.push(
-      `    goodput ${(good.share * 100).toFixed(1)}% (${good.met} of ${good.calls} calls met ${formatSlo(good.slo)} ms)`,
+      `    goodput ${formatRate(good.share)} (${good.met} of ${good.calls} calls met ${formatSlo(good.slo)} ms)`,
     );
   }
   return lines;

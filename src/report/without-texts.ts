@@ -1,4 +1,4 @@
-import type { CallRecord } from '../harness/call-record.ts';
+import type { CallRecord } from '../records/call-record.ts';
 
 /** A call with its texts left out: the response becomes '', a partial response is dropped. */
 export function withoutTexts(record: CallRecord): CallRecord {

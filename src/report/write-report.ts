@@ -1,7 +1,7 @@
 import { resolve } from 'node:path';
 import { buildOutputs } from './build-outputs.ts';
 import { datasetDocuments } from './documents.ts';
-import { loadEchartsSource } from './html-assets.ts';
+import { loadEchartsSource } from './html/assets.ts';
 import { renderAnnotations, renderRunMarkdown } from './markdown-summary.ts';
 import type { ReportInputs } from './report-inputs.ts';
 import { appendToFile, writeOutputs } from './sink.ts';

@@ -1,7 +1,7 @@
+import type { Distribution } from '../records/summary.ts';
 import { assertFinite, StatsInputError } from './errors.ts';
 import { quantile, sortAscending } from './quantile.ts';
 import { pairwiseSum } from './sum.ts';
-import type { Distribution } from './types.ts';
 
 /** `np.mean(values)`: numpy's pairwise sum divided by n. */
 export function mean(values: ArrayLike<number>): number {

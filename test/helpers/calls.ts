@@ -1,10 +1,10 @@
 import http from 'node:http';
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttpHandler } from '@smithy/node-http-handler';
-import type { Transport } from '../../src/config/options.ts';
 import type { CallSpec } from '../../src/harness/call.ts';
-import type { CallIdentity } from '../../src/harness/call-record.ts';
 import { type BenchClient, type ClientOptions, createBedrockClient } from '../../src/harness/client.ts';
+import type { CallIdentity } from '../../src/records/call-record.ts';
+import type { Transport } from '../../src/records/options.ts';
 
 /** What tests hand to callModel and the scheduler: one measured call of a model, then each test's changes. */
 export function callIdentity(overrides: Partial<CallIdentity> = {}): CallIdentity {

@@ -1,6 +1,6 @@
-import type { CallRecord, OkCall } from '../../src/harness/call-record.ts';
 import type { FakeClock } from '../../src/harness/clock.ts';
 import type { Exec, SpecIdentity } from '../../src/harness/scheduler.ts';
+import type { CallRecord, OkCall } from '../../src/records/call-record.ts';
 
 /**
  * An executor for runSchedule on a fake clock: each call takes `durationMs(spec)` of fake time and

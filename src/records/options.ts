@@ -1,4 +1,4 @@
-import type { Api, LatencyMode } from '../harness/call-record.ts';
+import type { Api, LatencyMode } from './call-record.ts';
 
 /** Where calls go. `emulator` (the default) is never billed; `bedrock` must be chosen explicitly. */
 export type Target = 'emulator' | 'bedrock';
@@ -38,9 +38,9 @@ export interface Slo {
 
 /**
  * Every setting, fully filled. Produced once by `resolveOptions()` (src/config/resolve.ts) from the
- * defaults below, then the bench file's own options, then environment variables (`CONVERSE_BENCH_*`,
- * also set by `converse-bench bench` flags), so a run can override every file at once; everything
- * downstream takes this type.
+ * defaults (src/config/defaults.ts), then the bench file's own options, then environment variables
+ * (`CONVERSE_BENCH_*`, also set by `converse-bench bench` flags), so a run can override every file at
+ * once; everything downstream takes this type.
  */
 export interface ResolvedOptions {
   target: Target;
@@ -108,40 +108,3 @@ export interface ResolvedOptions {
 
 /** What a bench file, an environment variable or a flag may set: any subset. */
 export type BenchOptions = Partial<ResolvedOptions>;
-
-export const DEFAULT_OPTIONS: ResolvedOptions = {
-  target: 'emulator',
-  endpoint: undefined,
-  region: 'us-east-1',
-  transport: 'http1',
-  api: 'converse',
-  invocationsPerScenario: 1,
-  experimentCounts: 1,
-  numParallelCalls: 1,
-  timeoutSeconds: 300,
-  retryAttempts: 3,
-  delayBetweenCalls: 0,
-  warmupCalls: 1,
-  temperature: 0.1,
-  maxTokens: 512,
-  topP: 0.9,
-  latencyMode: 'standard',
-  load: { kind: 'closed' },
-  maxInFlight: undefined,
-  sweep: undefined,
-  slo: undefined,
-  datasetFile: 'data/document_sample_10.csv',
-  trackingFile: 'data/evaluation_tracking.csv',
-  budgetsFile: 'data/budgets.json',
-  emulatorProfilesFile: 'data/emulator-profiles.json',
-  timeScale: 1,
-  emulatorFaults: undefined,
-  emulatorSeed: 1,
-  outputDir: 'outputs',
-  baseline: undefined,
-  tolerance: 0.1,
-  redactTexts: false,
-  maxCalls: 500,
-  allowLargeRun: false,
-  dryRun: false,
-};

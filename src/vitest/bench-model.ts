@@ -2,25 +2,34 @@ import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { expect, inject, recordArtifact, type TestContext, test } from 'vitest';
 import { loadRuns } from '../compare/load-runs.ts';
-import type { BenchOptions, ResolvedOptions } from '../config/options.ts';
 import { resolveOptions } from '../config/resolve.ts';
 import { type Dataset, loadDataset } from '../data/dataset.ts';
 import { promptFingerprint, renderPrompt } from '../data/template.ts';
 import { loadTracking, type TrackedModel } from '../data/tracking.ts';
 import { UserError } from '../errors.ts';
 import { evaluateBudget, findBudget, loadBudgets } from '../gate/budgets.ts';
-import { registerLatencyMatchers } from '../gate/matchers.ts';
 import { regressionCheck } from '../gate/regression.ts';
-import { modelKey, optionsAtLevel, type SweepLevel, sweepLevels } from '../load/sweep.ts';
-import type { ModelRunInfo } from '../report/artifacts.ts';
+import { type CallSpec, callModel } from '../harness/call.ts';
+import { createBedrockClient } from '../harness/client.ts';
+import { startClientHealth } from '../harness/client-health.ts';
+import { preflightModel } from '../harness/preflight.ts';
+import { modelKey, optionsAtLevel, sweepLevels } from '../load/sweep.ts';
+import {
+  apisFor,
+  buildPlan,
+  callDeadlineMs,
+  delayBetweenCallsMs,
+  planInput,
+  plannedCallCount,
+} from '../plan/calls.ts';
+import type { Api, CallRecord, LatencyMode, OkCall } from '../records/call-record.ts';
+import type { SweepLevel } from '../records/load.ts';
+import { okMeasuredCalls } from '../records/metrics.ts';
+import type { ModelRunInfo } from '../records/model-run-info.ts';
+import type { BenchOptions, ResolvedOptions } from '../records/options.ts';
+import type { CheckOutcome } from '../records/run-record.ts';
 import { openJournal } from '../report/journal.ts';
-import type { CheckOutcome } from '../report/run-record.ts';
-import { type CallSpec, callModel } from './call.ts';
-import type { Api, CallRecord, OkCall } from './call-record.ts';
-import { createBedrockClient } from './client.ts';
-import { startClientHealth } from './client-health.ts';
-import { apisFor, buildPlan, planInput, plannedCallCount } from './plan.ts';
-import { preflightModel } from './preflight.ts';
+import { registerLatencyMatchers } from './matchers.ts';
 import { jobFunction } from './provider.ts';
 
 /**
@@ -58,7 +67,7 @@ export function benchModel(input: BenchModelInput): BenchModelResult {
   const context = inject('converseBench');
   if (!context) {
     throw new BenchModelError(
-      `benchModel("${modelId}"): no converse-bench global setup: add globalSetup "src/harness/global-setup.ts" to vitest.config.ts`,
+      `benchModel("${modelId}"): no converse-bench global setup: add globalSetup "src/vitest/global-setup.ts" to vitest.config.ts`,
     );
   }
   const where = `bench file for ${modelId}`;
@@ -78,7 +87,7 @@ export function benchModel(input: BenchModelInput): BenchModelResult {
     inputs = error instanceof Error ? error : new Error(String(error));
   }
   // Against Bedrock, one 1-token call per model (not per API) before its first test measures.
-  const once: PreflightOnce = { promise: undefined };
+  const preflight: PreflightOnce = { promise: undefined };
   // A sweep (CONVERSE_BENCH_SWEEP) defines one test per level, each with the level's options.
   const levels: (SweepLevel | undefined)[] = options.sweep === undefined ? [undefined] : sweepLevels(options);
   for (const api of apisFor(options.api)) {
@@ -89,7 +98,7 @@ export function benchModel(input: BenchModelInput): BenchModelResult {
         inputs instanceof Error ? TIMEOUT_MARGIN_MS : runTimeoutMs(at, api, inputs.dataset.documents.length);
       test(name, { timeout }, (ctx) => {
         if (inputs instanceof Error) throw inputs;
-        return runModel(ctx, name, modelId, api, at, inputs, result, once, level);
+        return runModel(ctx, { name, modelId, api, options: at, level, inputs, result, preflight });
       });
     }
   }
@@ -105,6 +114,27 @@ interface ModelInputs {
   dataset: Dataset;
 }
 
+/** One Vitest test of a bench file: a model through one API (at one sweep level), and what it shares. */
+interface ModelTest {
+  name: string;
+  modelId: string;
+  api: Api;
+  /** The bench file's resolved options, set to the sweep level when there is one. */
+  options: ResolvedOptions;
+  level: SweepLevel | undefined;
+  inputs: ModelInputs;
+  /** The bench file's result, shared by its tests. */
+  result: BenchModelResult;
+  /** The model's preflight, shared by its tests. */
+  preflight: PreflightOnce;
+}
+
+/** Where and how the model is called: the tracking file's region and latency mode, else the options'. */
+interface Placement {
+  region: string;
+  latencyMode: LatencyMode;
+}
+
 function loadInputs(root: string, options: ResolvedOptions, modelId: string): ModelInputs {
   const tracked = findTracked(resolve(root, options.trackingFile), options.trackingFile, modelId);
   return { tracked, dataset: loadDataset(resolve(root, options.datasetFile)) };
@@ -113,7 +143,7 @@ function loadInputs(root: string, options: ResolvedOptions, modelId: string): Mo
 /** Worst case of one model and API: every call up to its deadline, at the configured concurrency. */
 function runTimeoutMs(options: ResolvedOptions, api: Api, documents: number): number {
   const calls = plannedCallCount(planInput(options, [api], documents));
-  const callMs = (options.timeoutSeconds + options.delayBetweenCalls) * 1000;
+  const callMs = callDeadlineMs(options) + delayBetweenCallsMs(options);
   const closedMs = Math.ceil(calls / options.numParallelCalls) * callMs;
   // Open loop: the schedule's span, or with an in-flight cap the calls' worst case through the cap.
   const cappedMs = options.maxInFlight === undefined ? 0 : Math.ceil(calls / options.maxInFlight) * callMs;
@@ -122,105 +152,156 @@ function runTimeoutMs(options: ResolvedOptions, api: Api, documents: number): nu
   return Math.min(2 ** 31 - 1, (options.load.kind === 'open' ? openMs : closedMs) + TIMEOUT_MARGIN_MS);
 }
 
-async function runModel(
-  ctx: TestContext,
-  name: string,
-  modelId: string,
-  api: Api,
-  options: ResolvedOptions,
-  { tracked, dataset }: ModelInputs,
-  result: BenchModelResult,
-  preflight: PreflightOnce,
-  level: SweepLevel | undefined,
-): Promise<void> {
-  const { bench, task } = ctx;
-  const context = inject('converseBench');
-  const root = context.root;
-  if (tracked.skipReason) ctx.skip(`${modelId}: ${tracked.skipReason}`);
-  const region = tracked.region ?? options.region;
-  const latencyMode = tracked.latencyMode ?? options.latencyMode;
-  const plan = buildPlan(planInput(options, [api], dataset.documents.length));
-  if (options.dryRun) {
-    // Loaded only here: the tokenizer costs about a second, and only a dry run counts tokens.
-    const { estimatePlan, renderPlanLine } = await import('./dry-run.ts');
-    const documents = dataset.documents.map((d) => d.document);
-    const line = renderPlanLine(
-      estimatePlan({ modelId, api, region, promptTemplate: tracked.promptTemplate, documents, options }),
-    );
-    console.info(line);
-    ctx.skip(`dry run: ${line}`);
-  }
-  // The cap counts the model's whole plan, every API: bench files run apart, so a whole-run count
-  // is `converse-bench plan`'s job.
-  const modelCalls = plannedCallCount(planInput(options, apisFor(options.api), dataset.documents.length));
+/** A model test, step by step: check, plan, preflight, measure, judge. */
+async function runModel(ctx: TestContext, model: ModelTest): Promise<void> {
+  const { tracked, dataset } = model.inputs;
+  if (tracked.skipReason) ctx.skip(`${model.modelId}: ${tracked.skipReason}`);
+  const placement: Placement = {
+    region: tracked.region ?? model.options.region,
+    latencyMode: tracked.latencyMode ?? model.options.latencyMode,
+  };
+  const plan = buildPlan(planInput(model.options, [model.api], dataset.documents.length));
+  if (model.options.dryRun) await skipAsDryRun(ctx, model, placement);
+  checkCallCap(model);
+  const endpoint = endpointOf(model);
+  const info = modelRunInfo(ctx, model, placement, plan.length);
+  const specs = callSpecs(plan, model, placement);
+  if (model.options.target === 'bedrock') await preflightOnce(model, placement, endpoint);
+  await measureAndJudge(ctx, model, info, specs, endpoint);
+}
+
+/** A dry run prints the plan line `converse-bench plan` prints, and skips the test. */
+async function skipAsDryRun(ctx: TestContext, model: ModelTest, placement: Placement): Promise<never> {
+  // Loaded only here: the tokenizer costs about a second, and only a dry run counts tokens.
+  const { estimatePlan, renderPlanLine } = await import('../plan/estimate.ts');
+  const { tracked, dataset } = model.inputs;
+  const line = renderPlanLine(
+    estimatePlan({
+      modelId: model.modelId,
+      api: model.api,
+      region: placement.region,
+      promptTemplate: tracked.promptTemplate,
+      documents: dataset.documents.map((d) => d.document),
+      options: model.options,
+    }),
+  );
+  console.info(line);
+  ctx.skip(`dry run: ${line}`);
+}
+
+/**
+ * Against Bedrock, a model over `maxCalls` needs `allowLargeRun`. The cap counts the model's whole plan,
+ * every API: bench files run apart, so a whole-run count is `converse-bench plan`'s job.
+ */
+function checkCallCap({ modelId, options, inputs }: ModelTest): void {
+  const modelCalls = plannedCallCount(
+    planInput(options, apisFor(options.api), inputs.dataset.documents.length),
+  );
   if (options.target === 'bedrock' && modelCalls > options.maxCalls && !options.allowLargeRun) {
     throw new BenchModelError(
       `${modelId}: ${modelCalls} calls against Bedrock exceed maxCalls ${options.maxCalls}: ` +
         'set CONVERSE_BENCH_ALLOW_LARGE_RUN=true or lower the counts (`converse-bench plan` shows them)',
     );
   }
-  const endpoint = options.target === 'emulator' ? (options.endpoint ?? context.endpoint) : options.endpoint;
+}
+
+/** The endpoint the client calls: the options', else (emulator target) the embedded emulator's. */
+function endpointOf({ name, options }: ModelTest): string | undefined {
+  const embedded = inject('converseBench').endpoint;
+  const endpoint = options.target === 'emulator' ? (options.endpoint ?? embedded) : options.endpoint;
   if (options.target === 'emulator' && endpoint === undefined) {
     throw new BenchModelError(
       `${name}: no emulator endpoint: run through vitest.config.ts (its globalSetup starts one) or set CONVERSE_BENCH_ENDPOINT`,
     );
   }
-  const journalPath = resolve(root, options.outputDir, `journal-${context.runId}.jsonl`);
-  const info: ModelRunInfo = {
+  return endpoint;
+}
+
+/** The identity and settings every record of this test is reported under. */
+function modelRunInfo(
+  ctx: TestContext,
+  { modelId, api, options, level, inputs }: ModelTest,
+  { region, latencyMode }: Placement,
+  scheduledCalls: number,
+): ModelRunInfo {
+  const { root, runId } = inject('converseBench');
+  return {
     key: modelKey(modelId, api, latencyMode, level),
     modelId,
     api,
     latencyMode,
     region,
-    role: tracked.role,
-    benchFile: relative(root, task.file.filepath),
+    role: inputs.tracked.role,
+    benchFile: relative(root, ctx.task.file.filepath),
     options,
-    promptFingerprint: promptFingerprint(tracked.promptTemplate),
-    datasetFingerprint: dataset.fingerprint,
-    journal: relative(root, journalPath),
-    runId: context.runId,
-    scheduledCalls: plan.length,
+    promptFingerprint: promptFingerprint(inputs.tracked.promptTemplate),
+    datasetFingerprint: inputs.dataset.fingerprint,
+    journal: relative(root, journalPath(options)),
+    runId,
+    scheduledCalls,
     ...(level === undefined ? {} : { sweepLevel: level }),
   };
-  const specs = callSpecs(plan, tracked, dataset, { modelId, region, latencyMode }, options);
-  if (options.target === 'bedrock') {
-    preflight.promise ??= preflightModel({
-      client: {
-        target: 'bedrock',
-        endpoint,
-        region,
-        transport: options.transport,
-        retryAttempts: options.retryAttempts,
-      },
-      modelId,
-      latencyMode,
-      temperature: options.temperature,
-      topP: options.topP,
-      timeoutMs: options.timeoutSeconds * 1000,
-    });
-    await preflight.promise;
-  }
+}
+
+function journalPath(options: ResolvedOptions): string {
+  const { root, runId } = inject('converseBench');
+  return resolve(root, options.outputDir, `journal-${runId}.jsonl`);
+}
+
+/** Against Bedrock, one 1-token call per model before its first test measures (shared by its tests). */
+async function preflightOnce(
+  { modelId, options, preflight }: ModelTest,
+  { region, latencyMode }: Placement,
+  endpoint: string | undefined,
+): Promise<void> {
+  preflight.promise ??= preflightModel({
+    client: {
+      target: 'bedrock',
+      endpoint,
+      region,
+      transport: options.transport,
+      retryAttempts: options.retryAttempts,
+    },
+    modelId,
+    latencyMode,
+    temperature: options.temperature,
+    topP: options.topP,
+    timeoutMs: callDeadlineMs(options),
+  });
+  await preflight.promise;
+}
+
+/** Makes the calls, journals each record, then checks budgets and regressions and hands all to the reporter. */
+async function measureAndJudge(
+  ctx: TestContext,
+  model: ModelTest,
+  info: ModelRunInfo,
+  specs: CallSpec[],
+  endpoint: string | undefined,
+): Promise<void> {
+  const { root } = inject('converseBench');
+  const { options, result } = model;
   const client = createBedrockClient({
     target: options.target,
     endpoint,
-    region,
+    region: info.region,
     transport: options.transport,
     retryAttempts: options.retryAttempts,
   });
-  const journal = openJournal(journalPath);
+  const journal = openJournal(journalPath(options));
   try {
-    const records = await runCalls(bench, task, name, info, specs, options, client, (record) => {
+    const records = await runCalls(ctx, model.name, info, specs, options, client, (record) => {
       result.records.push(record);
       journal.append(record, info);
     });
     const checks = [
-      ...budgetChecks(root, options, modelId, records),
+      ...budgetChecks(root, options, model.modelId, records),
       ...regressionChecks(root, options, info, records),
     ];
     result.checks.push(...checks);
     journal.appendChecks(info, checks);
-    await recordArtifact(task, { type: 'converse-bench:checks', model: info, checks });
-    for (const check of checks) expect.soft(check, name).toPassCheck();
+    await recordArtifact(ctx.task, { type: 'converse-bench:checks', model: info, checks });
+    for (const check of checks) expect.soft(check, model.name).toPassCheck();
   } finally {
     await journal.close();
   }
@@ -228,8 +309,7 @@ async function runModel(
 
 /** Runs the plan through the provider; the records reach the reporter afterwards, even after a failure. */
 async function runCalls(
-  bench: TestContext['bench'],
-  task: TestContext['task'],
+  { bench, task }: TestContext,
   name: string,
   info: ModelRunInfo,
   specs: CallSpec[],
@@ -250,7 +330,7 @@ async function runCalls(
         }),
       schedule: {
         concurrency: options.numParallelCalls,
-        delayBetweenMs: options.delayBetweenCalls * 1000,
+        delayBetweenMs: delayBetweenCallsMs(options),
         load: options.load,
         ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
         onRecord: (record) => {
@@ -285,10 +365,8 @@ function findTracked(path: string, shown: string, modelId: string): TrackedModel
 
 function callSpecs(
   plan: ReturnType<typeof buildPlan>,
-  tracked: TrackedModel,
-  dataset: Dataset,
-  identity: Pick<CallSpec, 'modelId' | 'region' | 'latencyMode'>,
-  options: ResolvedOptions,
+  { modelId, options, inputs: { tracked, dataset } }: ModelTest,
+  { region, latencyMode }: Placement,
 ): CallSpec[] {
   // One rendered prompt per document, shared by every call of it.
   const prompts = dataset.documents.map((d) => renderPrompt(tracked.promptTemplate, d.document));
@@ -298,11 +376,13 @@ function callSpecs(
     topP: options.topP,
   };
   return plan.map((call) => ({
-    ...identity,
+    modelId,
+    region,
+    latencyMode,
     ...call,
     prompt: prompts[call.document] as string,
     inferenceConfig,
-    timeoutMs: options.timeoutSeconds * 1000,
+    timeoutMs: callDeadlineMs(options),
   }));
 }
 
@@ -330,12 +410,10 @@ function regressionChecks(
   records: CallRecord[],
 ): CheckOutcome[] {
   if (options.baseline === undefined) return [];
-  const okMeasured = (calls: readonly CallRecord[]): OkCall[] =>
-    calls.flatMap((r) => (r.status === 'ok' && r.phase === 'measure' ? [r] : []));
   const history = loadRuns([resolve(root, options.baseline)])
-    .map((run) => okMeasured(run.models.find((m) => m.key === info.key)?.calls ?? []))
+    .map((run) => okMeasuredCalls(run.models.find((m) => m.key === info.key)?.calls ?? []))
     .filter((calls) => calls.length > 0);
-  const candidate = okMeasured(records);
+  const candidate = okMeasuredCalls(records);
   const metrics: [string, (r: OkCall) => number | undefined][] = [['latencyMs', (r) => r.latencyMs]];
   if (info.api === 'converse-stream') metrics.push(['ttftMs', (r) => r.ttftMs]);
   return metrics.map(([metric, of]) => {

@@ -1,5 +1,5 @@
-import type { ApiMode, ResolvedOptions } from '../config/options.ts';
-import type { Api, Phase } from './call-record.ts';
+import type { Api, Phase } from '../records/call-record.ts';
+import type { ApiMode, ResolvedOptions } from '../records/options.ts';
 
 /** One call of a model's plan: which API, which phase, and its 0-based indexes. */
 export interface PlannedCall {
@@ -64,4 +64,14 @@ export function buildPlan(input: PlanInput): PlannedCall[] {
     }
   }
   return plan;
+}
+
+/** One call's deadline, ms: `timeoutSeconds`, retries and stream reading included. */
+export function callDeadlineMs(options: Pick<ResolvedOptions, 'timeoutSeconds'>): number {
+  return options.timeoutSeconds * 1000;
+}
+
+/** The pause before each call of a closed-loop worker, ms (`delayBetweenCalls`). */
+export function delayBetweenCallsMs(options: Pick<ResolvedOptions, 'delayBetweenCalls'>): number {
+  return options.delayBetweenCalls * 1000;
 }

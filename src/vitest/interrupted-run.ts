@@ -1,9 +1,9 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { resolveOptions } from '../config/resolve.ts';
-import type { ConverseBenchContext } from '../harness/global-setup.ts';
-import { rebuildFromJournal } from './rebuild-from-journal.ts';
-import { type ReportResult, writeReport } from './write-report.ts';
+import { rebuildFromJournal } from '../report/rebuild-from-journal.ts';
+import { type ReportResult, writeReport } from '../report/write-report.ts';
+import type { ConverseBenchContext } from './global-setup.ts';
 
 /**
  * A run stopped by SIGINT or SIGTERM: Vitest 5 exits about 1 ms after either signal without calling

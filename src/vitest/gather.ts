@@ -1,5 +1,5 @@
 import type { TestModule } from 'vitest/node';
-import { ModelInputsCollector } from './assemble-inputs.ts';
+import { ModelInputsCollector } from '../report/assemble-inputs.ts';
 
 /**
  * Collects converse-bench artifacts from every test of the run. Read from `testCase.artifacts()` at

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
-import { RUN_RECORD_SCHEMA, type RunRecord } from './run-record.ts';
+import { RUN_RECORD_SCHEMA, type RunRecord } from '../records/run-record.ts';
 
 export class RunRecordError extends UserError {
   override name = 'RunRecordError';

@@ -1,6 +1,6 @@
-import type { Distribution } from '../stats/types.ts';
-import type { ReportData } from './html-data.ts';
-import { escapeHtml } from './html-escape.ts';
+import type { Distribution } from '../../records/summary.ts';
+import type { ReportData } from './data.ts';
+import { escapeHtml } from './escape.ts';
 
 /** The report's HTML tables: the numbers behind the charts, and the runs' context. All text escaped. */
 

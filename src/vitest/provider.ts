@@ -1,10 +1,11 @@
 import { Bench, type Statistics } from 'tinybench';
 import type { BenchmarkGroup, BenchmarkProvider, BenchResult } from 'vitest';
+import { type Clock, realClock } from '../harness/clock.ts';
+import { type Exec, runSchedule, type ScheduleOptions, type SpecIdentity } from '../harness/scheduler.ts';
+import type { CallRecord } from '../records/call-record.ts';
+import { okMeasuredCalls } from '../records/metrics.ts';
 import { mean } from '../stats/distribution.ts';
 import { quantile, sortAscending } from '../stats/quantile.ts';
-import type { CallRecord } from './call-record.ts';
-import { type Clock, realClock } from './clock.ts';
-import { type Exec, runSchedule, type ScheduleOptions, type SpecIdentity } from './scheduler.ts';
 
 /**
  * converse-bench's Vitest `benchmark.provider`. Vitest's own provider repeats one function per
@@ -35,7 +36,7 @@ type JobFn = (() => never) & { [BENCH_JOB]?: BenchJob<SpecIdentity> };
 export function jobFunction<S extends SpecIdentity>(job: BenchJob<S>): JobFn {
   const fn: JobFn = () => {
     throw new Error(
-      "this benchmark needs converse-bench's provider: set `benchmark: { provider: './src/harness/provider.ts' }` " +
+      "this benchmark needs converse-bench's provider: set `benchmark: { provider: './src/vitest/provider.ts' }` " +
         'in vitest.config.ts',
     );
   };
@@ -101,7 +102,7 @@ export function benchResultFromRecords(
   records: readonly CallRecord[],
   retainSamples: boolean,
 ): BenchResult {
-  const latencies = records.flatMap((r) => (r.status === 'ok' && r.phase === 'measure' ? [r.latencyMs] : []));
+  const latencies = okMeasuredCalls(records).map((r) => r.latencyMs);
   const latency = statisticsOf(latencies, retainSamples);
   const rates = latencies.map((l) => (l > 0 ? 1000 / l : 1000 / latency.mean));
   const totalTime = latencies.length > 0 ? latency.mean * latencies.length : 0;

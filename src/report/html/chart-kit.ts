@@ -1,5 +1,5 @@
 import type { EChartsOption } from 'echarts';
-import type { ReportData } from './html-data.ts';
+import type { ReportData } from './data.ts';
 
 /** One chart of the report: a heading, a sentence on what it shows, and its ECharts option (JSON only). */
 export interface ChartSpec {

@@ -1,4 +1,4 @@
-import { quantiles } from '../stats/quantile.ts';
+import { quantiles } from '../../stats/quantile.ts';
 
 /**
  * Shapes the charts draw that the run record's summary does not hold: box-plot quartiles, shared

@@ -1,8 +1,9 @@
-import type { ResolvedOptions } from '../config/options.ts';
 import { renderPrompt } from '../data/template.ts';
 import { countTokens } from '../emulator/tokenizer.ts';
-import type { Api } from './call-record.ts';
-import { buildPlan, planInput } from './plan.ts';
+import { formatThousands } from '../format/numbers.ts';
+import type { Api } from '../records/call-record.ts';
+import type { ResolvedOptions } from '../records/options.ts';
+import { buildPlan, planInput } from './calls.ts';
 
 /**
  * What a plan will send, without calling: calls per model and API, and the tokens they carry. Input
@@ -53,14 +54,12 @@ export function estimatePlan(input: EstimateInput): PlanEstimate {
   };
 }
 
-const thousands = (n: number): string => n.toLocaleString('en-US');
-
 /** One line per model and API, the same in `converse-bench plan` and in a dry run of benchModel. */
 export function renderPlanLine(e: PlanEstimate): string {
   const calls = e.warmupCalls + e.measuredCalls;
   return (
-    `plan ${e.modelId} ${e.api}: ${thousands(calls)} calls (${e.warmupCalls} warmup + ${thousands(e.measuredCalls)} measured) ` +
-    `to ${e.target} ${e.region}, ~${thousands(e.inputTokens)} input tokens, ` +
-    `<= ${thousands(e.maxOutputTokens)} output tokens (maxTokens ${e.maxTokens})`
+    `plan ${e.modelId} ${e.api}: ${formatThousands(calls)} calls (${e.warmupCalls} warmup + ${formatThousands(e.measuredCalls)} measured) ` +
+    `to ${e.target} ${e.region}, ~${formatThousands(e.inputTokens)} input tokens, ` +
+    `<= ${formatThousands(e.maxOutputTokens)} output tokens (maxTokens ${e.maxTokens})`
   );
 }

@@ -1,7 +1,6 @@
 import { formatSlo } from '../config/resolve.ts';
-import type { SweepRow, SweepTable } from './sweep-table.ts';
-
-const seconds = (ms: number | undefined): string => (ms === undefined ? '-' : (ms / 1000).toFixed(3));
+import { formatRate, formatSeconds } from '../format/numbers.ts';
+import type { SweepRow, SweepTable } from '../records/load.ts';
 
 /** Column titles; the first one names the swept setting. */
 function header(table: SweepTable): string[] {
@@ -26,11 +25,11 @@ function cells(row: SweepRow): string[] {
     String(row.ok),
     row.achievedRate.toFixed(2),
     row.outputTokensPerSecond.toFixed(1),
-    seconds(row.latencyMs?.p50),
-    seconds(row.latencyMs?.p90),
-    seconds(row.latencyMs?.p99),
-    seconds(row.ttftP90Ms),
-    row.goodput === undefined ? '-' : `${(row.goodput * 100).toFixed(1)}%`,
+    formatSeconds(row.latencyMs?.p50),
+    formatSeconds(row.latencyMs?.p90),
+    formatSeconds(row.latencyMs?.p99),
+    formatSeconds(row.ttftP90Ms),
+    row.goodput === undefined ? '-' : formatRate(row.goodput),
   ];
 }
 

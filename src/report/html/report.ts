@@ -1,9 +1,9 @@
-import { buildCharts } from './html-charts.ts';
-import { buildReportData, type ReportData } from './html-data.ts';
-import { escapeHtml, jsonForScript, scriptSafeSource } from './html-escape.ts';
-import { PAGE_SCRIPT, PAGE_STYLE } from './html-page.ts';
-import { contextTable, optionsTable, summaryTable } from './html-tables.ts';
-import type { RunRecord } from './run-record.ts';
+import type { RunRecord } from '../../records/run-record.ts';
+import { buildCharts } from './charts.ts';
+import { buildReportData, type ReportData } from './data.ts';
+import { escapeHtml, jsonForScript, scriptSafeSource } from './escape.ts';
+import { PAGE_SCRIPT, PAGE_STYLE } from './page.ts';
+import { contextTable, optionsTable, summaryTable } from './tables.ts';
 
 export interface HtmlReportOptions {
   /** Contents of echarts/dist/echarts.min.js (see `loadEchartsSource()`), inlined so the file works offline. */

@@ -1,6 +1,8 @@
 import { expect } from 'vitest';
-import type { CallRecord } from '../harness/call-record.ts';
-import type { CheckOutcome } from '../report/run-record.ts';
+import { formatDuration, formatRate } from '../format/numbers.ts';
+import type { CallRecord } from '../records/call-record.ts';
+import { measuredCalls, okMeasuredCalls } from '../records/metrics.ts';
+import type { CheckOutcome } from '../records/run-record.ts';
 import { mean } from '../stats/distribution.ts';
 import { quantile, sortAscending } from '../stats/quantile.ts';
 
@@ -44,11 +46,8 @@ function recordsOf(subject: unknown): CallRecord[] {
   throw new TypeError('converse-bench matchers expect a CallRecord[] or a benchModel result ({ records })');
 }
 
-const measured = (records: CallRecord[]): CallRecord[] => records.filter((r) => r.phase === 'measure');
-const okLatencies = (records: CallRecord[]): number[] =>
-  measured(records).flatMap((r) => (r.status === 'ok' ? [r.latencyMs] : []));
-const okTtfts = (records: CallRecord[]): number[] =>
-  measured(records).flatMap((r) => (r.status === 'ok' && r.ttftMs !== undefined ? [r.ttftMs] : []));
+const okLatencies = (records: CallRecord[]): number[] => okMeasuredCalls(records).map((r) => r.latencyMs);
+const okTtfts = (records: CallRecord[]): number[] => okMeasuredCalls(records).flatMap((r) => r.ttftMs ?? []);
 
 function limitResult(
   label: string,
@@ -59,7 +58,7 @@ function limitResult(
   if (values.length === 0) {
     return {
       pass: false,
-      message: () => `expected ${label} at or below ${fmt(limit)}, but no call succeeded`,
+      message: () => `expected ${label} at or below ${formatDuration(limit)}, but no call succeeded`,
     };
   }
   const value = figure(values);
@@ -68,7 +67,7 @@ function limitResult(
   return {
     pass,
     message: () =>
-      `expected ${label} ${fmt(value)} ${over} ${pass ? 'not ' : ''}to be at or below ${fmt(limit)}`,
+      `expected ${label} ${formatDuration(value)} ${over} ${pass ? 'not ' : ''}to be at or below ${formatDuration(limit)}`,
   };
 }
 
@@ -92,14 +91,14 @@ export const latencyMatchers = {
     return limitResult('TTFT P90', okTtfts(recordsOf(subject)), p(0.9), ms);
   },
   toHaveErrorRateBelow(subject: unknown, rate: number): MatcherResult {
-    const calls = measured(recordsOf(subject));
+    const calls = measuredCalls(recordsOf(subject));
     const failed = calls.filter((r) => r.status === 'error').length;
     const value = calls.length === 0 ? 0 : failed / calls.length;
     const pass = value <= rate;
     return {
       pass,
       message: () =>
-        `expected error rate ${pct(value)} (${failed} of ${calls.length} calls) ${pass ? 'not ' : ''}to be at or below ${pct(rate)}`,
+        `expected error rate ${formatRate(value)} (${failed} of ${calls.length} calls) ${pass ? 'not ' : ''}to be at or below ${formatRate(rate)}`,
     };
   },
 };
@@ -111,12 +110,4 @@ export function registerLatencyMatchers(): void {
   if (registered) return;
   expect.extend(latencyMatchers);
   registered = true;
-}
-
-function fmt(ms: number): string {
-  return ms >= 1000 ? `${(ms / 1000).toFixed(2)} s` : `${ms.toFixed(1)} ms`;
-}
-
-function pct(rate: number): string {
-  return `${(rate * 100).toFixed(1)}%`;
 }

@@ -1,6 +1,6 @@
-import type { OkCall } from '../harness/call-record.ts';
-import type { ModelSummary } from '../stats/types.ts';
-import type { ModelRun, RunContext, RunRecord } from './run-record.ts';
+import { okMeasuredCalls, outputTokensPerSecond } from '../../records/metrics.ts';
+import type { ModelRun, RunContext, RunRecord } from '../../records/run-record.ts';
+import type { ModelSummary } from '../../records/summary.ts';
 
 /**
  * What the report draws, derived once from the run records: the models (union over runs, in order of
@@ -56,21 +56,15 @@ export function modelLabel(model: Pick<ModelRun, 'modelId' | 'api' | 'latencyMod
 }
 
 function cellOf(model: ModelRun): ReportCell {
-  const ok = model.calls.filter((c): c is OkCall => c.status === 'ok' && c.phase === 'measure');
+  const ok = okMeasuredCalls(model.calls);
   const streamed = ok.filter((c) => c.ttftMs !== undefined);
-  const outputTokensPerSecond: number[] = [];
-  for (const c of streamed) {
-    const generatingMs = c.latencyMs - (c.ttftMs ?? 0);
-    if (c.outputTokens >= 2 && generatingMs > 0)
-      outputTokensPerSecond.push((c.outputTokens - 1) / (generatingMs / 1000));
-  }
   return {
     model,
     summary: model.summary,
     latencyMs: ok.map((c) => c.latencyMs),
     latencyByInput: ok.map((c) => [c.inputTokens, c.latencyMs]),
     ttftMs: streamed.map((c) => c.ttftMs ?? 0),
-    outputTokensPerSecond,
+    outputTokensPerSecond: streamed.flatMap((c) => outputTokensPerSecond(c) ?? []),
   };
 }
 

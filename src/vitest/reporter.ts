@@ -1,9 +1,9 @@
 import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
-import { collectEnvironment } from './environment.ts';
+import { collectEnvironment } from '../report/environment.ts';
+import type { ReportInputs } from '../report/report-inputs.ts';
+import { writeReport } from '../report/write-report.ts';
 import { gatherArtifacts } from './gather.ts';
 import { writeInterruptedRun } from './interrupted-run.ts';
-import type { ReportInputs } from './report-inputs.ts';
-import { writeReport } from './write-report.ts';
 
 export interface ConverseBenchReporterOptions {
   /** Where outputs go, relative to `rootDir`. @default the first model's `outputDir` option, else `outputs` */

@@ -13,9 +13,9 @@ import {
   seriesId,
   valueAxis,
   wrappingLegend,
-} from './html-chart-kit.ts';
-import type { ReportCell, ReportData } from './html-data.ts';
-import { binCounts, ecdfPoints, fiveNumbers, sharedBins } from './html-stats.ts';
+} from './chart-kit.ts';
+import type { ReportCell, ReportData } from './data.ts';
+import { binCounts, ecdfPoints, fiveNumbers, sharedBins } from './stats.ts';
 
 /**
  * The report's charts, built from ok measured calls only (failures are counted in the error chart

@@ -1,7 +1,16 @@
-import type { CallRecord, OkCall } from '../harness/call-record.ts';
-import { distribution, mean } from './distribution.ts';
-import { pairwiseSum } from './sum.ts';
-import type { ModelSummary } from './types.ts';
+import type { CallRecord } from '../records/call-record.ts';
+import {
+  clientOverheadMs,
+  interTokenMs,
+  isScheduled,
+  measuredCalls,
+  okMeasuredCalls,
+  outputTokensPerSecond,
+  responseTimeMs,
+} from '../records/metrics.ts';
+import type { ModelSummary } from '../records/summary.ts';
+import { distribution, mean } from '../stats/distribution.ts';
+import { pairwiseSum } from '../stats/sum.ts';
 
 /**
  * One model's figures over its call records (one model and API; the caller groups). Warmup calls are
@@ -9,8 +18,8 @@ import type { ModelSummary } from './types.ts';
  * counted by error kind. Definitions as in DESIGN.md (ITL, output speed, wall clock, throughput).
  */
 export function summarizeCalls(records: readonly CallRecord[]): ModelSummary {
-  const measured = records.filter((r) => r.phase === 'measure');
-  const ok = measured.filter((r): r is OkCall => r.status === 'ok');
+  const measured = measuredCalls(records);
+  const ok = okMeasuredCalls(records);
   const errorsByKind: Record<string, number> = {};
   for (const r of measured) {
     if (r.status === 'error') errorsByKind[r.errorKind] = (errorsByKind[r.errorKind] ?? 0) + 1;
@@ -18,11 +27,8 @@ export function summarizeCalls(records: readonly CallRecord[]): ModelSummary {
   const failed = measured.length - ok.length;
   const totalOutputTokens = pairwiseSum(ok.map((r) => r.outputTokens));
   const wallClockMs = wallClock(measured);
-
-  const withServer = ok.filter((r) => r.serverLatencyMs !== undefined);
-  const streamed = ok.filter((r) => r.ttftMs !== undefined);
-  // ITL and output speed need at least two tokens and a positive generation time.
-  const generating = streamed.filter((r) => r.outputTokens >= 2 && r.latencyMs - (r.ttftMs as number) > 0);
+  const scheduled = ok.filter(isScheduled);
+  const defined = (values: (number | undefined)[]): number[] => values.flatMap((v) => v ?? []);
 
   const summary: ModelSummary = {
     calls: measured.length,
@@ -37,30 +43,13 @@ export function summarizeCalls(records: readonly CallRecord[]): ModelSummary {
     wallClockMs,
   };
   assign(summary, 'latencyMs', distribution(ok.map((r) => r.latencyMs)));
-  const scheduled = ok.filter((r) => r.queueDelayMs !== undefined);
-  assign(
-    summary,
-    'responseTimeMs',
-    distribution(scheduled.map((r) => (r.queueDelayMs as number) + r.latencyMs)),
-  );
-  assign(summary, 'queueDelayMs', distribution(scheduled.map((r) => r.queueDelayMs as number)));
-  assign(summary, 'serverLatencyMs', distribution(withServer.map((r) => r.serverLatencyMs as number)));
-  assign(
-    summary,
-    'clientOverheadMs',
-    distribution(withServer.map((r) => r.latencyMs - (r.serverLatencyMs as number))),
-  );
-  assign(summary, 'ttftMs', distribution(streamed.map((r) => r.ttftMs as number)));
-  assign(
-    summary,
-    'itlMs',
-    distribution(generating.map((r) => (r.latencyMs - (r.ttftMs as number)) / (r.outputTokens - 1))),
-  );
-  assign(
-    summary,
-    'outputTokensPerSecond',
-    distribution(generating.map((r) => (r.outputTokens - 1) / ((r.latencyMs - (r.ttftMs as number)) / 1000))),
-  );
+  assign(summary, 'responseTimeMs', distribution(scheduled.map(responseTimeMs)));
+  assign(summary, 'queueDelayMs', distribution(defined(scheduled.map((r) => r.queueDelayMs))));
+  assign(summary, 'serverLatencyMs', distribution(defined(ok.map((r) => r.serverLatencyMs))));
+  assign(summary, 'clientOverheadMs', distribution(defined(ok.map(clientOverheadMs))));
+  assign(summary, 'ttftMs', distribution(defined(ok.map((r) => r.ttftMs))));
+  assign(summary, 'itlMs', distribution(defined(ok.map(interTokenMs))));
+  assign(summary, 'outputTokensPerSecond', distribution(defined(ok.map(outputTokensPerSecond))));
   if (ok.length > 0) {
     summary.inputTokensMean = mean(ok.map((r) => r.inputTokens));
     summary.outputTokensMean = mean(ok.map((r) => r.outputTokens));

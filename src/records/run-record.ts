@@ -1,10 +1,8 @@
-import type { ResolvedOptions } from '../config/options.ts';
-import type { Api, CallRecord, LatencyMode } from '../harness/call-record.ts';
-import type { ClientHealthSample } from '../harness/client-health.ts';
-import type { Goodput } from '../load/goodput.ts';
-import type { SweepLevel } from '../load/sweep.ts';
-import type { SweepTable } from '../load/sweep-table.ts';
-import type { ModelSummary } from '../stats/types.ts';
+import type { Api, CallRecord, LatencyMode } from './call-record.ts';
+import type { ClientHealthSample, RunClientHealth } from './client-health.ts';
+import type { Goodput, SweepLevel, SweepTable } from './load.ts';
+import type { ResolvedOptions } from './options.ts';
+import type { ModelSummary } from './summary.ts';
 
 /** Bumped on any incompatible change; readers refuse other versions with a clear message. */
 export const RUN_RECORD_SCHEMA = 'converse-bench/run-record@1';
@@ -29,12 +27,7 @@ export interface RunContext {
   /** Emulator time scale when the target is the emulator. */
   timeScale?: number;
   /** Client health: CPU time used and event-loop delay while measuring. */
-  client?: {
-    cpuUserMs: number;
-    cpuSystemMs: number;
-    eventLoopDelayMs: { p50: number; p99: number; max: number };
-    warnings: string[];
-  };
+  client?: RunClientHealth;
 }
 
 /** The outcome of one budget or regression check, with a line a reviewer can read. */

@@ -1,0 +1,64 @@
+import type { CallRecord, OkCall } from './call-record.ts';
+
+/**
+ * Per-call metrics, each defined once (README, Definitions). Every summary, row, chart and check takes
+ * its figures from here. A metric that does not apply to a call is `undefined`, never 0.
+ */
+
+/** The calls that count: warmup calls are rows, never statistics. */
+export function measuredCalls(records: readonly CallRecord[]): CallRecord[] {
+  return records.filter((r) => r.phase === 'measure');
+}
+
+/** The successful measured calls: what latency statistics are over. */
+export function okMeasuredCalls(records: readonly CallRecord[]): OkCall[] {
+  return records.filter((r): r is OkCall => r.status === 'ok' && r.phase === 'measure');
+}
+
+/**
+ * Time spent generating after the first token, ms: latency - TTFT. Defined for a streamed ok call with
+ * at least two output tokens and a positive span; ITL and output speed are derived from it.
+ */
+export function generatingMs(record: CallRecord): number | undefined {
+  if (record.status !== 'ok' || record.ttftMs === undefined || record.outputTokens < 2) return undefined;
+  const ms = record.latencyMs - record.ttftMs;
+  return ms > 0 ? ms : undefined;
+}
+
+/** Inter-token latency of one request, ms: (latency - TTFT) / (outputTokens - 1). */
+export function interTokenMs(record: CallRecord): number | undefined {
+  const ms = generatingMs(record);
+  return ms === undefined || record.status !== 'ok' ? undefined : ms / (record.outputTokens - 1);
+}
+
+/** Output speed of one request, tokens/s: (outputTokens - 1) / (latency - TTFT). */
+export function outputTokensPerSecond(record: CallRecord): number | undefined {
+  const ms = generatingMs(record);
+  return ms === undefined || record.status !== 'ok' ? undefined : (record.outputTokens - 1) / (ms / 1000);
+}
+
+/** Latency - server latency (`metrics.latencyMs`), ms: network and client time; needs both figures. */
+export function clientOverheadMs(record: CallRecord): number | undefined {
+  return record.status !== 'ok' || record.serverLatencyMs === undefined
+    ? undefined
+    : record.latencyMs - record.serverLatencyMs;
+}
+
+/** True when the call ran on an open-loop schedule: it has a scheduled start and a queue delay. */
+export function isScheduled(record: CallRecord): boolean {
+  return record.queueDelayMs !== undefined;
+}
+
+/**
+ * Response time from the scheduled start, ms: queue delay + latency. Under open-loop load this is what
+ * a user arriving on schedule waited, so a stalled client or a full in-flight cap cannot hide a slow
+ * server (coordinated omission). Without a schedule (closed loop) it is the latency itself.
+ */
+export function responseTimeMs(record: CallRecord): number {
+  return (record.queueDelayMs ?? 0) + record.latencyMs;
+}
+
+/** TTFT from the scheduled start, ms (queue delay + TTFT); undefined when the call saw no text delta. */
+export function ttftFromScheduleMs(record: CallRecord): number | undefined {
+  return record.ttftMs === undefined ? undefined : (record.queueDelayMs ?? 0) + record.ttftMs;
+}

@@ -1,0 +1,23 @@
+import type { ClientHealthSample } from './client-health.ts';
+import type { SweepLevel } from './load.ts';
+import type { ResolvedOptions } from './options.ts';
+import type { ModelIdentity } from './run-record.ts';
+
+/** Identity and settings of one model benchmarked through one API. */
+export interface ModelRunInfo extends ModelIdentity {
+  benchFile: string;
+  options: ResolvedOptions;
+  /** sha256 of the prompt template and of the dataset's documents. */
+  promptFingerprint: string;
+  datasetFingerprint: string;
+  /** The journal file this model's calls were appended to, relative to the project root. */
+  journal: string;
+  /** Run id shared by every worker and the reporter (from globalSetup). */
+  runId: string;
+  /** Measured and warmup calls the plan scheduled; rows must add up to it. */
+  scheduledCalls: number;
+  /** The sweep level this test ran (its options already set to it); absent outside a sweep. */
+  sweepLevel?: SweepLevel;
+  /** The measuring process's CPU time and event-loop delay while this test's calls ran. */
+  clientHealth?: ClientHealthSample;
+}
