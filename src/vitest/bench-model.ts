@@ -1,36 +1,16 @@
-import { existsSync } from 'node:fs';
-import { relative, resolve } from 'node:path';
-import { expect, inject, recordArtifact, type TestContext, test } from 'vitest';
-import { loadRuns } from '../compare/load-runs.ts';
+import { resolve } from 'node:path';
+import { inject, test } from 'vitest';
 import { resolveOptions } from '../config/resolve.ts';
-import { type Dataset, loadDataset } from '../data/dataset.ts';
-import { promptFingerprint, renderPrompt } from '../data/template.ts';
+import { loadDataset } from '../data/dataset.ts';
 import { loadTracking, type TrackedModel } from '../data/tracking.ts';
-import { UserError } from '../errors.ts';
-import { evaluateBudget, findBudget, loadBudgets } from '../gate/budgets.ts';
-import { regressionCheck } from '../gate/regression.ts';
-import { type CallSpec, callModel } from '../harness/call.ts';
-import { createBedrockClient } from '../harness/client.ts';
-import { startClientHealth } from '../harness/client-health.ts';
-import { preflightModel } from '../harness/preflight.ts';
-import { modelKey, optionsAtLevel, sweepLevels } from '../load/sweep.ts';
-import {
-  apisFor,
-  buildPlan,
-  callDeadlineMs,
-  delayBetweenCallsMs,
-  planInput,
-  plannedCallCount,
-} from '../plan/calls.ts';
-import type { Api, CallRecord, LatencyMode, OkCall } from '../records/call-record.ts';
+import { optionsAtLevel, sweepLevels } from '../load/sweep.ts';
+import { apisFor, callDeadlineMs, delayBetweenCallsMs, planInput, plannedCallCount } from '../plan/calls.ts';
+import type { Api, CallRecord } from '../records/call-record.ts';
 import type { SweepLevel } from '../records/load.ts';
-import { okMeasuredCalls } from '../records/metrics.ts';
-import type { ModelRunInfo } from '../records/model-run-info.ts';
 import type { BenchOptions, ResolvedOptions } from '../records/options.ts';
 import type { CheckOutcome } from '../records/run-record.ts';
-import { openJournal } from '../report/journal.ts';
 import { registerLatencyMatchers } from './matchers.ts';
-import { jobFunction } from './provider.ts';
+import { BenchModelError, type ModelInputs, type PreflightOnce, runModel } from './model-test.ts';
 
 /**
  * The bench-file helper: `benchModel('amazon.nova-micro-v1:0')` (or with options) defines one Vitest
@@ -39,7 +19,6 @@ import { jobFunction } from './provider.ts';
  * completes, hands the records and budget checks to the reporter as artifacts, and fails (softly,
  * per budget) when a budget is not met.
  */
-
 export type BenchModelInput = string | ({ model: string } & BenchOptions);
 
 /** What benchModel returns: filled while its tests run; use it with the latency matchers afterwards. */
@@ -52,12 +31,6 @@ export interface BenchModelResult {
   checks: CheckOutcome[];
 }
 
-export class BenchModelError extends UserError {
-  override name = 'BenchModelError';
-}
-
-/** Records go to the reporter after the calls, in batches: an artifact costs ~0.4 ms on the event loop. */
-const ARTIFACT_BATCH = 100;
 /** Room for setup, the reporter hand-off and slow teardown on top of the calls' own worst case. */
 const TIMEOUT_MARGIN_MS = 60_000;
 
@@ -105,36 +78,6 @@ export function benchModel(input: BenchModelInput): BenchModelResult {
   return result;
 }
 
-interface PreflightOnce {
-  promise: Promise<void> | undefined;
-}
-
-interface ModelInputs {
-  tracked: TrackedModel;
-  dataset: Dataset;
-}
-
-/** One Vitest test of a bench file: a model through one API (at one sweep level), and what it shares. */
-interface ModelTest {
-  name: string;
-  modelId: string;
-  api: Api;
-  /** The bench file's resolved options, set to the sweep level when there is one. */
-  options: ResolvedOptions;
-  level: SweepLevel | undefined;
-  inputs: ModelInputs;
-  /** The bench file's result, shared by its tests. */
-  result: BenchModelResult;
-  /** The model's preflight, shared by its tests. */
-  preflight: PreflightOnce;
-}
-
-/** Where and how the model is called: the tracking file's region and latency mode, else the options'. */
-interface Placement {
-  region: string;
-  latencyMode: LatencyMode;
-}
-
 function loadInputs(root: string, options: ResolvedOptions, modelId: string): ModelInputs {
   const tracked = findTracked(resolve(root, options.trackingFile), options.trackingFile, modelId);
   return { tracked, dataset: loadDataset(resolve(root, options.datasetFile)) };
@@ -152,207 +95,6 @@ function runTimeoutMs(options: ResolvedOptions, api: Api, documents: number): nu
   return Math.min(2 ** 31 - 1, (options.load.kind === 'open' ? openMs : closedMs) + TIMEOUT_MARGIN_MS);
 }
 
-/** A model test, step by step: check, plan, preflight, measure, judge. */
-async function runModel(ctx: TestContext, model: ModelTest): Promise<void> {
-  const { tracked, dataset } = model.inputs;
-  if (tracked.skipReason) ctx.skip(`${model.modelId}: ${tracked.skipReason}`);
-  const placement: Placement = {
-    region: tracked.region ?? model.options.region,
-    latencyMode: tracked.latencyMode ?? model.options.latencyMode,
-  };
-  const plan = buildPlan(planInput(model.options, [model.api], dataset.documents.length));
-  if (model.options.dryRun) await skipAsDryRun(ctx, model, placement);
-  checkCallCap(model);
-  const endpoint = endpointOf(model);
-  const info = modelRunInfo(ctx, model, placement, plan.length);
-  const specs = callSpecs(plan, model, placement);
-  if (model.options.target === 'bedrock') await preflightOnce(model, placement, endpoint);
-  await measureAndJudge(ctx, model, info, specs, endpoint);
-}
-
-/** A dry run prints the plan line `converse-bench plan` prints, and skips the test. */
-async function skipAsDryRun(ctx: TestContext, model: ModelTest, placement: Placement): Promise<never> {
-  // Loaded only here: the tokenizer costs about a second, and only a dry run counts tokens.
-  const { estimatePlan, renderPlanLine } = await import('../plan/estimate.ts');
-  const { tracked, dataset } = model.inputs;
-  const line = renderPlanLine(
-    estimatePlan({
-      modelId: model.modelId,
-      api: model.api,
-      region: placement.region,
-      promptTemplate: tracked.promptTemplate,
-      documents: dataset.documents.map((d) => d.document),
-      options: model.options,
-    }),
-  );
-  console.info(line);
-  ctx.skip(`dry run: ${line}`);
-}
-
-/**
- * Against Bedrock, a model over `maxCalls` needs `allowLargeRun`. The cap counts the model's whole plan,
- * every API: bench files run apart, so a whole-run count is `converse-bench plan`'s job.
- */
-function checkCallCap({ modelId, options, inputs }: ModelTest): void {
-  const modelCalls = plannedCallCount(
-    planInput(options, apisFor(options.api), inputs.dataset.documents.length),
-  );
-  if (options.target === 'bedrock' && modelCalls > options.maxCalls && !options.allowLargeRun) {
-    throw new BenchModelError(
-      `${modelId}: ${modelCalls} calls against Bedrock exceed maxCalls ${options.maxCalls}: ` +
-        'set CONVERSE_BENCH_ALLOW_LARGE_RUN=true or lower the counts (`converse-bench plan` shows them)',
-    );
-  }
-}
-
-/** The endpoint the client calls: the options', else (emulator target) the embedded emulator's. */
-function endpointOf({ name, options }: ModelTest): string | undefined {
-  const embedded = inject('converseBench').endpoint;
-  const endpoint = options.target === 'emulator' ? (options.endpoint ?? embedded) : options.endpoint;
-  if (options.target === 'emulator' && endpoint === undefined) {
-    throw new BenchModelError(
-      `${name}: no emulator endpoint: run through vitest.config.ts (its globalSetup starts one) or set CONVERSE_BENCH_ENDPOINT`,
-    );
-  }
-  return endpoint;
-}
-
-/** The identity and settings every record of this test is reported under. */
-function modelRunInfo(
-  ctx: TestContext,
-  { modelId, api, options, level, inputs }: ModelTest,
-  { region, latencyMode }: Placement,
-  scheduledCalls: number,
-): ModelRunInfo {
-  const { root, runId } = inject('converseBench');
-  return {
-    key: modelKey(modelId, api, latencyMode, level),
-    modelId,
-    api,
-    latencyMode,
-    region,
-    role: inputs.tracked.role,
-    benchFile: relative(root, ctx.task.file.filepath),
-    options,
-    promptFingerprint: promptFingerprint(inputs.tracked.promptTemplate),
-    datasetFingerprint: inputs.dataset.fingerprint,
-    journal: relative(root, journalPath(options)),
-    runId,
-    scheduledCalls,
-    ...(level === undefined ? {} : { sweepLevel: level }),
-  };
-}
-
-function journalPath(options: ResolvedOptions): string {
-  const { root, runId } = inject('converseBench');
-  return resolve(root, options.outputDir, `journal-${runId}.jsonl`);
-}
-
-/** Against Bedrock, one 1-token call per model before its first test measures (shared by its tests). */
-async function preflightOnce(
-  { modelId, options, preflight }: ModelTest,
-  { region, latencyMode }: Placement,
-  endpoint: string | undefined,
-): Promise<void> {
-  preflight.promise ??= preflightModel({
-    client: {
-      target: 'bedrock',
-      endpoint,
-      region,
-      transport: options.transport,
-      retryAttempts: options.retryAttempts,
-    },
-    modelId,
-    latencyMode,
-    temperature: options.temperature,
-    topP: options.topP,
-    timeoutMs: callDeadlineMs(options),
-  });
-  await preflight.promise;
-}
-
-/** Makes the calls, journals each record, then checks budgets and regressions and hands all to the reporter. */
-async function measureAndJudge(
-  ctx: TestContext,
-  model: ModelTest,
-  info: ModelRunInfo,
-  specs: CallSpec[],
-  endpoint: string | undefined,
-): Promise<void> {
-  const { root } = inject('converseBench');
-  const { options, result } = model;
-  const client = createBedrockClient({
-    target: options.target,
-    endpoint,
-    region: info.region,
-    transport: options.transport,
-    retryAttempts: options.retryAttempts,
-  });
-  const journal = openJournal(journalPath(options));
-  try {
-    const records = await runCalls(ctx, model.name, info, specs, options, client, (record) => {
-      result.records.push(record);
-      journal.append(record, info);
-    });
-    const checks = [
-      ...budgetChecks(root, options, model.modelId, records),
-      ...regressionChecks(root, options, info, records),
-    ];
-    result.checks.push(...checks);
-    journal.appendChecks(info, checks);
-    await recordArtifact(ctx.task, { type: 'converse-bench:checks', model: info, checks });
-    for (const check of checks) expect.soft(check, model.name).toPassCheck();
-  } finally {
-    await journal.close();
-  }
-}
-
-/** Runs the plan through the provider; the records reach the reporter afterwards, even after a failure. */
-async function runCalls(
-  { bench, task }: TestContext,
-  name: string,
-  info: ModelRunInfo,
-  specs: CallSpec[],
-  options: ResolvedOptions,
-  client: ReturnType<typeof createBedrockClient>,
-  onRecord: (record: CallRecord) => void,
-): Promise<CallRecord[]> {
-  const records: CallRecord[] = [];
-  const health = startClientHealth();
-  try {
-    const fn = jobFunction({
-      specs,
-      exec: (spec, timing) =>
-        callModel(client.client, {
-          ...spec,
-          scheduledStartMs: timing.scheduledStartMs,
-          signal: timing.signal,
-        }),
-      schedule: {
-        concurrency: options.numParallelCalls,
-        delayBetweenMs: delayBetweenCallsMs(options),
-        load: options.load,
-        ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
-        onRecord: (record) => {
-          records.push(record);
-          onRecord(record);
-        },
-      },
-    });
-    await bench(name, fn).run({ iterations: specs.length, time: 0, warmup: false });
-  } finally {
-    // Carried with the model's info in every artifact sent from here on.
-    info.clientHealth = health.stop();
-    client.destroy();
-    // One batch even when empty, so the reporter knows the model ran.
-    for (let i = 0; i === 0 || i < records.length; i += ARTIFACT_BATCH) {
-      const batch = records.slice(i, i + ARTIFACT_BATCH);
-      await recordArtifact(task, { type: 'converse-bench:calls', model: info, records: batch });
-    }
-  }
-  return records;
-}
-
 function findTracked(path: string, shown: string, modelId: string): TrackedModel {
   const tracked = loadTracking(path).find((m) => m.modelId === modelId);
   if (!tracked) {
@@ -361,69 +103,4 @@ function findTracked(path: string, shown: string, modelId: string): TrackedModel
     );
   }
   return tracked;
-}
-
-function callSpecs(
-  plan: ReturnType<typeof buildPlan>,
-  { modelId, options, inputs: { tracked, dataset } }: ModelTest,
-  { region, latencyMode }: Placement,
-): CallSpec[] {
-  // One rendered prompt per document, shared by every call of it.
-  const prompts = dataset.documents.map((d) => renderPrompt(tracked.promptTemplate, d.document));
-  const inferenceConfig = {
-    temperature: options.temperature,
-    maxTokens: options.maxTokens,
-    topP: options.topP,
-  };
-  return plan.map((call) => ({
-    modelId,
-    region,
-    latencyMode,
-    ...call,
-    prompt: prompts[call.document] as string,
-    inferenceConfig,
-    timeoutMs: callDeadlineMs(options),
-  }));
-}
-
-function budgetChecks(
-  root: string,
-  options: ResolvedOptions,
-  modelId: string,
-  records: CallRecord[],
-): CheckOutcome[] {
-  const path = resolve(root, options.budgetsFile);
-  if (!existsSync(path)) return [];
-  const budget = findBudget(loadBudgets(path), options.target, modelId);
-  return budget ? evaluateBudget(budget, records) : [];
-}
-
-/**
- * With a `baseline` (a run record, or a folder of them: a history), the model's P90 latency (and TTFT
- * P90 when streamed) against the same model key in the baseline runs; see src/gate/regression.ts.
- * A comparison that cannot decide is `inconclusive`: reported, never failed.
- */
-function regressionChecks(
-  root: string,
-  options: ResolvedOptions,
-  info: ModelRunInfo,
-  records: CallRecord[],
-): CheckOutcome[] {
-  if (options.baseline === undefined) return [];
-  const history = loadRuns([resolve(root, options.baseline)])
-    .map((run) => okMeasuredCalls(run.models.find((m) => m.key === info.key)?.calls ?? []))
-    .filter((calls) => calls.length > 0);
-  const candidate = okMeasuredCalls(records);
-  const metrics: [string, (r: OkCall) => number | undefined][] = [['latencyMs', (r) => r.latencyMs]];
-  if (info.api === 'converse-stream') metrics.push(['ttftMs', (r) => r.ttftMs]);
-  return metrics.map(([metric, of]) => {
-    const values = (calls: OkCall[]): number[] => calls.flatMap((r) => of(r) ?? []);
-    const runs = history.map(values);
-    return regressionCheck({
-      metric,
-      tolerance: options.tolerance,
-      baseline: runs.length === 1 ? (runs[0] as number[]) : runs,
-      candidate: values(candidate),
-    });
-  });
 }
