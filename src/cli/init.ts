@@ -108,16 +108,34 @@ export async function initCommand(
 
 /** The whole generated file: the marker, the import and one benchModel call. */
 export function renderBenchFile(modelId: string, importPath: string, trackingFile: string): string {
-  // Single quotes, as Biome formats: a formatted generated file still reads as unchanged. Model ids
-  // and paths carry no quote or backslash (the tracking loader validates ids).
+  // Every external text is serialized, never pasted: ids and paths are data, whatever they hold.
+  const model = stringLiteral(modelId);
+  const shownTracking = /^[\x20-\x7e]*$/.test(trackingFile) ? trackingFile : stringLiteral(trackingFile);
   return [
-    `${GENERATED_MARKER} from ${trackingFile}; re-running it rewrites this file.`,
-    `// Options: benchModel({ model: '${modelId}', numParallelCalls: 4 }); budgets: data/budgets.json.`,
-    `import { benchModel } from '${importPath}';`,
+    `${GENERATED_MARKER} from ${shownTracking}; re-running it rewrites this file.`,
+    `// Options: benchModel({ model: ${model}, numParallelCalls: 4 }); budgets: data/budgets.json.`,
+    `import { benchModel } from ${stringLiteral(importPath)};`,
     '',
-    `benchModel('${modelId}');`,
+    `benchModel(${model});`,
     '',
   ].join('\n');
+}
+
+/**
+ * A single-quoted string literal of any text (single quotes, as Biome formats them, so a formatted
+ * generated file still reads as unchanged): JSON.stringify escapes backslashes, control characters and
+ * lone surrogates; then `\"` becomes `"`, and `'` and every character outside printable ASCII
+ * (line separators included) become `\uXXXX`, so the literal is one line of ASCII.
+ */
+function stringLiteral(text: string): string {
+  const body = JSON.stringify(text)
+    .slice(1, -1)
+    .replace(/\\.|'|[^\x20-\x7e]/g, (c) => {
+      if (c === '\\"') return '"';
+      if (c.length === 2) return c;
+      return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+    });
+  return `'${body}'`;
 }
 
 /**

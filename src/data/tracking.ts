@@ -1,7 +1,7 @@
 import type { LatencyMode } from '../records/call-record.ts';
 import { readCsvTable } from './csv-table.ts';
 import { DatasetError, TemplateError } from './errors.ts';
-import { checkModelId } from './model-id.ts';
+import { checkModelId, quoteModelId } from './model-id.ts';
 import { validateTemplate } from './template.ts';
 
 /**
@@ -73,10 +73,10 @@ function parseRow(path: string, line: number, cells: Record<string, string>): Tr
 
   const idCheck = checkModelId(modelId);
   if (!idCheck.ok && role === 'source' && modelId !== '') {
-    return { ...base, skipReason: `model "${modelId}" ${idCheck.problem.split(';')[0]}` };
+    return { ...base, skipReason: `model ${quoteModelId(modelId)} ${idCheck.problem.split(';')[0]}` };
   }
   if (modelId === '') fail('column "model" is empty; write a Bedrock model id, inference profile id or ARN');
-  if (!idCheck.ok) fail(`column "model": model "${modelId}" ${idCheck.problem}`);
+  if (!idCheck.ok) fail(`column "model": model ${quoteModelId(modelId)} ${idCheck.problem}`);
   if (promptTemplate.trim() === '') {
     if (role === 'source') return { ...base, promptTemplate: '', skipReason: 'no prompt template' };
     fail('column "text_prompt" is empty; write a prompt template with {context} where the document goes');
