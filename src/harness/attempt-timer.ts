@@ -19,6 +19,12 @@ export interface AttemptLog {
   requestId: string | undefined;
   /** The latest response's body stream, so a deadline can cut off a stream being read. */
   body: { destroy(error?: Error): void } | undefined;
+  /**
+   * What the client signed this call with (key id, secret, session token, bearer token, each
+   * attempt's signature and Authorization value): cut from the call's error message, whatever the
+   * format a server echoes them in.
+   */
+  secrets: Set<string>;
 }
 
 export function newAttemptLog(): AttemptLog {
@@ -28,6 +34,7 @@ export function newAttemptLog(): AttemptLog {
     httpStatus: undefined,
     requestId: undefined,
     body: undefined,
+    secrets: new Set(),
   };
 }
 
@@ -62,11 +69,39 @@ function isDestroyable(body: unknown): body is { destroy(error?: Error): void } 
   );
 }
 
+/** The identity the SDK resolved for this call (SigV4 keys or a bearer token), as smithy keeps it. */
+interface SmithyContext {
+  __smithy_context?: { selectedHttpAuthScheme?: { identity?: Record<string, unknown> } };
+}
+
+const IDENTITY_SECRETS = ['accessKeyId', 'secretAccessKey', 'sessionToken', 'token'];
+
+/** The signed request's secrets and the resolved identity's, into `secrets`. */
+function collectSecrets(secrets: Set<string>, request: unknown, context: SmithyContext): void {
+  const identity = context.__smithy_context?.selectedHttpAuthScheme?.identity ?? {};
+  for (const name of IDENTITY_SECRETS) {
+    const value = identity[name];
+    if (typeof value === 'string') secrets.add(value);
+  }
+  const headers = (request as { headers?: Record<string, string | undefined> } | undefined)?.headers ?? {};
+  for (const [name, value] of Object.entries(headers)) {
+    if (value === undefined) continue;
+    const lower = name.toLowerCase();
+    if (lower === 'x-amz-security-token') secrets.add(value);
+    if (lower !== 'authorization') continue;
+    secrets.add(value);
+    for (const match of value.matchAll(/Signature=([0-9a-f]+)|Credential=([^\s,/]+)|Bearer\s+(\S+)/gi)) {
+      secrets.add((match[1] ?? match[2] ?? match[3]) as string);
+    }
+  }
+}
+
 function attemptTimer<I extends object, O extends object>(
   log: AttemptLog,
   now: () => number,
 ): DeserializeMiddleware<I, O> {
-  return (next) => async (args) => {
+  return (next, context) => async (args) => {
+    collectSecrets(log.secrets, args.request, context as SmithyContext);
     const start = now();
     log.attemptStartMs.push(start);
     log.httpStatus = undefined;

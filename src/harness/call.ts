@@ -18,6 +18,7 @@ import {
 import { type AttemptLog, attachAttemptTimer, newAttemptLog } from './attempt-timer.ts';
 import { type Clock, realClock } from './clock.ts';
 import { classifyError, errorMessageOf } from './errors.ts';
+import type { TextIndex } from './redact-texts.ts';
 
 /** One call to make: everything callModel needs, the prompt already rendered. */
 export interface CallSpec extends CallIdentity {
@@ -32,6 +33,8 @@ export interface CallSpec extends CallIdentity {
   scheduledStartMs?: number;
   /** Aborting interrupts the call: its record gets errorKind `aborted`. */
   signal?: AbortSignal;
+  /** With `redactTexts`: the call's texts, cut from its error message if a server echoes them. */
+  textsToCut?: TextIndex;
 }
 
 /** What the SDK reports about the attempts, on outputs and on errors. */
@@ -238,7 +241,12 @@ export async function callModel(
   const failed: Failed = (error, metadata, stream, endMs) => {
     const o = observed(metadata, endMs);
     if (stopped !== undefined) return errorRecord(o, stopped, STOP_MESSAGE[stopped], stream);
-    return errorRecord(o, classifyError(error), errorMessageOf(error), stream);
+    return errorRecord(
+      o,
+      classifyError(error),
+      errorMessageOf(error, { secrets: log.secrets, texts: spec.textsToCut }),
+      stream,
+    );
   };
 
   try {

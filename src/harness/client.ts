@@ -2,6 +2,7 @@ import { Agent as HttpAgent } from 'node:http';
 import { Agent as HttpsAgent } from 'node:https';
 import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/client-bedrock-runtime';
 import { NodeHttp2Handler, NodeHttpHandler } from '@smithy/node-http-handler';
+import { shownEndpoint } from '../records/endpoint.ts';
 import type { Target, Transport } from '../records/options.ts';
 import { ClientOptionsError } from './errors.ts';
 
@@ -88,7 +89,7 @@ function checkEndpoint(endpoint: string | undefined, target: Target): void {
   const url = URL.parse(endpoint);
   if (url === null || (url.protocol !== 'http:' && url.protocol !== 'https:')) {
     throw new ClientOptionsError(
-      `createBedrockClient: endpoint ${JSON.stringify(endpoint)} must be an http:// or https:// URL`,
+      `createBedrockClient: endpoint ${JSON.stringify(shownEndpoint(endpoint))} must be an http:// or https:// URL`,
     );
   }
 }
@@ -123,7 +124,7 @@ export function createBedrockClient(opts: ClientOptions): BenchClient {
     client,
     describe: {
       target: opts.target,
-      endpoint: opts.endpoint,
+      endpoint: opts.endpoint === undefined ? undefined : shownEndpoint(opts.endpoint),
       region: opts.region,
       transport: opts.transport,
       retryMode: 'standard',

@@ -1,5 +1,6 @@
 import { UserError } from '../errors.ts';
-import { redactSecrets } from './redact.ts';
+import { cutSecrets, redactSecrets } from './redact.ts';
+import { cutTexts, type TextIndex } from './redact-texts.ts';
 
 /** The client factory was given options it cannot build a client from. */
 export class ClientOptionsError extends UserError {
@@ -72,15 +73,27 @@ export function classifyError(error: unknown): string {
   return name;
 }
 
+/** What a call's error message must not carry: what it was signed with, and (redactTexts) its texts. */
+export interface MessageCuts {
+  secrets?: Iterable<string>;
+  texts?: TextIndex | undefined;
+}
+
 /**
- * One line, at most MAX_ERROR_MESSAGE characters, credentials cut out: error messages are external
- * text and may echo the request's headers.
+ * One line, at most MAX_ERROR_MESSAGE characters, credentials (and with `texts`, the call's texts)
+ * cut out: error messages are external text and may echo the request's headers and body.
  */
-export function errorMessageOf(error: unknown): string {
+export function errorMessageOf(error: unknown, cuts: MessageCuts = {}): string {
   const raw =
     typeof error === 'object' && error !== null && typeof (error as ErrorLike).message === 'string'
       ? ((error as ErrorLike).message as string)
       : String(error);
-  const line = redactSecrets(raw.replace(/\s+/g, ' ').trim()) || classifyError(error);
+  // Bounded before the word search; far more than is kept.
+  let line = cutSecrets(raw, cuts.secrets ?? [])
+    .replace(/\s+/g, ' ')
+    .trim()
+    .slice(0, 8 * MAX_ERROR_MESSAGE);
+  if (cuts.texts !== undefined) line = cutTexts(line, cuts.texts);
+  line = redactSecrets(line) || classifyError(error);
   return line.length > MAX_ERROR_MESSAGE ? `${line.slice(0, MAX_ERROR_MESSAGE - 3)}...` : line;
 }

@@ -1,6 +1,7 @@
 import { DEFAULT_OPTIONS } from '../config/defaults.ts';
 import { goodput } from '../load/goodput.ts';
 import { buildSweepTables } from '../load/sweep-table.ts';
+import { shownEndpoint } from '../records/endpoint.ts';
 import { type ModelRun, RUN_RECORD_SCHEMA, type RunContext, type RunRecord } from '../records/run-record.ts';
 import { aggregateClientHealth } from '../summary/client-health.ts';
 import { summarizeCalls } from '../summary/summarize-calls.ts';
@@ -45,7 +46,11 @@ function buildContext(inputs: ReportInputs): RunContext {
     interrupted: isInterrupted(inputs),
     target: options.target,
     endpoint:
-      options.endpoint ?? (options.target === 'emulator' ? 'emulator (embedded)' : 'bedrock (default)'),
+      options.endpoint === undefined
+        ? options.target === 'emulator'
+          ? 'emulator (embedded)'
+          : 'bedrock (default)'
+        : shownEndpoint(options.endpoint),
     region: first?.region ?? options.region,
     transport: options.transport,
     versions: inputs.environment.versions,

@@ -12,6 +12,7 @@ import { type CallSpec, callModel } from '../harness/call.ts';
 import { createBedrockClient } from '../harness/client.ts';
 import { startClientHealth } from '../harness/client-health.ts';
 import { preflightModel } from '../harness/preflight.ts';
+import { indexTexts, type TextIndex } from '../harness/redact-texts.ts';
 import { modelKey } from '../load/sweep.ts';
 import {
   apisFor,
@@ -22,6 +23,7 @@ import {
   plannedCallCount,
 } from '../plan/calls.ts';
 import type { Api, CallRecord, LatencyMode, OkCall } from '../records/call-record.ts';
+import { shownEndpoint } from '../records/endpoint.ts';
 import type { SweepLevel } from '../records/load.ts';
 import { okMeasuredCalls } from '../records/metrics.ts';
 import type { ModelRunInfo } from '../records/model-run-info.ts';
@@ -154,7 +156,9 @@ function modelRunInfo(
     region,
     role: inputs.tracked.role,
     benchFile: relative(root, ctx.task.file.filepath),
-    options,
+    // Recorded and printed from here on: without the endpoint's userinfo and secret query values.
+    options:
+      options.endpoint === undefined ? options : { ...options, endpoint: shownEndpoint(options.endpoint) },
     promptFingerprint: promptFingerprint(inputs.tracked.promptTemplate),
     datasetFingerprint: inputs.dataset.fingerprint,
     journal: relative(root, journalPath(options)),
@@ -279,8 +283,10 @@ function callSpecs(
   { modelId, options, inputs: { tracked, dataset } }: ModelTest,
   { region, latencyMode }: Placement,
 ): CallSpec[] {
-  // One rendered prompt per document, shared by every call of it.
+  // One rendered prompt per document, shared by every call of it (and with redactTexts, its words,
+  // cut from an error message that echoes them).
   const prompts = dataset.documents.map((d) => renderPrompt(tracked.promptTemplate, d.document));
+  const texts = options.redactTexts ? prompts.map((prompt) => indexTexts([prompt])) : [];
   const inferenceConfig = {
     temperature: options.temperature,
     maxTokens: options.maxTokens,
@@ -294,6 +300,7 @@ function callSpecs(
     prompt: prompts[call.document] as string,
     inferenceConfig,
     timeoutMs: callDeadlineMs(options),
+    ...(options.redactTexts ? { textsToCut: texts[call.document] as TextIndex } : {}),
   }));
 }
 
