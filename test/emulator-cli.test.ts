@@ -89,3 +89,21 @@ test('a port in use: exit 2 naming the port', async () => {
   first.stop();
   expect(await running).toBe(0);
 });
+
+test('--host "" is refused (it would listen on every interface), before listening', async () => {
+  const t = io();
+  expect(await emulatorCommand(['--host', '', '--port', '0'], t.io)).toBe(2);
+  expect(t.err).toEqual([
+    'converse-bench emulator: --host "": empty; give an address such as 127.0.0.1 (or 0.0.0.0 to serve every interface on purpose); run with --help for the options',
+  ]);
+  expect(t.out).toEqual([]);
+});
+
+test('an unresolvable --host: one line naming it, exit 2, no stack trace', async () => {
+  const t = io();
+  expect(await emulatorCommand(['--host', 'locahost.invalid', '--port', '0'], t.io)).toBe(2);
+  expect(t.err).toHaveLength(1);
+  expect(t.err[0]).toMatch(
+    /^converse-bench emulator: cannot resolve --host locahost\.invalid \((ENOTFOUND|EAI_AGAIN|EAI_NONAME)\); give an address such as 127\.0\.0\.1 or a name this machine resolves$/,
+  );
+});

@@ -137,6 +137,12 @@ export async function emulatorCommand(args: string[], io?: Partial<EmulatorComma
       'use a port number from 0 to 65535',
     );
     host = values.host ?? '127.0.0.1';
+    // Node reads an empty host as "every interface": never by accident.
+    if (host.trim() === '') {
+      throw new FlagError(
+        `--host ${JSON.stringify(host)}: empty; give an address such as 127.0.0.1 (or 0.0.0.0 to serve every interface on purpose)`,
+      );
+    }
     planner = plannerFrom(values);
   } catch (error) {
     // parseArgs explains some mistakes over several lines: keep the promise of one line.
@@ -150,6 +156,12 @@ export async function emulatorCommand(args: string[], io?: Partial<EmulatorComma
     emulator = await startEmulator({ host, port, planner });
   } catch (error) {
     const code = (error as { code?: string }).code;
+    if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {
+      stderr(
+        `converse-bench emulator: cannot resolve --host ${host} (${code}); give an address such as 127.0.0.1 or a name this machine resolves`,
+      );
+      return 2;
+    }
     if (code !== 'EADDRINUSE' && code !== 'EACCES' && code !== 'EADDRNOTAVAIL') throw error;
     stderr(
       `converse-bench emulator: cannot listen on ${host}:${port} (${code}); choose another --port or --host`,
