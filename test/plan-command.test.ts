@@ -49,6 +49,7 @@ describe('estimatePlan and renderPlanLine', () => {
     expect(estimate).toEqual({
       modelId: 'm.x-v1:0',
       api: 'converse-stream',
+      levels: 1,
       target: 'emulator',
       region: 'eu-west-1',
       warmupCalls: 3,

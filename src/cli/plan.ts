@@ -5,7 +5,7 @@ import { loadDataset } from '../data/dataset.ts';
 import { loadTracking, type TrackedModel } from '../data/tracking.ts';
 import { UserError } from '../errors.ts';
 import { formatThousands } from '../format/numbers.ts';
-import { apisFor } from '../plan/calls.ts';
+import { apisFor, sweepLevelCount } from '../plan/calls.ts';
 import { estimatePlan, type PlanEstimate, renderPlanLine } from '../plan/estimate.ts';
 import type { ResolvedOptions } from '../records/options.ts';
 import { flagsToEnv } from './bench.ts';
@@ -43,7 +43,7 @@ export interface RunPlan {
   models: ModelPlan[];
   /** Over every model that runs. */
   total: { calls: number; inputTokens: number; maxOutputTokens: number };
-  /** Bedrock only: models whose plan is over maxCalls (the cap counts one model, every API). */
+  /** Bedrock only: models whose plan is over maxCalls (the cap counts one model: every API and sweep level). */
   overCap: { modelId: string; calls: number }[];
 }
 
@@ -96,6 +96,7 @@ export function planRun(input: PlanRunInput): RunPlan {
         promptTemplate: model.promptTemplate,
         documents,
         options,
+        levels: sweepLevelCount(options),
         ...(input.count === undefined ? {} : { count: input.count }),
       }),
     );

@@ -42,6 +42,25 @@ export function plannedCallCount(input: PlanInput): number {
   return perApi * input.apis.length;
 }
 
+/** Sweep levels a model runs at: each level is a test of its own, with its own warmup. */
+export function sweepLevelCount(options: Pick<ResolvedOptions, 'sweep'>): number {
+  return options.sweep === undefined ? 1 : options.sweep.levels.length;
+}
+
+/**
+ * Every call a model makes in a run: each API, each sweep level, warmups included. Counted, never
+ * built (a plan of 1e15 calls is a number, not an array); the Bedrock cap (`maxCalls`) bounds it.
+ */
+export function modelCallCount(
+  options: Pick<
+    ResolvedOptions,
+    'api' | 'sweep' | 'warmupCalls' | 'experimentCounts' | 'invocationsPerScenario'
+  >,
+  documents: number,
+): number {
+  return plannedCallCount(planInput(options, apisFor(options.api), documents)) * sweepLevelCount(options);
+}
+
 /**
  * A model's calls, in the order they are started: warmup first (per API, cycling through the
  * documents, experiment 0, invocation = warmup counter), then experiment > invocation > document, and

@@ -3,7 +3,6 @@ import { countTokens } from '../emulator/tokenizer.ts';
 import { formatThousands } from '../format/numbers.ts';
 import type { Api } from '../records/call-record.ts';
 import type { ResolvedOptions } from '../records/options.ts';
-import { buildPlan, planInput } from './calls.ts';
 
 /**
  * What a plan will send, without calling: calls per model and API, and the tokens they carry. Input
@@ -13,6 +12,8 @@ import { buildPlan, planInput } from './calls.ts';
 export interface PlanEstimate {
   modelId: string;
   api: Api;
+  /** Sweep levels the API runs at (1 without a sweep); the counts below are over all of them. */
+  levels: number;
   target: ResolvedOptions['target'];
   region: string;
   warmupCalls: number;
@@ -33,23 +34,35 @@ export interface EstimateInput {
   options: ResolvedOptions;
   /** Token counter; the emulator's by default. */
   count?: (text: string) => number;
+  /** Sweep levels to count (each with its own warmup); 1 by default. */
+  levels?: number;
 }
 
+/** Counted from the settings, never by building the plan: any count is a few multiplications. */
 export function estimatePlan(input: EstimateInput): PlanEstimate {
-  const { options } = input;
+  const { options, documents } = input;
   const count = input.count ?? countTokens;
-  const perDocument = input.documents.map((d) => count(renderPrompt(input.promptTemplate, d)));
-  const plan = buildPlan(planInput(options, [input.api], input.documents.length));
-  const warmupCalls = plan.filter((call) => call.phase === 'warmup').length;
+  const levels = input.levels ?? 1;
+  const perDocument = documents.map((d) => count(renderPrompt(input.promptTemplate, d)));
+  const all = perDocument.reduce((sum, tokens) => sum + tokens, 0);
+  const d = documents.length;
+  // Warmup cycles through the documents (call w uses document w % d); measuring uses each equally.
+  const warmup = d === 0 ? 0 : options.warmupCalls;
+  const fullCycles = d === 0 ? 0 : Math.floor(warmup / d);
+  const warmupTokens =
+    fullCycles * all + perDocument.slice(0, warmup - fullCycles * d).reduce((s, t) => s + t, 0);
+  const repeats = options.experimentCounts * options.invocationsPerScenario;
+  const measured = repeats * d;
   return {
     modelId: input.modelId,
     api: input.api,
+    levels,
     target: options.target,
     region: input.region,
-    warmupCalls,
-    measuredCalls: plan.length - warmupCalls,
-    inputTokens: plan.reduce((sum, call) => sum + (perDocument[call.document] ?? 0), 0),
-    maxOutputTokens: plan.length * options.maxTokens,
+    warmupCalls: warmup * levels,
+    measuredCalls: measured * levels,
+    inputTokens: (warmupTokens + repeats * all) * levels,
+    maxOutputTokens: (warmup + measured) * levels * options.maxTokens,
     maxTokens: options.maxTokens,
   };
 }
@@ -58,7 +71,7 @@ export function estimatePlan(input: EstimateInput): PlanEstimate {
 export function renderPlanLine(e: PlanEstimate): string {
   const calls = e.warmupCalls + e.measuredCalls;
   return (
-    `plan ${e.modelId} ${e.api}: ${formatThousands(calls)} calls (${e.warmupCalls} warmup + ${formatThousands(e.measuredCalls)} measured) ` +
+    `plan ${e.modelId} ${e.api}${e.levels > 1 ? ` x ${e.levels} sweep levels` : ''}: ${formatThousands(calls)} calls (${e.warmupCalls} warmup + ${formatThousands(e.measuredCalls)} measured) ` +
     `to ${e.target} ${e.region}, ~${formatThousands(e.inputTokens)} input tokens, ` +
     `<= ${formatThousands(e.maxOutputTokens)} output tokens (maxTokens ${e.maxTokens})`
   );

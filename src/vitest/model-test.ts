@@ -14,14 +14,7 @@ import { startClientHealth } from '../harness/client-health.ts';
 import { preflightModel } from '../harness/preflight.ts';
 import { indexTexts, type TextIndex } from '../harness/redact-texts.ts';
 import { modelKey } from '../load/sweep.ts';
-import {
-  apisFor,
-  buildPlan,
-  callDeadlineMs,
-  delayBetweenCallsMs,
-  planInput,
-  plannedCallCount,
-} from '../plan/calls.ts';
+import { buildPlan, callDeadlineMs, delayBetweenCallsMs, modelCallCount, planInput } from '../plan/calls.ts';
 import type { Api, CallRecord, LatencyMode, OkCall } from '../records/call-record.ts';
 import { shownEndpoint } from '../records/endpoint.ts';
 import type { SweepLevel } from '../records/load.ts';
@@ -83,9 +76,10 @@ export async function runModel(ctx: TestContext, model: ModelTest): Promise<void
     region: tracked.region ?? model.options.region,
     latencyMode: tracked.latencyMode ?? model.options.latencyMode,
   };
-  const plan = buildPlan(planInput(model.options, [model.api], dataset.documents.length));
-  if (model.options.dryRun) await skipAsDryRun(ctx, model, placement);
+  // Counted before anything is built: a plan over the cap is refused without being made.
   checkCallCap(model);
+  if (model.options.dryRun) await skipAsDryRun(ctx, model, placement);
+  const plan = buildPlan(planInput(model.options, [model.api], dataset.documents.length));
   const endpoint = endpointOf(model);
   const info = modelRunInfo(ctx, model, placement, plan.length);
   const specs = callSpecs(plan, model, placement);
@@ -113,16 +107,15 @@ async function skipAsDryRun(ctx: TestContext, model: ModelTest, placement: Place
 }
 
 /**
- * Against Bedrock, a model over `maxCalls` needs `allowLargeRun`. The cap counts the model's whole plan,
- * every API: bench files run apart, so a whole-run count is `converse-bench plan`'s job.
+ * Against Bedrock, a model over `maxCalls` needs `allowLargeRun`. The cap counts the model's whole
+ * plan, every API, every sweep level, warmups included, whichever of its tests asks: bench files run
+ * apart, so a whole-run count is `converse-bench plan`'s job.
  */
 function checkCallCap({ modelId, options, inputs }: ModelTest): void {
-  const modelCalls = plannedCallCount(
-    planInput(options, apisFor(options.api), inputs.dataset.documents.length),
-  );
+  const modelCalls = modelCallCount(options, inputs.dataset.documents.length);
   if (options.target === 'bedrock' && modelCalls > options.maxCalls && !options.allowLargeRun) {
     throw new BenchModelError(
-      `${modelId}: ${modelCalls} calls against Bedrock exceed maxCalls ${options.maxCalls}: ` +
+      `${modelId}: ${modelCalls} calls against Bedrock exceed maxCalls ${options.maxCalls} (every API, every sweep level, warmups included): ` +
         'set CONVERSE_BENCH_ALLOW_LARGE_RUN=true or lower the counts (`converse-bench plan` shows them)',
     );
   }
