@@ -6,6 +6,7 @@ import { describe, expect, test } from 'vitest';
 import { renderBenchFile } from '../src/cli/init.ts';
 import { checkModelId } from '../src/data/model-id.ts';
 import { mulberry32, type Random } from '../src/stats/random.ts';
+import { BENCH_PROJECT_DATA_ENV, benchProject } from './helpers/project.ts';
 import { CLI_MAIN, childEnv, ROOT, run, runOk, VITEST } from './helpers/subprocess.ts';
 
 /**
@@ -153,22 +154,7 @@ describe('renderBenchFile serializes, never pastes', () => {
 });
 
 describe('init and bench on a tracking file', () => {
-  /** A project folder: the tracking file given, the fixture's documents and profiles, a vitest config. */
-  function project(name: string, tracking: string): string {
-    const dir = join(TMP, name);
-    mkdirSync(join(dir, 'data'), { recursive: true });
-    writeFileSync(join(dir, 'data/evaluation_tracking.csv'), tracking);
-    for (const file of ['documents.csv', 'profiles.json']) {
-      writeFileSync(join(dir, 'data', file), readFileSync(join(ROOT, 'test/fixtures/project/data', file)));
-    }
-    const config = pathToFileURL(join(ROOT, 'test/fixtures/bench-project-config.ts')).href;
-    writeFileSync(
-      join(dir, 'vitest.config.ts'),
-      `import { benchProjectConfig } from ${JSON.stringify(config)};\n` +
-        `export default benchProjectConfig({ cacheDir: ${JSON.stringify(join(dir, '.vite'))} });\n`,
-    );
-    return dir;
-  }
+  const project = (name: string, tracking: string): string => benchProject(join(TMP, name), tracking);
 
   test('the reported injection: init refuses with one line and exit 2, writes nothing, runs nothing', async () => {
     const dir = project(
@@ -224,8 +210,7 @@ describe('init and bench on a tracking file', () => {
     await runOk(process.execPath, [VITEST, 'bench', '--run'], {
       cwd: dir,
       env: childEnv({
-        CONVERSE_BENCH_DATASET_FILE: 'data/documents.csv',
-        CONVERSE_BENCH_EMULATOR_PROFILES_FILE: 'data/profiles.json',
+        ...BENCH_PROJECT_DATA_ENV,
         CONVERSE_BENCH_TIME_SCALE: '0.01',
         CONVERSE_BENCH_WARMUP_CALLS: '0',
         CONVERSE_BENCH_OUTPUT_DIR: outDir,

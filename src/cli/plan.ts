@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { resolveOptions } from '../config/resolve.ts';
+import { namesModel } from '../data/bench-files.ts';
 import { loadDataset } from '../data/dataset.ts';
 import { loadTracking, type TrackedModel } from '../data/tracking.ts';
 import { UserError } from '../errors.ts';
@@ -65,8 +66,7 @@ function benchFiles(dir: string): { path: string; text: string }[] {
 
 /** The bench file that names the model id as a string literal, if any. */
 function benchFileFor(modelId: string, files: { path: string; text: string }[]): string | undefined {
-  const quoted = ["'", '"', '`'].map((q) => `${q}${modelId}${q}`);
-  return files.find((file) => quoted.some((literal) => file.text.includes(literal)))?.path;
+  return files.find((file) => namesModel(file.text, modelId))?.path;
 }
 
 export interface PlanRunInput {

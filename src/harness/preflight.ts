@@ -1,5 +1,6 @@
-import { UserError } from '../errors.ts';
+import { isUserError, UserError } from '../errors.ts';
 import type { ErrorCall, LatencyMode } from '../records/call-record.ts';
+import type { ResolvedOptions } from '../records/options.ts';
 import { callModel } from './call.ts';
 import { type ClientOptions, createBedrockClient } from './client.ts';
 
@@ -23,6 +24,67 @@ export interface PreflightInput {
   topP: number;
   /** Deadline of the call, retries included. */
   timeoutMs: number;
+}
+
+/**
+ * A 1-token answer takes Bedrock well under a second or two: a preflight that has heard nothing for
+ * this long is a hung network or endpoint, not a slow model, and says so at once rather than after
+ * the call timeout (300 s by default).
+ */
+export const PREFLIGHT_DEADLINE_MS = 15_000;
+
+/** The preflight's own deadline: PREFLIGHT_DEADLINE_MS, or the call timeout when that is shorter. */
+export function preflightDeadlineMs(options: Pick<ResolvedOptions, 'timeoutSeconds'>): number {
+  return Math.min(PREFLIGHT_DEADLINE_MS, options.timeoutSeconds * 1000);
+}
+
+/** The preflight of a model as a run's settings and the tracking file's row place it. */
+export function preflightInputFor(
+  modelId: string,
+  options: ResolvedOptions,
+  placement: { region: string; latencyMode: LatencyMode },
+  endpoint: string | undefined,
+): PreflightInput {
+  return {
+    client: {
+      target: 'bedrock',
+      endpoint,
+      region: placement.region,
+      transport: options.transport,
+      retryAttempts: options.retryAttempts,
+    },
+    modelId,
+    latencyMode: placement.latencyMode,
+    temperature: options.temperature,
+    topP: options.topP,
+    timeoutMs: preflightDeadlineMs(options),
+  };
+}
+
+/** Two preflights with the same key make the same call. */
+export function preflightKey(input: PreflightInput): string {
+  return JSON.stringify(input);
+}
+
+/**
+ * Every preflight at once: by key, `null` when the model answered, else the PreflightError's line. A
+ * bug (not a user's mistake) leaves its key out, so the model's own test preflights again and shows it.
+ */
+export async function preflightModels(
+  inputs: readonly PreflightInput[],
+): Promise<Record<string, string | null>> {
+  const outcomes: Record<string, string | null> = {};
+  await Promise.all(
+    inputs.map(async (input) => {
+      try {
+        await preflightModel(input);
+        outcomes[preflightKey(input)] = null;
+      } catch (error) {
+        if (isUserError(error)) outcomes[preflightKey(input)] = error.message;
+      }
+    }),
+  );
+  return outcomes;
 }
 
 /** Short and cheap: a few input tokens, one output token. */
@@ -51,7 +113,7 @@ export async function preflightModel(input: PreflightInput): Promise<void> {
       inferenceConfig: { temperature: input.temperature, maxTokens: 1, topP: input.topP },
       timeoutMs: input.timeoutMs,
     });
-    if (record.status === 'error') throw new PreflightError(preflightMessage(record));
+    if (record.status === 'error') throw new PreflightError(preflightMessage(record, input.timeoutMs));
   } finally {
     bench.destroy();
   }
@@ -67,7 +129,7 @@ const REJECTED_CREDENTIALS = new Set([
 ]);
 
 /** The one-line message for a failed preflight call: what went wrong, and the fix. */
-export function preflightMessage(record: ErrorCall): string {
+export function preflightMessage(record: ErrorCall, deadlineMs?: number): string {
   const who = `preflight ${record.modelId} in ${record.region}`;
   const cause = `${record.errorKind}: ${record.errorMessage}`;
   const kind = record.errorKind;
@@ -90,7 +152,8 @@ export function preflightMessage(record: ErrorCall): string {
     return `${who}: request rejected (${cause}); check the model id in the tracking file, its inference_profile (latency mode) and the temperature / topP settings`;
   }
   if (kind === 'network' || kind === 'timeout') {
-    return `${who}: Bedrock did not answer (${cause}); check the network, the region and CONVERSE_BENCH_ENDPOINT if set`;
+    const within = kind === 'timeout' && deadlineMs !== undefined ? ` within ${deadlineMs / 1000} s` : '';
+    return `${who}: Bedrock did not answer${within} (${cause}); check the network, the region and CONVERSE_BENCH_ENDPOINT if set`;
   }
   return `${who}: failed (${cause}); fix it before running the plan, or retry if the service was busy`;
 }

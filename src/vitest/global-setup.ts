@@ -1,12 +1,18 @@
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ENV_PREFIX } from '../config/env.ts';
 import { resolveOptions } from '../config/resolve.ts';
+import { namesModel } from '../data/bench-files.ts';
+import { loadTracking, type TrackedModel } from '../data/tracking.ts';
 import { parseFaultSpec } from '../emulator/faults.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { createPlanner } from '../emulator/planner.ts';
 import { loadProfiles } from '../emulator/profiles.ts';
+import { isUserError } from '../errors.ts';
+import { preflightInputFor, preflightModels } from '../harness/preflight.ts';
+import type { ResolvedOptions } from '../records/options.ts';
 
 /**
  * Vitest `globalSetup` for `vitest bench`: one run id and start time for every worker and the
@@ -27,6 +33,11 @@ export interface ConverseBenchContext {
   endpoint?: string;
   /** CONVERSE_BENCH_* and AWS_REGION as the run started (AWS_REGION: the bedrock target's region). */
   env: Record<string, string>;
+  /**
+   * Target bedrock: every model's preflight, made here before any bench file runs, all at once; by
+   * preflight key, null when the model answered, else the failure's line (src/harness/preflight.ts).
+   */
+  preflight?: Record<string, string | null>;
 }
 
 declare module 'vitest' {
@@ -54,7 +65,8 @@ export default async function setup(project: TestProject): Promise<() => Promise
   let state = holder[STATE];
   if (!state) {
     let closeEmulator: () => Promise<void> = async () => {};
-    const context = start(snapshotEnv(process.env), project.config.root, (close) => {
+    const benchFiles = async () => (await project.globTestFiles()).testFiles;
+    const context = start(snapshotEnv(process.env), project.config.root, benchFiles, (close) => {
       closeEmulator = close;
     });
     state = { users: 0, context, close: () => closeEmulator() };
@@ -82,6 +94,7 @@ export function snapshotEnv(env: Record<string, string | undefined>): Record<str
 async function start(
   env: Record<string, string>,
   root: string,
+  benchFiles: () => Promise<string[]>,
   onEmulator: (close: () => Promise<void>) => void,
 ): Promise<ConverseBenchContext> {
   const now = new Date();
@@ -89,7 +102,13 @@ async function start(
   const { [RUN_ID_ENV]: _, ...optionEnv } = env;
   const options = resolveOptions({ env: optionEnv, where: 'environment' });
   const context: ConverseBenchContext = { runId, root, startedAt: now.toISOString(), env: optionEnv };
-  if (options.target !== 'emulator' || options.endpoint !== undefined) return context;
+  if (options.target === 'bedrock') {
+    const preflight = options.dryRun
+      ? undefined
+      : await preflightEveryModel(options, root, await benchFiles());
+    return preflight === undefined ? context : { ...context, preflight };
+  }
+  if (options.endpoint !== undefined) return context;
   const profiles = loadProfiles(resolve(root, options.emulatorProfilesFile));
   const emulator = await startEmulator({
     port: 0,
@@ -104,6 +123,38 @@ async function start(
   });
   onEmulator(() => emulator.close());
   return { ...context, endpoint: emulator.url };
+}
+
+/**
+ * The preflights of every model of the tracking file that a bench file names, with the run's
+ * settings, at once. Undefined when the tracking file cannot be read: each test then says why.
+ */
+async function preflightEveryModel(
+  options: ResolvedOptions,
+  root: string,
+  files: string[],
+): Promise<Record<string, string | null> | undefined> {
+  let tracked: TrackedModel[];
+  try {
+    tracked = loadTracking(resolve(root, options.trackingFile));
+  } catch (error) {
+    if (isUserError(error)) return undefined;
+    throw error;
+  }
+  const texts = files.map((file) => readFileSync(file, 'utf8'));
+  const inputs = tracked
+    .filter(
+      (model) => model.skipReason === undefined && texts.some((text) => namesModel(text, model.modelId)),
+    )
+    .map((model) =>
+      preflightInputFor(
+        model.modelId,
+        options,
+        { region: model.region ?? options.region, latencyMode: model.latencyMode ?? options.latencyMode },
+        options.endpoint,
+      ),
+    );
+  return preflightModels(inputs);
 }
 
 /** `20261127-084512-3fa9`: sortable by start time, unique enough across parallel CI shards. */

@@ -11,7 +11,7 @@ import { regressionCheck } from '../gate/regression.ts';
 import { type CallSpec, callModel } from '../harness/call.ts';
 import { createBedrockClient } from '../harness/client.ts';
 import { startClientHealth } from '../harness/client-health.ts';
-import { preflightModel } from '../harness/preflight.ts';
+import { PreflightError, preflightInputFor, preflightKey, preflightModel } from '../harness/preflight.ts';
 import { indexTexts, type TextIndex } from '../harness/redact-texts.ts';
 import { modelKey } from '../load/sweep.ts';
 import { buildPlan, callDeadlineMs, delayBetweenCallsMs, modelCallCount, planInput } from '../plan/calls.ts';
@@ -166,26 +166,21 @@ function journalPath(options: ResolvedOptions): string {
   return resolve(root, options.outputDir, `journal-${runId}.jsonl`);
 }
 
-/** Against Bedrock, one 1-token call per model before its first test measures (shared by its tests). */
+/**
+ * Against Bedrock, one 1-token call per model before it measures: done by the global setup for every
+ * model at once before any bench file runs, or here (once per model, shared by its tests) when the
+ * bench file's own options make a call the global setup did not.
+ */
 async function preflightOnce(
   { modelId, options, preflight }: ModelTest,
-  { region, latencyMode }: Placement,
+  placement: Placement,
   endpoint: string | undefined,
 ): Promise<void> {
-  preflight.promise ??= preflightModel({
-    client: {
-      target: 'bedrock',
-      endpoint,
-      region,
-      transport: options.transport,
-      retryAttempts: options.retryAttempts,
-    },
-    modelId,
-    latencyMode,
-    temperature: options.temperature,
-    topP: options.topP,
-    timeoutMs: callDeadlineMs(options),
-  });
+  const input = preflightInputFor(modelId, options, placement, endpoint);
+  const done = inject('converseBench').preflight?.[preflightKey(input)];
+  if (done === null) return;
+  if (done !== undefined) throw new PreflightError(done);
+  preflight.promise ??= preflightModel(input);
   await preflight.promise;
 }
 
