@@ -9,6 +9,8 @@ const MAY_IMPORT = {
   records: [],
   format: [],
   'errors.ts': [],
+  // What a process does about signals and about the process that started it (the CLI, Vitest's main).
+  lifecycle: [],
   stats: ['records'],
   config: ['records', 'errors.ts'],
   data: ['records', 'stats', 'errors.ts'],
@@ -37,6 +39,7 @@ const MAY_IMPORT = {
     'gate',
     'compare',
     'report',
+    'lifecycle',
     'errors.ts',
   ],
   cli: [
@@ -54,6 +57,7 @@ const MAY_IMPORT = {
     'compare',
     'report',
     'vitest',
+    'lifecycle',
     'errors.ts',
   ],
   'index.ts': [

@@ -3,6 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { OPTION_TABLE, resolveOptions } from '../config/resolve.ts';
 import { UserError } from '../errors.ts';
+import { watchParent } from '../lifecycle/parent-watch.ts';
 
 /**
  * `converse-bench bench [--flag value ...] [--preset NAME] [-- vitest args]`: `vitest bench` rejects
@@ -117,12 +118,15 @@ export async function benchCommand(args: string[]): Promise<number> {
   };
   process.on('SIGINT', ignore);
   process.on('SIGTERM', forward);
+  // Started through npm, which exits on SIGTERM without passing it on: pass it on for npm.
+  const unwatch = watchParent(forward, { throughShells: process.env.npm_lifecycle_event !== undefined });
   try {
     return await new Promise<number>((resolve, reject) => {
       child.on('error', reject);
       child.on('exit', (code, signal) => resolve(code ?? (signal === null ? 1 : 128 + 2)));
     });
   } finally {
+    unwatch();
     process.off('SIGINT', ignore);
     process.off('SIGTERM', forward);
   }

@@ -6,6 +6,7 @@ import type { PlanRequest, ResponsePlan } from '../emulator/plan.ts';
 import { createPlanner } from '../emulator/planner.ts';
 import { loadProfiles } from '../emulator/profiles.ts';
 import { isUserError, UserError } from '../errors.ts';
+import { watchParent } from '../lifecycle/parent-watch.ts';
 
 const HELP = `usage: converse-bench emulator [options]
 
@@ -34,15 +35,18 @@ export interface EmulatorCommandIo {
 
 class FlagError extends UserError {}
 
+/** Until SIGINT or SIGTERM, or until the parent goes away (npm exits on SIGTERM without passing it on). */
 function untilSignal(): Promise<void> {
   return new Promise((resolve) => {
     const stop = (): void => {
       process.off('SIGINT', stop);
       process.off('SIGTERM', stop);
+      unwatch();
       resolve();
     };
     process.once('SIGINT', stop);
     process.once('SIGTERM', stop);
+    const unwatch = watchParent(stop, { throughShells: process.env.npm_lifecycle_event !== undefined });
   });
 }
 

@@ -1,9 +1,12 @@
+import { resolve } from 'node:path';
 import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
+import { holdSignals } from '../lifecycle/hold-signals.ts';
+import { watchParent } from '../lifecycle/parent-watch.ts';
 import { collectEnvironment } from '../report/environment.ts';
 import type { ReportInputs } from '../report/report-inputs.ts';
 import { writeReport } from '../report/write-report.ts';
 import { gatherArtifacts } from './gather.ts';
-import { writeInterruptedRun } from './interrupted-run.ts';
+import { runJournalPath, writeInterruptedRun } from './interrupted-run.ts';
 
 export interface ConverseBenchReporterOptions {
   /** Where outputs go, relative to `rootDir`. @default the first model's `outputDir` option, else `outputs` */
@@ -24,6 +27,7 @@ export interface ConverseBenchReporterOptions {
 export default class ConverseBenchReporter implements Reporter {
   readonly #options: ConverseBenchReporterOptions;
   #rootDir: string | undefined;
+  #stopped = false;
 
   constructor(options: ConverseBenchReporterOptions = {}) {
     this.#options = options;
@@ -32,29 +36,54 @@ export default class ConverseBenchReporter implements Reporter {
   onInit(vitest: Vitest): void {
     this.#rootDir = vitest.config.root;
     // Vitest exits ~1 ms after SIGINT/SIGTERM without calling reporters: write from the journal now.
-    const onSignal = (signal: NodeJS.Signals): void => this.#writeInterrupted(vitest, signal);
+    const onSignal = (signal: NodeJS.Signals): void => this.#stop(vitest, `by ${signal}`);
     process.once('SIGINT', onSignal);
     process.once('SIGTERM', onSignal);
+    // Started through npm, which exits on SIGTERM without passing it on: stop as if sent it.
+    const unwatch = watchParent(
+      () => {
+        this.#stop(vitest, 'because its parent process went away');
+        process.kill(process.pid, 'SIGTERM');
+      },
+      { throughShells: process.env.npm_lifecycle_event !== undefined },
+    );
     vitest.onClose(() => {
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
+      unwatch();
     });
   }
 
-  #writeInterrupted(vitest: Vitest, signal: NodeJS.Signals): void {
+  /** Writes the interrupted run's outputs, once, with every further signal held off meanwhile. */
+  #stop(vitest: Vitest, why: string): void {
+    if (this.#stopped) return;
+    this.#stopped = true;
+    holdSignals();
+    this.#writeInterrupted(vitest, why);
+  }
+
+  #writeInterrupted(vitest: Vitest, why: string): void {
     const context = vitest.projects
       .map((project) => project.getProvidedContext().converseBench)
       .find((provided) => provided !== undefined);
     if (context === undefined) return;
-    const result = writeInterruptedRun(context, {
-      outputDir: this.#options.outputDir,
-      now: new Date().toISOString(),
-    });
+    let result: ReturnType<typeof writeInterruptedRun>;
+    try {
+      result = writeInterruptedRun(context, {
+        outputDir: this.#options.outputDir,
+        now: new Date().toISOString(),
+      });
+    } catch (error) {
+      process.stderr.write(
+        `converse-bench: run interrupted ${why}; ${notWritten(error, runJournalPath(context))}\n`,
+      );
+      return;
+    }
     if (result === undefined) return;
     for (const warning of result.warnings) process.stderr.write(`converse-bench: ${warning}\n`);
     process.stdout.write(`\n${result.printed}`);
     process.stderr.write(
-      `converse-bench: run interrupted by ${signal}; outputs hold the ${result.calls} calls completed ` +
+      `converse-bench: run interrupted ${why}; outputs hold the ${result.calls} calls completed ` +
         `(from ${result.journal}); calls in flight are not reported\n`,
     );
   }
@@ -76,14 +105,28 @@ export default class ConverseBenchReporter implements Reporter {
       fallbackTime: new Date().toISOString(),
     };
     const outputDir = this.#options.outputDir ?? models[0]?.model.options.outputDir ?? 'outputs';
-    const result = writeReport(inputs, {
-      rootDir,
-      outputDir,
-      color: process.stdout.isTTY === true,
-      stepSummaryFile: this.#options.stepSummaryFile,
-      githubAnnotations: this.#options.githubAnnotations,
-    });
+    let result: ReturnType<typeof writeReport>;
+    try {
+      result = writeReport(inputs, {
+        rootDir,
+        outputDir,
+        color: process.stdout.isTTY === true,
+        stepSummaryFile: this.#options.stepSummaryFile,
+        githubAnnotations: this.#options.githubAnnotations,
+      });
+    } catch (error) {
+      const journal = resolve(rootDir, models[0]?.model.journal ?? outputDir);
+      process.stderr.write(`converse-bench: ${notWritten(error, journal)}\n`);
+      process.exitCode = 1;
+      return;
+    }
     for (const warning of result.warnings) process.stderr.write(`converse-bench: ${warning}\n`);
     process.stdout.write(`\n${result.printed}`);
   }
+}
+
+/** Outputs that could not be written: why, and how to make them from the journal, which has every call. */
+function notWritten(error: unknown, journal: string): string {
+  const why = (error instanceof Error ? error.message : String(error)).split('\n')[0];
+  return `the outputs could not be written (${why}); every completed call is in ${journal}: rebuild them with \`converse-bench rebuild ${journal}\``;
 }
