@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { shownEndpoint } from '../src/records/endpoint.ts';
+import { answerConverse } from './helpers/calls.ts';
 import { childEnv, FIXTURE_DATA_ENV, ROOT, vitestBench } from './helpers/subprocess.ts';
 
 /**
@@ -41,15 +42,7 @@ beforeAll(async () => {
       if (
         (JSON.parse(body) as { inferenceConfig?: { maxTokens?: number } }).inferenceConfig?.maxTokens === 1
       ) {
-        response.writeHead(200, { 'content-type': 'application/json' });
-        response.end(
-          JSON.stringify({
-            output: { message: { role: 'assistant', content: [{ text: 'ready' }] } },
-            stopReason: 'max_tokens',
-            usage: { inputTokens: 5, outputTokens: 1, totalTokens: 6 },
-            metrics: { latencyMs: 1 },
-          }),
-        );
+        answerConverse(response);
         return;
       }
       response.writeHead(400, {

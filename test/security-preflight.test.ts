@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { renderBenchFile } from '../src/cli/init.ts';
 import { PREFLIGHT_DEADLINE_MS, preflightDeadlineMs } from '../src/harness/preflight.ts';
+import { answerConverse } from './helpers/calls.ts';
 import { BENCH_PROJECT_DATA_ENV, benchProject } from './helpers/project.ts';
 import { childEnv, ROOT, vitestBench } from './helpers/subprocess.ts';
 
@@ -58,15 +59,7 @@ async function server(answer: (seen: Seen) => boolean) {
       log.push({ ...seen, openPreflights });
       if (!answer(seen)) return;
       if (seen.preflight) openPreflights--;
-      response.writeHead(200, { 'content-type': 'application/json' });
-      response.end(
-        JSON.stringify({
-          output: { message: { role: 'assistant', content: [{ text: 'ready' }] } },
-          stopReason: 'end_turn',
-          usage: { inputTokens: 5, outputTokens: 1, totalTokens: 6 },
-          metrics: { latencyMs: 1 },
-        }),
-      );
+      answerConverse(response);
     });
   });
   http.on('connection', (socket) => {

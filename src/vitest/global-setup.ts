@@ -5,6 +5,7 @@ import type { TestProject } from 'vitest/node';
 import { ENV_PREFIX } from '../config/env.ts';
 import { resolveOptions } from '../config/resolve.ts';
 import { namesModel } from '../data/bench-files.ts';
+import { loadDataset } from '../data/dataset.ts';
 import { loadTracking, type TrackedModel } from '../data/tracking.ts';
 import { parseFaultSpec } from '../emulator/faults.ts';
 import { startEmulator } from '../emulator/index.ts';
@@ -12,6 +13,7 @@ import { createPlanner } from '../emulator/planner.ts';
 import { loadProfiles } from '../emulator/profiles.ts';
 import { isUserError } from '../errors.ts';
 import { preflightInputFor, preflightModels } from '../harness/preflight.ts';
+import { modelCallCount } from '../plan/calls.ts';
 import type { ResolvedOptions } from '../records/options.ts';
 
 /**
@@ -127,7 +129,8 @@ async function start(
 
 /**
  * The preflights of every model of the tracking file that a bench file names, with the run's
- * settings, at once. Undefined when the tracking file cannot be read: each test then says why.
+ * settings, at once. Undefined when the tracking file or the dataset cannot be read, or the plan is
+ * over the call cap: each test then says why.
  */
 async function preflightEveryModel(
   options: ResolvedOptions,
@@ -135,12 +138,16 @@ async function preflightEveryModel(
   files: string[],
 ): Promise<Record<string, string | null> | undefined> {
   let tracked: TrackedModel[];
+  let documents: number;
   try {
     tracked = loadTracking(resolve(root, options.trackingFile));
+    documents = loadDataset(resolve(root, options.datasetFile)).documents.length;
   } catch (error) {
     if (isUserError(error)) return undefined;
     throw error;
   }
+  // Over the call cap, every test refuses its model before any call: no preflight either.
+  if (modelCallCount(options, documents) > options.maxCalls && !options.allowLargeRun) return undefined;
   const texts = files.map((file) => readFileSync(file, 'utf8'));
   const inputs = tracked
     .filter(

@@ -63,3 +63,16 @@ export function sdkClient(
     ...overrides,
   });
 }
+
+/** A loopback "Bedrock" answering one Converse call with a one-word, one-token reply. */
+export function answerConverse(response: http.ServerResponse): void {
+  response.writeHead(200, { 'content-type': 'application/json' });
+  response.end(
+    JSON.stringify({
+      output: { message: { role: 'assistant', content: [{ text: 'ready' }] } },
+      stopReason: 'end_turn',
+      usage: { inputTokens: 5, outputTokens: 1, totalTokens: 6 },
+      metrics: { latencyMs: 1 },
+    }),
+  );
+}
