@@ -53,8 +53,7 @@ describe('plan counts every sweep level', () => {
     expect(plan.overCap).toEqual([{ modelId: MODEL, calls: 486 }]);
   });
 
-  test('a plan of 1e15 invocations is counted, not built: figures in a few milliseconds', () => {
-    const started = performance.now();
+  test('a plan of 1e15 invocations is counted, not built (building it runs out of memory)', () => {
     const estimate = estimatePlan({
       modelId: MODEL,
       api: 'converse',
@@ -64,7 +63,6 @@ describe('plan counts every sweep level', () => {
       options: options({ warmupCalls: 3, invocationsPerScenario: 1e15, maxTokens: 10 }),
       count: (text) => text.length,
     });
-    expect(performance.now() - started).toBeLessThan(1000);
     // Prompts of 8 and 10 characters; warmup cycles documents 0, 1, 0.
     expect(estimate).toMatchObject({
       warmupCalls: 3,
