@@ -4,6 +4,8 @@ import type {
   DeserializeMiddleware,
   MiddlewareStack,
 } from '@smithy/types';
+import type { WireStamps } from '../records/call-record.ts';
+import { expectAttempt } from './wire-timer.ts';
 
 /**
  * What one call's attempts looked like, filled in by its own middleware instance: never shared
@@ -19,6 +21,10 @@ export interface AttemptLog {
   requestId: string | undefined;
   /** The latest response's body stream, so a deadline can cut off a stream being read. */
   body: { destroy(error?: Error): void } | undefined;
+  /** The call's start (clock ms), set by callModel just before `send()`: the origin of `wire`. */
+  callStartMs: number;
+  /** The latest attempt on the wire, filled in as its events happen (see wire-timer.ts). */
+  wire: WireStamps | undefined;
 }
 
 export function newAttemptLog(): AttemptLog {
@@ -28,6 +34,8 @@ export function newAttemptLog(): AttemptLog {
     httpStatus: undefined,
     requestId: undefined,
     body: undefined,
+    callStartMs: 0,
+    wire: undefined,
   };
 }
 
@@ -44,6 +52,10 @@ const ATTEMPT_TIMER_OPTIONS: DeserializeHandlerOptions & AbsoluteLocation = {
   name: ATTEMPT_TIMER_NAME,
   override: true,
 };
+
+interface RequestLike {
+  headers?: Record<string, string>;
+}
 
 interface ResponseLike {
   statusCode?: number;
@@ -68,10 +80,15 @@ function attemptTimer<I extends object, O extends object>(
 ): DeserializeMiddleware<I, O> {
   return (next) => async (args) => {
     const start = now();
+    const first = log.attemptStartMs.length === 0;
     log.attemptStartMs.push(start);
     log.httpStatus = undefined;
     log.requestId = undefined;
     log.body = undefined;
+    const wire: WireStamps = { attemptStartMs: first ? 0 : start - log.callStartMs };
+    log.wire = wire;
+    const headers = (args.request as RequestLike).headers;
+    const forget = headers === undefined ? () => {} : expectAttempt(headers, wire, log.callStartMs, now);
     try {
       const result = await next(args);
       log.attemptMs.push(now() - start);
@@ -86,6 +103,8 @@ function attemptTimer<I extends object, O extends object>(
       log.httpStatus = $metadata?.httpStatusCode ?? $response?.statusCode;
       log.requestId = $metadata?.requestId ?? $response?.headers?.['x-amzn-requestid'];
       throw error;
+    } finally {
+      forget();
     }
   };
 }
