@@ -18,6 +18,7 @@ import { type BenchClient, createBedrockClient } from '../src/harness/client.ts'
 import { startClientHealth } from '../src/harness/client-health.ts';
 import { realClock } from '../src/harness/clock.ts';
 import { runSchedule } from '../src/harness/scheduler.ts';
+import { runOnThreads } from '../src/harness/thread-pool.ts';
 import {
   absoluteErrorSummary,
   callErrors,
@@ -29,7 +30,7 @@ import type { CallRecord } from '../src/records/call-record.ts';
 import { afterMs, connectMs, receiveMs, sendMs, waitMs } from '../src/records/metrics.ts';
 import type { LoadShape } from '../src/records/options.ts';
 import { quantile, sortAscending } from '../src/stats/quantile.ts';
-import { startEmulatorProcess } from './emulator-process.ts';
+import { cpuMsOf, startEmulatorProcess } from './emulator-process.ts';
 
 /** Emulator latency: fixed TTFT and output speed, so every call looks alike (about 200 ms each). */
 const TTFT_MS = 100;
@@ -42,6 +43,8 @@ const PROMPT =
 interface Scenario {
   name: string;
   concurrency: number;
+  /** Worker threads the harness side runs on (1: the script's own event loop). */
+  workers: number;
   load: LoadShape;
   /** Calls per round and side. */
   calls: number;
@@ -50,12 +53,14 @@ interface Scenario {
 }
 
 const SCENARIOS: Scenario[] = [
-  { name: 'concurrency 1', concurrency: 1, load: { kind: 'closed' }, calls: 40, goalMs: 1 },
-  { name: 'concurrency 16', concurrency: 16, load: { kind: 'closed' }, calls: 320, goalMs: 3 },
-  { name: 'concurrency 64', concurrency: 64, load: { kind: 'closed' }, calls: 640, goalMs: 3 },
+  { name: 'concurrency 1', concurrency: 1, workers: 1, load: { kind: 'closed' }, calls: 40, goalMs: 1 },
+  { name: 'concurrency 16', concurrency: 16, workers: 1, load: { kind: 'closed' }, calls: 320, goalMs: 3 },
+  { name: 'concurrency 64', concurrency: 64, workers: 1, load: { kind: 'closed' }, calls: 640, goalMs: 3 },
+  { name: '64, 2 workers', concurrency: 64, workers: 2, load: { kind: 'closed' }, calls: 640, goalMs: 3 },
   {
     name: 'open 40/s Poisson',
     concurrency: 1,
+    workers: 1,
     load: { kind: 'open', rate: 40, arrival: 'poisson', seed: 7 },
     calls: 120,
     goalMs: 3,
@@ -64,6 +69,9 @@ const SCENARIOS: Scenario[] = [
 const THROUGHPUT_GOAL = 0.95;
 /** Rounds per side; rounds alternate which side goes first. */
 const ROUNDS = 6;
+
+/** The client configuration of both sides (and of each worker thread's own client). */
+const CLIENT = { target: 'emulator', region: 'us-east-1', transport: 'http1', retryAttempts: 1 } as const;
 
 const median = (values: readonly number[]): number =>
   values.length === 0 ? Number.NaN : quantile(sortAscending(values), 0.5);
@@ -84,15 +92,26 @@ function specs(scenario: Scenario): CallSpec[] {
   }));
 }
 
+/** The harness: on this event loop with `client`, or on worker threads each with a client of its own. */
 async function harnessRun(client: BenchClient, scenario: Scenario) {
-  const health = startClientHealth();
+  const health = startClientHealth(scenario.workers > 1 ? 'thread' : 'process');
   const t0 = performance.now();
+  const schedule = { concurrency: scenario.concurrency, delayBetweenMs: 0, load: scenario.load };
+  if (scenario.workers > 1) {
+    const options = { ...CLIENT, endpoint: client.describe.endpoint };
+    const { records, threads } = await runOnThreads(
+      specs(scenario),
+      { workers: scenario.workers, client: options },
+      schedule,
+    );
+    return { records, wallMs: performance.now() - t0, health: health.stop(), threads };
+  }
   const records = await runSchedule(
     specs(scenario),
     (s, ctx) => callModel(client.client, { ...s, scheduledStartMs: ctx.scheduledStartMs }),
-    { concurrency: scenario.concurrency, delayBetweenMs: 0, load: scenario.load, clock: realClock },
+    { ...schedule, clock: realClock },
   );
-  return { records, wallMs: performance.now() - t0, health: health.stop() };
+  return { records, wallMs: performance.now() - t0, health: health.stop(), threads: [] };
 }
 
 /**
@@ -189,13 +208,7 @@ async function main(): Promise<void> {
     '--tokens-per-second',
     String(TOKENS_PER_SECOND),
   ]);
-  const client = createBedrockClient({
-    target: 'emulator',
-    endpoint: emulator.url,
-    region: 'us-east-1',
-    transport: 'http1',
-    retryAttempts: 1,
-  });
+  const client = createBedrockClient({ ...CLIENT, endpoint: emulator.url });
   const offset = clockOffsetMs();
   const out = (line: string): void => {
     process.stdout.write(`${line}\n`);
@@ -203,7 +216,7 @@ async function main(): Promise<void> {
   const context =
     `converse-bench accuracy benchmark | Node ${process.version} | ${cpus().length} x ${cpus()[0]?.model ?? 'cpu'} | ` +
     `emulator in its own process, fixed TTFT ${TTFT_MS} ms, ${TOKENS_PER_SECOND} tokens/s, maxTokens ${MAX_TOKENS}, ` +
-    'ConverseStream over HTTP/1.1 keep-alive, one client for both sides';
+    'ConverseStream over HTTP/1.1 keep-alive, the same client configuration on both sides';
   out(context);
   out(
     `errors against the wire stamps: median over ${ROUNDS} alternated rounds a side; harness/plain = median of per-round ratios`,
@@ -224,11 +237,23 @@ async function main(): Promise<void> {
     const plainRounds: RoundErrors[] = [];
     const harnessRecords: CallRecord[] = [];
     const eld: number[] = [];
+    const cpu = { mainMs: 0, threadsMs: [] as number[], emulatorMs: 0, wallMs: 0 };
     for (let round = 0; round < ROUNDS; round++) {
       const harness = async (): Promise<void> => {
-        const { records, health } = await harnessRun(client, scenario);
+        const emulatorBefore = cpuMsOf(emulator.child.pid) ?? 0;
+        const { records, health, threads, wallMs } = await harnessRun(client, scenario);
+        cpu.emulatorMs += (cpuMsOf(emulator.child.pid) ?? 0) - emulatorBefore;
+        cpu.wallMs += wallMs;
+        cpu.mainMs += health.cpuUserMs + health.cpuSystemMs;
+        threads.forEach((t, i) => {
+          cpu.threadsMs[i] = (cpu.threadsMs[i] ?? 0) + t.cpuUserMs + t.cpuSystemMs;
+        });
         harnessRecords.push(...records);
-        eld.push(health.eventLoopDelayMs.p99);
+        eld.push(
+          ...(threads.length > 0
+            ? threads.map((t) => t.eventLoopDelayMs.p99)
+            : [health.eventLoopDelayMs.p99]),
+        );
         harnessRounds.push(roundErrors(records, await stamps(emulator.url), offset));
       };
       const plain = async (): Promise<void> => {
@@ -276,7 +301,13 @@ async function main(): Promise<void> {
     out(
       `${''.padEnd(18)} goal |error| p99 <= ${scenario.goalMs} ms: ${met ? 'met' : 'MISSED'}; client event-loop delay p99 ${f(median(eld), 1)} ms`,
     );
-    Object.assign(entry, { goalMs: scenario.goalMs, goalMet: met });
+    // Where the cores' time went while the harness side measured (share of one core each).
+    const share = (ms: number): string => `${((ms / cpu.wallMs) * 100).toFixed(0)}%`;
+    const threadShares = cpu.threadsMs.map((ms, i) => `thread ${i + 1} ${share(ms)}`).join(', ');
+    out(
+      `${''.padEnd(18)} CPU while measuring (of one core): ${scenario.workers > 1 ? `main thread ${share(cpu.mainMs)}, ${threadShares}` : `harness process ${share(cpu.mainMs)}`}, emulator ${share(cpu.emulatorMs)}`,
+    );
+    Object.assign(entry, { goalMs: scenario.goalMs, goalMet: met, cpu });
     report.push(entry);
   }
   out('');
@@ -285,7 +316,14 @@ async function main(): Promise<void> {
   const throughput: Record<string, unknown>[] = [];
   for (const concurrency of [1, 16, 64]) {
     const calls = concurrency === 1 ? 60 : concurrency * 10;
-    const scenario: Scenario = { name: '', concurrency, load: { kind: 'closed' }, calls, goalMs: 0 };
+    const scenario: Scenario = {
+      name: '',
+      concurrency,
+      workers: 1,
+      load: { kind: 'closed' },
+      calls,
+      goalMs: 0,
+    };
     const harnessRates: number[] = [];
     const plainRates: number[] = [];
     await plainLoop(client, concurrency, concurrency); // open the sockets

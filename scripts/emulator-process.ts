@@ -33,3 +33,16 @@ export function rssMiB(pid: number | undefined): number | undefined {
     return undefined;
   }
 }
+
+/** CPU time a process has used so far (user + system), ms, from /proc (Linux, 100 ticks/s); undefined elsewhere. */
+export function cpuMsOf(pid: number | undefined): number | undefined {
+  if (pid === undefined) return undefined;
+  try {
+    // Fields after the command name (which may hold spaces) start at the state, field 3.
+    const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.split(' ') ?? [];
+    const ticks = Number(fields[11]) + Number(fields[12]);
+    return Number.isFinite(ticks) ? ticks * 10 : undefined;
+  } catch {
+    return undefined;
+  }
+}
