@@ -28,6 +28,7 @@ import type { ModelRunInfo } from '../records/model-run-info.ts';
 import type { ResolvedOptions } from '../records/options.ts';
 import type { CheckOutcome } from '../records/run-record.ts';
 import { openJournal } from '../report/journal.ts';
+import { callLines } from './artifacts.ts';
 import { jobFunction } from './provider.ts';
 
 /**
@@ -40,8 +41,8 @@ export class BenchModelError extends UserError {
   override name = 'BenchModelError';
 }
 
-/** Records go to the reporter after the calls, in batches: an artifact costs ~0.4 ms on the event loop. */
-const ARTIFACT_BATCH = 100;
+/** Records go to the reporter after the calls, in batches (vitest/artifacts.ts). */
+const ARTIFACT_BATCH = 1000;
 
 export interface PreflightOnce {
   promise: Promise<void> | undefined;
@@ -286,7 +287,7 @@ async function runCalls(
     // One batch even when empty, so the reporter knows the model ran.
     for (let i = 0; i === 0 || i < records.length; i += ARTIFACT_BATCH) {
       const batch = records.slice(i, i + ARTIFACT_BATCH);
-      await recordArtifact(task, { type: 'converse-bench:calls', model: info, records: batch });
+      await recordArtifact(task, { type: 'converse-bench:calls', model: info, lines: callLines(batch) });
     }
   }
   return records;
