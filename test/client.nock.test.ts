@@ -89,6 +89,16 @@ describe('Converse through nock', () => {
       stopReason: 'end_turn',
       serverLatencyMs: 321,
       text: 'A fox jumps.',
+      // nock answers through a real ClientRequest on a fresh (mock) socket: every wire stamp is seen.
+      wire: {
+        attemptStartMs: 0,
+        protocol: 'http1',
+        reusedConnection: false,
+        connectMs: expect.any(Number),
+        sentMs: expect.any(Number),
+        headersMs: expect.any(Number),
+        lastByteMs: expect.any(Number),
+      },
     });
     expect(record.startMs).toBeGreaterThanOrEqual(before);
     expect(record.startMs + record.latencyMs).toBeLessThanOrEqual(after);

@@ -22,7 +22,7 @@ test('serves until stopped, printing its URL, then returns 0', async () => {
   while (t.out.length === 0) await new Promise((resolve) => setTimeout(resolve, 5));
   const url = /^converse-bench emulator listening on (http:\/\/127\.0\.0\.1:\d+)$/.exec(t.out[0] ?? '')?.[1];
   expect(url).toBeDefined();
-  expect(await (await fetch(`${url}/_emulator/health`)).json()).toEqual({ status: 'ok' });
+  expect(await (await fetch(`${url}/_emulator/health`)).json()).toEqual({ status: 'ok', inFlight: 1 });
   t.stop();
   expect(await exit).toBe(0);
   expect(t.err).toEqual([]);

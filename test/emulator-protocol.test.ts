@@ -247,7 +247,7 @@ describe('emulator routes', () => {
   test('health answers ok; an unknown request id is a 404', async () => {
     const health = await fetch(`${emulator.url}/_emulator/health`);
     expect(health.status).toBe(200);
-    expect(await health.json()).toEqual({ status: 'ok' });
+    expect(await health.json()).toEqual({ status: 'ok', inFlight: 1 });
     const missing = await fetch(`${emulator.url}/_emulator/requests/nope`);
     expect(missing.status).toBe(404);
     expect(missing.headers.get('x-amzn-errortype')).toBe('ResourceNotFoundException');

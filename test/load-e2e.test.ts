@@ -111,4 +111,36 @@ describe.concurrent('load through benchModel', () => {
     );
     expect(output).toMatch(/concurrency {2}calls {2}ok {2}achieved \/s/);
   });
+
+  test("on 2 worker threads: every call a row in the run record, each thread's health kept", {
+    timeout: 120_000,
+  }, async () => {
+    const { code, output, run } = await runBench(
+      { maxErrorRate: 0 },
+      {
+        CONVERSE_BENCH_WORKERS: '2',
+        CONVERSE_BENCH_NUM_PARALLEL_CALLS: '2',
+        CONVERSE_BENCH_WARMUP_CALLS: '2',
+      },
+    );
+    expect(code, output).toBe(0);
+    const model = run.models[0];
+    if (model === undefined) throw new Error(output);
+    expect(model.options.workers).toBe(2);
+    expect(model.calls.map((c) => c.phase).sort()).toEqual([
+      'measure',
+      'measure',
+      'measure',
+      'measure',
+      'warmup',
+      'warmup',
+    ]);
+    expect(measured(model.calls).every((c) => c.status === 'ok' && c.latencyMs >= SERVICE_MS)).toBe(true);
+    // Two calls of >= 800 ms at a time: the four measured calls overlap in pairs.
+    const calls = measured(model.calls);
+    expect((calls[1] as CallRecord).startMs).toBeLessThan((calls[0] as CallRecord).startMs + SERVICE_MS);
+    expect(model.threadHealth).toHaveLength(2);
+    expect(model.threadHealth?.every((t) => t.wallMs > 0)).toBe(true);
+    expect(model.checks.map((c) => [c.name, c.status])).toEqual([['budget errorRate', 'pass']]);
+  });
 });

@@ -22,8 +22,8 @@ describe('renderRunMarkdown', () => {
       .split('\n')
       .find((line) => line.startsWith('| evil'));
     expect(row?.startsWith('| evil\\|\\`id\\` | ')).toBe(true);
-    // Unescaped pipes delimit exactly the 11 columns.
-    expect(row?.split(/(?<!\\)\|/).length).toBe(13);
+    // Unescaped pipes delimit exactly the 12 columns.
+    expect(row?.split(/(?<!\\)\|/).length).toBe(14);
   });
 
   test('title counts failed checks; each check a row', () => {

@@ -50,6 +50,12 @@ describe('toCsvRow', () => {
       queue_delay_ms: '',
       response_time_ms: '',
       latency_mode_served: '',
+      send_ms: '',
+      connect_ms: '',
+      wait_ms: '',
+      receive_ms: '',
+      after_ms: '',
+      connection_reused: '',
     });
   });
 

@@ -25,6 +25,7 @@ describe('renderSummaryTable', () => {
       'tokens in',
       'tokens out',
       'TTFT P90 s',
+      'client P50 ms',
       'P90 vs source',
     ]);
     // Warmup (3 s) excluded; the throttled call counted as failed, not timed.
@@ -42,6 +43,7 @@ describe('renderSummaryTable', () => {
       '-',
       '812.0',
       '190.0',
+      '-',
       '-',
       'source',
     ]);
@@ -61,6 +63,7 @@ describe('renderSummaryTable', () => {
       '812.0',
       '101.0',
       '0.490',
+      '-',
       '-',
     ]);
     expect(lines.slice(4)).toEqual([

@@ -7,7 +7,7 @@ import type { PlanRequest, ResponsePlan } from '../src/emulator/plan.ts';
 import { callModel } from '../src/harness/call.ts';
 import { redactSecrets } from '../src/harness/redact.ts';
 import type { CallRecord } from '../src/records/call-record.ts';
-import { buildOutputs } from '../src/report/build-outputs.ts';
+import { buildOutputs, outputText } from '../src/report/build-outputs.ts';
 import { openJournal } from '../src/report/journal.ts';
 import { ENVIRONMENT, modelInfo } from './fixtures/report-records.ts';
 import { callSpec, clientAt } from './helpers/calls.ts';
@@ -97,7 +97,7 @@ async function everyOutput(records: CallRecord[], name: string): Promise<string>
     () => [],
     { echartsSource: '/* charts */' },
   );
-  return [...files.map((f) => f.content), readFileSync(journalPath, 'utf8')].join('\n');
+  return [...files.map(outputText), readFileSync(journalPath, 'utf8')].join('\n');
 }
 
 describe('credentials echoed back by a server never reach an output', () => {

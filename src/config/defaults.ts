@@ -10,6 +10,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   invocationsPerScenario: 1,
   experimentCounts: 1,
   numParallelCalls: 1,
+  workers: 1,
   timeoutSeconds: 300,
   retryAttempts: 3,
   delayBetweenCalls: 0,

@@ -262,6 +262,10 @@ const SPECS: { [K in Key]: Spec<K> } = {
   invocationsPerScenario: { rule: counted, description: 'Calls per document per experiment.' },
   experimentCounts: { rule: counted, description: 'Repetitions of the whole dataset.' },
   numParallelCalls: { rule: counted, description: 'Calls in flight at once (closed loop).' },
+  workers: {
+    rule: counted,
+    description: "Worker threads per model, each with its own SDK client and event loop; 1 = the test's own.",
+  },
   timeoutSeconds: { rule: positive, description: 'Deadline per call, retries included, seconds.' },
   retryAttempts: { rule: counted, description: 'SDK maxAttempts, standard retry mode (1 = no retry).' },
   delayBetweenCalls: { rule: nonNegative, description: 'Pause before each call of a worker, seconds.' },

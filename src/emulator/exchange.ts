@@ -4,33 +4,41 @@ import type { WireProtocol } from './ground-truth.ts';
 
 /**
  * One request and its response, over HTTP/1.1 or HTTP/2 alike, with an abort signal that fires when
- * the client goes away before the response finished or the emulator shuts down.
+ * the client goes away before the response finished or the emulator shuts down (`cancel()`).
+ *
+ * The exchange holds no listener on anything that outlives it: the server keeps the exchanges in
+ * flight in a set and cancels them at shutdown. (A listener per request on one shutdown signal, or
+ * `AbortSignal.any`, kept every request reachable and slowed the emulator with each request served.)
  */
 export class Exchange {
   readonly protocol: WireProtocol;
   readonly request: IncomingMessage | Http2ServerRequest;
   readonly signal: AbortSignal;
   private readonly response: ServerResponse | Http2ServerResponse;
+  private readonly gone = new AbortController();
   /** Settles once the last write has left for the socket. */
   private flushed: Promise<void> = Promise.resolve();
 
   constructor(
     request: IncomingMessage | Http2ServerRequest,
     response: ServerResponse | Http2ServerResponse,
-    shutdown: AbortSignal,
+    onClose: (exchange: Exchange) => void,
   ) {
     this.request = request;
     this.response = response;
     this.protocol = request.httpVersionMajor === 2 ? 'http2' : 'http1';
-    const gone = new AbortController();
-    response.on('close', () => {
-      if (!response.writableFinished) gone.abort();
+    this.signal = this.gone.signal;
+    response.once('close', () => {
+      if (!response.writableFinished) this.gone.abort();
+      onClose(this);
     });
-    this.signal = AbortSignal.any([gone.signal, shutdown]);
-    // On shutdown, cut answers in flight so clients see a failure, not a stream that merely ends.
-    shutdown.addEventListener('abort', () => {
-      if (!response.writableFinished) this.drop();
-    });
+  }
+
+  /** The emulator is shutting down: cut an answer in flight, so the client sees a failure, not a stream that merely ends. */
+  cancel(): void {
+    if (this.response.writableFinished) return;
+    this.gone.abort();
+    this.drop();
   }
 
   get method(): string {

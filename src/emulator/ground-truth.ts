@@ -1,6 +1,9 @@
 import type { Api } from '../records/call-record.ts';
 import type { Fault } from './plan.ts';
 
+/** Ground-truth entries kept by default: the most recent requests, enough for any one benchmark round. */
+export const DEFAULT_GROUND_TRUTH_CAPACITY = 10_000;
+
 /** HTTP version a request arrived on. */
 export type WireProtocol = 'http1' | 'http2';
 
@@ -41,7 +44,10 @@ export interface GroundTruthEntry {
   outcome: 'pending' | 'completed' | 'dropped' | 'aborted';
 }
 
-/** The most recent entries, oldest evicted first, also looked up by request id. */
+/**
+ * The most recent entries, oldest evicted first, also looked up by request id. Bounded, so a long run's
+ * memory stays flat: about 0.3 KB an entry.
+ */
 export class GroundTruthRing {
   readonly capacity: number;
   private readonly entries: (GroundTruthEntry | undefined)[];
@@ -49,7 +55,7 @@ export class GroundTruthRing {
   private next = 0;
   private size = 0;
 
-  constructor(capacity = 100_000) {
+  constructor(capacity = DEFAULT_GROUND_TRUTH_CAPACITY) {
     this.capacity = capacity;
     this.entries = new Array(capacity);
   }

@@ -7,7 +7,7 @@ import { nowMs } from './clock.ts';
 import { DualProtocolServer } from './dual-protocol.ts';
 import { Exchange } from './exchange.ts';
 import { fixedPlanner } from './fixed-planner.ts';
-import { type GroundTruthEntry, GroundTruthRing } from './ground-truth.ts';
+import { DEFAULT_GROUND_TRUTH_CAPACITY, type GroundTruthEntry, GroundTruthRing } from './ground-truth.ts';
 import { handleModelRequest, type ModelHandlerConfig } from './model-handler.ts';
 import { DEFAULT_MODELS, type ModelCatalog } from './models.ts';
 import type { PlanRequest, ResponsePlan } from './plan.ts';
@@ -26,7 +26,7 @@ export interface EmulatorOptions {
   maxBodyBytes?: number;
   /** Known models and their output limits. @default DEFAULT_MODELS */
   models?: ModelCatalog;
-  /** Ground-truth entries kept (oldest dropped first). @default 100_000 */
+  /** Ground-truth entries kept (oldest dropped first). @default 10_000 */
   groundTruthCapacity?: number;
 }
 
@@ -55,7 +55,12 @@ function positiveInteger(name: string, value: number): number {
   return value;
 }
 
-async function dispatch(ex: Exchange, receivedMs: number, config: ModelHandlerConfig): Promise<void> {
+async function dispatch(
+  ex: Exchange,
+  receivedMs: number,
+  config: ModelHandlerConfig,
+  inFlight: ReadonlySet<Exchange>,
+): Promise<void> {
   const route = matchRoute(ex.url);
   if (route.kind === 'model') return handleModelRequest(ex, route, receivedMs, config);
   const requestId = randomUUID();
@@ -66,7 +71,8 @@ async function dispatch(ex: Exchange, receivedMs: number, config: ModelHandlerCo
     return sendError(ex, undefined, requestId, methodNotAllowedError(ex.method, path));
   }
   const headers = { 'x-amzn-requestid': requestId };
-  if (route.kind === 'health') return ex.json(200, headers, { status: 'ok' });
+  // Requests in flight, this one included: 1 on an idle emulator, however many it has served.
+  if (route.kind === 'health') return ex.json(200, headers, { status: 'ok', inFlight: inFlight.size });
   if (route.kind === 'ground-truth-list') return ex.json(200, headers, config.groundTruth.list());
   const entry = config.groundTruth.get(route.requestId);
   if (entry) return ex.json(200, headers, entry);
@@ -90,19 +96,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     models: options.models ?? DEFAULT_MODELS,
     maxBodyBytes: positiveInteger('maxBodyBytes', options.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES),
     groundTruth: new GroundTruthRing(
-      positiveInteger('groundTruthCapacity', options.groundTruthCapacity ?? 100_000),
+      positiveInteger('groundTruthCapacity', options.groundTruthCapacity ?? DEFAULT_GROUND_TRUTH_CAPACITY),
     ),
   };
   // Loading the encoding takes about a second: pay it now, not in the first request's latency.
   loadTokenizer();
-  const shutdown = new AbortController();
+  // Exchanges in flight, cancelled at shutdown; each leaves the set when its response closes.
+  const inFlight = new Set<Exchange>();
+  const settled = (ex: Exchange): void => {
+    inFlight.delete(ex);
+  };
   const onRequest = (
     request: IncomingMessage | Http2ServerRequest,
     response: ServerResponse | Http2ServerResponse,
   ): void => {
     const receivedMs = nowMs();
-    const ex = new Exchange(request, response, shutdown.signal);
-    dispatch(ex, receivedMs, config).catch((error: unknown) => {
+    const ex = new Exchange(request, response, settled);
+    inFlight.add(ex);
+    dispatch(ex, receivedMs, config, inFlight).catch((error: unknown) => {
       // A bug, not a client error: answer 500 if still possible, otherwise cut the response.
       if (ex.signal.aborted) return;
       if (ex.headersSent) return ex.drop();
@@ -119,7 +130,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     groundTruth: () => config.groundTruth.list(),
     groundTruthFor: (requestId) => config.groundTruth.get(requestId),
     close: async () => {
-      shutdown.abort();
+      for (const ex of inFlight) ex.cancel();
       await server.close();
     },
   };

@@ -4,6 +4,8 @@ import type {
   DeserializeMiddleware,
   MiddlewareStack,
 } from '@smithy/types';
+import type { WireStamps } from '../records/call-record.ts';
+import { expectAttempt } from './wire-timer.ts';
 
 /**
  * What one call's attempts looked like, filled in by its own middleware instance: never shared
@@ -25,6 +27,10 @@ export interface AttemptLog {
    * format a server echoes them in.
    */
   secrets: Set<string>;
+  /** The call's start (clock ms), set by callModel just before `send()`: the origin of `wire`. */
+  callStartMs: number;
+  /** The latest attempt on the wire, filled in as its events happen (see wire-timer.ts). */
+  wire: WireStamps | undefined;
 }
 
 export function newAttemptLog(): AttemptLog {
@@ -35,6 +41,8 @@ export function newAttemptLog(): AttemptLog {
     requestId: undefined,
     body: undefined,
     secrets: new Set(),
+    callStartMs: 0,
+    wire: undefined,
   };
 }
 
@@ -51,6 +59,10 @@ const ATTEMPT_TIMER_OPTIONS: DeserializeHandlerOptions & AbsoluteLocation = {
   name: ATTEMPT_TIMER_NAME,
   override: true,
 };
+
+interface RequestLike {
+  headers?: Record<string, string>;
+}
 
 interface ResponseLike {
   statusCode?: number;
@@ -103,10 +115,15 @@ function attemptTimer<I extends object, O extends object>(
   return (next, context) => async (args) => {
     collectSecrets(log.secrets, args.request, context as SmithyContext);
     const start = now();
+    const first = log.attemptStartMs.length === 0;
     log.attemptStartMs.push(start);
     log.httpStatus = undefined;
     log.requestId = undefined;
     log.body = undefined;
+    const wire: WireStamps = { attemptStartMs: first ? 0 : start - log.callStartMs };
+    log.wire = wire;
+    const headers = (args.request as RequestLike).headers;
+    const forget = headers === undefined ? () => {} : expectAttempt(headers, wire, log.callStartMs, now);
     try {
       const result = await next(args);
       log.attemptMs.push(now() - start);
@@ -121,6 +138,8 @@ function attemptTimer<I extends object, O extends object>(
       log.httpStatus = $metadata?.httpStatusCode ?? $response?.statusCode;
       log.requestId = $metadata?.requestId ?? $response?.headers?.['x-amzn-requestid'];
       throw error;
+    } finally {
+      forget();
     }
   };
 }

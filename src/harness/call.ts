@@ -127,6 +127,8 @@ function base(o: Observed) {
   if (httpStatus !== undefined) record.httpStatus = httpStatus;
   const requestId = log.requestId ?? metadata?.requestId;
   if (requestId !== undefined) record.requestId = requestId;
+  // Copied: the response's last events may still arrive after the record is made.
+  if (log.wire?.sentMs !== undefined) record.wire = { ...log.wire };
   if (spec.scheduledStartMs !== undefined) {
     record.scheduledStartMs = spec.scheduledStartMs;
     record.queueDelayMs = o.startMs - spec.scheduledStartMs;
@@ -230,6 +232,7 @@ export async function callModel(
 
   const timestamp = new Date().toISOString();
   const startMs = now();
+  log.callStartMs = startMs;
   const observed = (metadata: Metadata | undefined, endMs = now()): Observed => ({
     spec,
     timestamp,

@@ -15,15 +15,21 @@ export interface ClientHealthMonitor {
   stop(): ClientHealthSample;
 }
 
-/** Starts measuring CPU time and event-loop delay; call `stop()` once the calls are done. */
-export function startClientHealth(): ClientHealthMonitor {
+/**
+ * Starts measuring CPU time and event-loop delay; call `stop()` once the calls are done. The delay is
+ * always this thread's event loop; the CPU time is the whole process's, or with `cpu: 'thread'` this
+ * thread's alone (a worker thread measuring its own share).
+ */
+export function startClientHealth(cpu: 'process' | 'thread' = 'process'): ClientHealthMonitor {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
   histogram.enable();
-  const cpu0 = process.cpuUsage();
+  const usage = (since?: NodeJS.CpuUsage): NodeJS.CpuUsage =>
+    cpu === 'thread' ? process.threadCpuUsage(since) : process.cpuUsage(since);
+  const cpu0 = usage();
   const t0 = performance.now();
   return {
     stop() {
-      const cpu = process.cpuUsage(cpu0);
+      const cpu = usage(cpu0);
       const wallMs = performance.now() - t0;
       histogram.disable();
       // Recorded values are whole timer periods (resolution + lateness); no value when the span was short.

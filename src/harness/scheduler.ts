@@ -28,6 +28,11 @@ export interface ScheduleOptions {
   maxInFlight?: number;
   /** Called with each record as it completes (journal, batching). */
   onRecord?: (record: CallRecord) => void;
+  /**
+   * Open loop: the measured calls' start times on the clock's time line, in order, when they were
+   * computed elsewhere (a share of one schedule split across worker threads); else from `load`.
+   */
+  arrivals?: readonly number[];
 }
 
 /**
@@ -90,7 +95,7 @@ async function openLoop<S extends SpecIdentity>(
 ): Promise<void> {
   const { clock, signal } = opts;
   const cap = opts.maxInFlight ?? Number.POSITIVE_INFINITY;
-  const starts = arrivalTimes(specs.length, load, clock.now());
+  const starts = opts.arrivals ?? arrivalTimes(specs.length, load, clock.now());
   const inFlight = new Set<Promise<void>>();
   for (const [i, spec] of specs.entries()) {
     const scheduled = starts[i] as number;
@@ -122,6 +127,57 @@ export function arrivalTimes(
     t += load.arrival === 'constant' ? meanGap : -Math.log(1 - random()) * meanGap;
   }
   return times;
+}
+
+/** One worker thread's part of a schedule's measured calls. */
+export interface ScheduleShare<S> {
+  specs: S[];
+  /** Closed loop: this share's calls in flight. */
+  concurrency: number;
+  /** Open loop: this share's start times, a subsequence of the whole schedule's. */
+  arrivals?: number[];
+  /** Open loop: this share of the in-flight cap. */
+  maxInFlight?: number;
+}
+
+/** `total` split into `parts` whole numbers that differ by at most one, larger first. */
+function evenSplit(total: number, parts: number): number[] {
+  return Array.from({ length: parts }, (_, i) => Math.floor(total / parts) + (i < total % parts ? 1 : 0));
+}
+
+/**
+ * Splits the measured calls of one schedule across `workers` threads. Closed loop: the calls in turn
+ * (call i to share i mod n) and the concurrency as evenly as whole numbers allow, over at most
+ * `concurrency` shares. Open loop: the whole schedule's arrivals are drawn once from `t0` (same seed,
+ * same times as one thread would use), then dealt in turn, so the merged arrivals are exactly the
+ * configured process; an in-flight cap is split like the concurrency. Pure.
+ */
+export function splitSchedule<S>(
+  measured: readonly S[],
+  workers: number,
+  opts: Pick<ScheduleOptions, 'concurrency' | 'load' | 'maxInFlight'>,
+  t0: number,
+): ScheduleShare<S>[] {
+  const load = opts.load;
+  if (load.kind === 'closed') {
+    const concurrency = evenSplit(opts.concurrency, Math.min(workers, Math.max(1, opts.concurrency)));
+    return concurrency.map((c, w) => ({
+      specs: measured.filter((_, i) => i % concurrency.length === w),
+      concurrency: c,
+    }));
+  }
+  const arrivals = arrivalTimes(measured.length, load, t0);
+  const caps = opts.maxInFlight === undefined ? undefined : evenSplit(opts.maxInFlight, workers);
+  return Array.from({ length: workers }, (_, w) => {
+    const share: ScheduleShare<S> = {
+      specs: measured.filter((_, i) => i % workers === w),
+      concurrency: 1,
+      arrivals: arrivals.filter((_, i) => i % workers === w),
+    };
+    const cap = caps?.[w];
+    if (cap !== undefined) share.maxInFlight = Math.max(1, cap);
+    return share;
+  });
 }
 
 const ABORTED = Symbol('aborted');
@@ -181,6 +237,11 @@ function raceAbort<T>(work: Promise<T>, signal: AbortSignal | undefined): Promis
 function withSchedule(record: CallRecord, scheduledStartMs: number | undefined): CallRecord {
   if (scheduledStartMs === undefined || record.scheduledStartMs !== undefined) return record;
   return { ...record, scheduledStartMs, queueDelayMs: record.startMs - scheduledStartMs };
+}
+
+/** The record of a call that was never made because its measuring thread stopped, ms on the clock. */
+export function unmadeCallRecord(spec: SpecIdentity, nowMs: number, why: string): ErrorCall {
+  return errorRecord(spec, nowMs, 0, 0, 'aborted', why, undefined);
 }
 
 function errorRecord(

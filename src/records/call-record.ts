@@ -46,6 +46,29 @@ export function identityOf(spec: CallIdentity): CallIdentity {
   return { modelId, region, latencyMode, api, phase, experiment, invocation, document };
 }
 
+/**
+ * The final attempt on the wire, ms after the call's start (`startMs`); a part not observed is absent.
+ * Phases are derived from these in records/metrics.ts.
+ */
+export interface WireStamps {
+  protocol?: 'http1' | 'http2';
+  /**
+   * Where the final attempt's own time starts: 0 for a first attempt (the call's start, so building
+   * and signing the request count as sending), the retry's start otherwise.
+   */
+  attemptStartMs: number;
+  /** HTTP/1.1: the request went out on a kept-alive connection. */
+  reusedConnection?: boolean;
+  /** HTTP/1.1, a new connection only: how long TCP (and TLS) setup took. */
+  connectMs?: number;
+  /** The request was fully written to the socket (HTTP/2: the stream's writable side ended). */
+  sentMs?: number;
+  /** The response's headers were parsed. */
+  headersMs?: number;
+  /** The response's last byte was read off the socket (HTTP/2: the response stream ended). */
+  lastByteMs?: number;
+}
+
 interface CallBase extends CallIdentity {
   /** Wall-clock ISO 8601 time just before `send()`; for display only, never for durations. */
   timestamp: string;
@@ -74,6 +97,8 @@ interface CallBase extends CallIdentity {
   ttftMs?: number;
   /** ConverseStream only: text deltas received (not tokens). */
   deltas?: number;
+  /** When the final attempt reached each point on the wire (HTTP/1.1 fully, HTTP/2 in part). */
+  wire?: WireStamps;
 }
 
 export interface OkCall extends CallBase {

@@ -62,3 +62,54 @@ export function responseTimeMs(record: CallRecord): number {
 export function ttftFromScheduleMs(record: CallRecord): number | undefined {
   return record.ttftMs === undefined ? undefined : (record.queueDelayMs ?? 0) + record.ttftMs;
 }
+
+/**
+ * Phases of the final attempt, ms, from its wire stamps (HTTP/1.1 fully; HTTP/2 has no connect phase
+ * of its own). For a call made in one attempt they add up to its latency:
+ * send + connect + wait + receive + after = latency. After a retry they cover the final attempt,
+ * the earlier attempts and the back-off being the rest of the latency.
+ */
+
+/** Client work before the request is on the wire: building, signing, waiting for a socket, writing (connection setup excluded). */
+export function sendMs(record: CallRecord): number | undefined {
+  const w = record.wire;
+  if (w?.sentMs === undefined) return undefined;
+  return w.sentMs - w.attemptStartMs - (w.connectMs ?? 0);
+}
+
+/** Connection setup, when the final attempt opened a new connection (HTTP/1.1). */
+export function connectMs(record: CallRecord): number | undefined {
+  return record.wire?.connectMs;
+}
+
+/** Waiting: from the request written to the response's headers (network and service time). */
+export function waitMs(record: CallRecord): number | undefined {
+  const w = record.wire;
+  return w?.sentMs === undefined || w.headersMs === undefined ? undefined : w.headersMs - w.sentMs;
+}
+
+/** The end of the response on the wire, ms after the call's start, never after the call's end. */
+function lastByteMs(record: CallRecord): number | undefined {
+  const last = record.wire?.lastByteMs;
+  return last === undefined ? undefined : Math.min(last, record.latencyMs);
+}
+
+/** Receiving: from the response's headers to its last byte (a stream's generation time included). */
+export function receiveMs(record: CallRecord): number | undefined {
+  const last = lastByteMs(record);
+  const headers = record.wire?.headersMs;
+  return last === undefined || headers === undefined ? undefined : last - headers;
+}
+
+/** Client work after the last byte: parsing the response or the stream's last events, until the call ends. */
+export function afterMs(record: CallRecord): number | undefined {
+  const last = lastByteMs(record);
+  return last === undefined ? undefined : record.latencyMs - last;
+}
+
+/** The client's own time in a call: send + after (what no server or network can be blamed for). */
+export function clientWorkMs(record: CallRecord): number | undefined {
+  const send = sendMs(record);
+  const after = afterMs(record);
+  return send === undefined || after === undefined ? undefined : send + after;
+}

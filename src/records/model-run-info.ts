@@ -20,4 +20,6 @@ export interface ModelRunInfo extends ModelIdentity {
   sweepLevel?: SweepLevel;
   /** The measuring process's CPU time and event-loop delay while this test's calls ran. */
   clientHealth?: ClientHealthSample;
+  /** With `workers` > 1: each measuring thread's own CPU time and event-loop delay, in thread order. */
+  threadHealth?: ClientHealthSample[];
 }

@@ -55,6 +55,11 @@ export interface ResolvedOptions {
   experimentCounts: number;
   /** Calls in flight at once, closed loop (the workshop's `num_parallel_calls`). @default 1 */
   numParallelCalls: number;
+  /**
+   * Worker threads a model's calls run on, each with its own SDK client and event loop (closed loop:
+   * the concurrency is shared out; open loop: one arrival process dealt in turn). @default 1
+   */
+  workers: number;
   /** One deadline per call, retries included, seconds. @default 300 */
   timeoutSeconds: number;
   /** SDK `maxAttempts` (standard retry mode; 1 = no retry). @default 3 */

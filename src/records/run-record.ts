@@ -64,6 +64,8 @@ export interface ModelRun extends ModelIdentity {
   goodput?: Goodput;
   /** The measuring process's CPU time and event-loop delay while this model's calls ran. */
   clientHealth?: ClientHealthSample;
+  /** With `workers` > 1: each measuring thread's CPU time and event-loop delay, in thread order. */
+  threadHealth?: ClientHealthSample[];
   /** Every call, warmup included, in completion order; texts are left out of the run record. */
   calls: CallRecord[];
 }

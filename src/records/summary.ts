@@ -40,8 +40,13 @@ export interface ModelSummary {
   responseTimeMs?: Distribution;
   queueDelayMs?: Distribution;
   serverLatencyMs?: Distribution;
-  /** latency - server latency, per call that reported both. */
+  /** latency - server latency, per call that reported both: network and client time. */
   clientOverheadMs?: Distribution;
+  /**
+   * The client's own time per call: sending (building, signing, writing the request) plus the work
+   * after the last byte (records/metrics.ts), over ok calls whose wire was observed.
+   */
+  clientWorkMs?: Distribution;
   /** Streaming only. */
   ttftMs?: Distribution;
   /** Streaming only: (latency - TTFT) / (outputTokens - 1), calls with at least 2 output tokens. */

@@ -1,6 +1,6 @@
 import type { RunRecord } from '../records/run-record.ts';
 import { buildRunRecord } from './build-run-record.ts';
-import { renderCsv } from './csv.ts';
+import { csvChunks } from './csv.ts';
 import type { DocumentLookup } from './documents.ts';
 import {
   csvFileName,
@@ -11,15 +11,24 @@ import {
   runRecordFileName,
 } from './file-names.ts';
 import { renderHtmlReport } from './html/report.ts';
-import { renderLog } from './log.ts';
+import { logChunks } from './log.ts';
 import { renderRunMarkdown } from './markdown-summary.ts';
 import type { ReportInputs } from './report-inputs.ts';
 import { type CsvRow, toCsvRow } from './rows.ts';
+import { runRecordChunks } from './run-record-json.ts';
 
-/** A file to write: a bare name (the sink puts it inside the output folder) and its text. */
+/**
+ * A file to write: a bare name (the sink puts it inside the output folder) and its text, or a function
+ * giving the text in chunks (a long run's CSV, log and run record), made only when the file is written.
+ */
 export interface OutputFile {
   name: string;
-  content: string;
+  content: string | (() => Iterable<string>);
+}
+
+/** A file's whole text (chunks joined). */
+export function outputText(file: OutputFile): string {
+  return typeof file.content === 'string' ? file.content : [...file.content()].join('');
 }
 
 export interface BuiltOutputs {
@@ -30,22 +39,24 @@ export interface BuiltOutputs {
 /**
  * One CSV per model id: a model run through both APIs (or both latency modes) shares the file, and
  * the `api` and `inference_profile` columns tell the rows apart, as the workshop's one file per model.
+ * Rows are made as the file is written, never all at once.
  */
 function csvFiles(inputs: ReportInputs, documents: DocumentLookup, timestamp: string): OutputFile[] {
-  const rowsByModel = new Map<string, CsvRow[]>();
-  for (const { model, records } of inputs.models) {
-    const context = {
-      transport: model.options.transport,
-      documents: documents(model),
-      redactTexts: model.options.redactTexts,
-    };
-    const rows = rowsByModel.get(model.modelId) ?? [];
-    for (const record of records) rows.push(toCsvRow(record, context));
-    rowsByModel.set(model.modelId, rows);
+  const modelIds = [...new Set(inputs.models.map(({ model }) => model.modelId))];
+  function* rowsOf(modelId: string): Generator<CsvRow> {
+    for (const { model, records } of inputs.models) {
+      if (model.modelId !== modelId) continue;
+      const context = {
+        transport: model.options.transport,
+        documents: documents(model),
+        redactTexts: model.options.redactTexts,
+      };
+      for (const record of records) yield toCsvRow(record, context);
+    }
   }
-  return [...rowsByModel].map(([modelId, rows]) => ({
+  return modelIds.map((modelId) => ({
     name: csvFileName(modelId, timestamp),
-    content: renderCsv(rows),
+    content: () => csvChunks(rowsOf(modelId)),
   }));
 }
 
@@ -73,8 +84,8 @@ export function buildOutputs(
     run,
     files: [
       ...csvFiles(inputs, documents, timestamp),
-      { name: logFileName(timestamp), content: renderLog(run) },
-      { name: runRecordFileName(timestamp), content: `${JSON.stringify(run, null, 2)}\n` },
+      { name: logFileName(timestamp), content: () => logChunks(run) },
+      { name: runRecordFileName(timestamp), content: () => runRecordChunks(run) },
       { name: markdownSummaryFileName(timestamp), content: renderRunMarkdown(run) },
       ...html,
     ],

@@ -62,12 +62,19 @@ function buildContext(inputs: ReportInputs): RunContext {
   };
 }
 
-/** RunContext.client from each model test's sample, when the tests recorded one. */
+/**
+ * RunContext.client from each model test's sample, when the tests recorded one. A model measured on
+ * worker threads counts by its threads' own samples (each thread's CPU share of one core, each loop's
+ * delay), not by the process's, whose CPU time spans every thread.
+ */
 function clientHealthOf(inputs: ReportInputs): Pick<RunContext, 'client'> {
   const client = aggregateClientHealth(
-    inputs.models.flatMap(({ model }) =>
-      model.clientHealth === undefined ? [] : [{ who: model.key, sample: model.clientHealth }],
-    ),
+    inputs.models.flatMap(({ model }) => {
+      if (model.threadHealth !== undefined && model.threadHealth.length > 0) {
+        return model.threadHealth.map((sample, i) => ({ who: `${model.key} thread ${i + 1}`, sample }));
+      }
+      return model.clientHealth === undefined ? [] : [{ who: model.key, sample: model.clientHealth }];
+    }),
   );
   return client === undefined ? {} : { client };
 }
@@ -97,6 +104,7 @@ function buildModelRun({ model, records, checks }: ModelInputs): ModelRun {
     ...(model.sweepLevel === undefined ? {} : { sweepLevel: model.sweepLevel }),
     ...(model.options.slo === undefined ? {} : { goodput: goodput(records, model.options.slo) }),
     ...(model.clientHealth === undefined ? {} : { clientHealth: model.clientHealth }),
+    ...(model.threadHealth === undefined ? {} : { threadHealth: model.threadHealth }),
     calls: records.map(withoutTexts),
   };
 }

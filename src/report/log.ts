@@ -61,18 +61,29 @@ function callsInTimeOrder(run: RunRecord): CallRecord[] {
     .map(({ record }) => record);
 }
 
+/** Lines per chunk of the log's text. */
+const CHUNK_LINES = 2000;
+
 /**
  * `model_latency_benchmarking-{timestamp}.log`: the context, every call a line (and every error one
- * more), then the summary table. Plain text.
+ * more), then the summary table. Plain text, in chunks (their concatenation is the whole file).
  */
-export function renderLog(run: RunRecord): string {
-  const lines = headerLines(run);
-  lines.push('');
+export function* logChunks(run: RunRecord): Generator<string> {
+  let lines = [...headerLines(run), ''];
   for (const record of callsInTimeOrder(run)) {
     lines.push(callLine(record));
     const error = errorLine(record);
     if (error !== undefined) lines.push(error);
+    if (lines.length >= CHUNK_LINES) {
+      yield `${lines.join('\n')}\n`;
+      lines = [];
+    }
   }
   lines.push('', renderSummaryTable(run, { color: false }));
-  return lines.join('\n');
+  yield lines.join('\n');
+}
+
+/** The whole log as one text. */
+export function renderLog(run: RunRecord): string {
+  return [...logChunks(run)].join('');
 }

@@ -33,6 +33,9 @@ function modelRow(model: ModelRun): string {
     ms(s.latencyMs?.p90),
     ms(s.latencyMs?.mean),
     ms(s.ttftMs?.p90),
+    s.clientWorkMs === undefined
+      ? '-'
+      : `${s.clientWorkMs.p50.toFixed(1)} / ${s.clientWorkMs.p99.toFixed(1)} ms`,
     s.calls === 0 ? '-' : formatRate(s.errorRate),
     markdownCell(kinds || '-'),
     model.goodput === undefined
@@ -56,8 +59,8 @@ export function renderRunMarkdown(run: RunRecord): string {
     markdownCell(contextLine(run.context)),
     ...(run.context.client?.warnings ?? []).map((warning) => `\n> **Warning**: ${markdownCell(warning)}`),
     '',
-    '| model | api | mode | ok / calls | P50 | P90 | mean | TTFT P90 | error rate | errors | goodput |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| model | api | mode | ok / calls | P50 | P90 | mean | TTFT P90 | client P50 / P99 | error rate | errors | goodput |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...run.models.map(modelRow),
   ];
   if (checks.length > 0) {

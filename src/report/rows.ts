@@ -1,5 +1,15 @@
 import type { CallRecord } from '../records/call-record.ts';
-import { interTokenMs, isScheduled, outputTokensPerSecond, responseTimeMs } from '../records/metrics.ts';
+import {
+  afterMs,
+  connectMs,
+  interTokenMs,
+  isScheduled,
+  outputTokensPerSecond,
+  receiveMs,
+  responseTimeMs,
+  sendMs,
+  waitMs,
+} from '../records/metrics.ts';
 import type { Transport } from '../records/options.ts';
 
 /** A row of the dataset, as the CSV joins it back by the record's document index. */
@@ -45,6 +55,12 @@ export const CSV_COLUMNS = [
   'queue_delay_ms',
   'response_time_ms',
   'latency_mode_served',
+  'send_ms',
+  'connect_ms',
+  'wait_ms',
+  'receive_ms',
+  'after_ms',
+  'connection_reused',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -111,5 +127,13 @@ export function toCsvRow(record: CallRecord, context: RowContext): CsvRow {
     queue_delay_ms: cell(record.queueDelayMs),
     response_time_ms: cell(isScheduled(record) ? responseTimeMs(record) : undefined),
     latency_mode_served: cell(ok?.latencyModeServed),
+    send_ms: cell(sendMs(record)),
+    connect_ms: cell(connectMs(record)),
+    wait_ms: cell(waitMs(record)),
+    receive_ms: cell(receiveMs(record)),
+    after_ms: cell(afterMs(record)),
+    connection_reused: cell(
+      record.wire?.reusedConnection === undefined ? undefined : String(record.wire.reusedConnection),
+    ),
   };
 }

@@ -28,6 +28,7 @@ const HEADER = [
   'tokens in',
   'tokens out',
   'TTFT P90 s',
+  'client P50 ms',
   'P90 vs source',
 ] as const;
 /** Columns 0..2 are text (left-aligned); the rest are numbers (right-aligned). */
@@ -83,6 +84,7 @@ function row(run: RunRecord, model: ModelRun): string[] {
     tokens(summary.inputTokensMean),
     tokens(summary.outputTokensMean),
     formatSeconds(summary.ttftMs?.p90),
+    summary.clientWorkMs === undefined ? '-' : summary.clientWorkMs.p50.toFixed(1),
     ratioToSource(run, model),
   ];
 }

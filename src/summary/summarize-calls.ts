@@ -1,6 +1,7 @@
 import type { CallRecord } from '../records/call-record.ts';
 import {
   clientOverheadMs,
+  clientWorkMs,
   interTokenMs,
   isScheduled,
   measuredCalls,
@@ -47,6 +48,7 @@ export function summarizeCalls(records: readonly CallRecord[]): ModelSummary {
   assign(summary, 'queueDelayMs', distribution(defined(scheduled.map((r) => r.queueDelayMs))));
   assign(summary, 'serverLatencyMs', distribution(defined(ok.map((r) => r.serverLatencyMs))));
   assign(summary, 'clientOverheadMs', distribution(defined(ok.map(clientOverheadMs))));
+  assign(summary, 'clientWorkMs', distribution(defined(ok.map(clientWorkMs))));
   assign(summary, 'ttftMs', distribution(defined(ok.map((r) => r.ttftMs))));
   assign(summary, 'itlMs', distribution(defined(ok.map(interTokenMs))));
   assign(summary, 'outputTokensPerSecond', distribution(defined(ok.map(outputTokensPerSecond))));

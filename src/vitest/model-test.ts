@@ -9,7 +9,7 @@ import { UserError } from '../errors.ts';
 import { evaluateBudget, findBudget, loadBudgets } from '../gate/budgets.ts';
 import { regressionCheck } from '../gate/regression.ts';
 import { type CallSpec, callModel } from '../harness/call.ts';
-import { createBedrockClient } from '../harness/client.ts';
+import { type ClientOptions, createBedrockClient } from '../harness/client.ts';
 import { startClientHealth } from '../harness/client-health.ts';
 import { PreflightError, preflightInputFor, preflightKey, preflightModel } from '../harness/preflight.ts';
 import { indexTexts, type TextIndex } from '../harness/redact-texts.ts';
@@ -23,6 +23,7 @@ import type { ModelRunInfo } from '../records/model-run-info.ts';
 import type { ResolvedOptions } from '../records/options.ts';
 import type { CheckOutcome } from '../records/run-record.ts';
 import { openJournal } from '../report/journal.ts';
+import { callLines } from './artifacts.ts';
 import { jobFunction } from './provider.ts';
 
 /**
@@ -35,8 +36,8 @@ export class BenchModelError extends UserError {
   override name = 'BenchModelError';
 }
 
-/** Records go to the reporter after the calls, in batches: an artifact costs ~0.4 ms on the event loop. */
-const ARTIFACT_BATCH = 100;
+/** Records go to the reporter after the calls, in batches (vitest/artifacts.ts). */
+const ARTIFACT_BATCH = 1000;
 
 export interface PreflightOnce {
   promise: Promise<void> | undefined;
@@ -194,13 +195,13 @@ async function measureAndJudge(
 ): Promise<void> {
   const { root } = inject('converseBench');
   const { options, result } = model;
-  const client = createBedrockClient({
+  const client: ClientOptions = {
     target: options.target,
     endpoint,
     region: info.region,
     transport: options.transport,
     retryAttempts: options.retryAttempts,
-  });
+  };
   const journal = openJournal(journalPath(options));
   try {
     const records = await runCalls(ctx, model.name, info, specs, options, client, (record) => {
@@ -220,27 +221,33 @@ async function measureAndJudge(
   }
 }
 
-/** Runs the plan through the provider; the records reach the reporter afterwards, even after a failure. */
+/**
+ * Runs the plan through the provider, on this test's event loop or on `workers` threads each with its
+ * own client; the records reach the reporter afterwards, even after a failure.
+ */
 async function runCalls(
   { bench, task }: TestContext,
   name: string,
   info: ModelRunInfo,
   specs: CallSpec[],
   options: ResolvedOptions,
-  client: ReturnType<typeof createBedrockClient>,
+  clientOptions: ClientOptions,
   onRecord: (record: CallRecord) => void,
 ): Promise<CallRecord[]> {
   const records: CallRecord[] = [];
   const health = startClientHealth();
+  const client = options.workers > 1 ? undefined : createBedrockClient(clientOptions);
   try {
     const fn = jobFunction({
       specs,
-      exec: (spec, timing) =>
-        callModel(client.client, {
+      exec: (spec, timing) => {
+        if (client === undefined) throw new Error('calls run on worker threads');
+        return callModel(client.client, {
           ...spec,
           scheduledStartMs: timing.scheduledStartMs,
           signal: timing.signal,
-        }),
+        });
+      },
       schedule: {
         concurrency: options.numParallelCalls,
         delayBetweenMs: delayBetweenCallsMs(options),
@@ -251,16 +258,28 @@ async function runCalls(
           onRecord(record);
         },
       },
+      ...(client === undefined
+        ? {
+            threads: {
+              workers: options.workers,
+              client: clientOptions,
+              specs,
+              onHealth: (threads) => {
+                info.threadHealth = threads;
+              },
+            },
+          }
+        : {}),
     });
     await bench(name, fn).run({ iterations: specs.length, time: 0, warmup: false });
   } finally {
     // Carried with the model's info in every artifact sent from here on.
     info.clientHealth = health.stop();
-    client.destroy();
+    client?.destroy();
     // One batch even when empty, so the reporter knows the model ran.
     for (let i = 0; i === 0 || i < records.length; i += ARTIFACT_BATCH) {
       const batch = records.slice(i, i + ARTIFACT_BATCH);
-      await recordArtifact(task, { type: 'converse-bench:calls', model: info, records: batch });
+      await recordArtifact(task, { type: 'converse-bench:calls', model: info, lines: callLines(batch) });
     }
   }
   return records;

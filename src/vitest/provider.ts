@@ -1,8 +1,11 @@
 import { Bench, type Statistics } from 'tinybench';
 import type { BenchmarkGroup, BenchmarkProvider, BenchResult } from 'vitest';
+import type { CallSpec } from '../harness/call.ts';
 import { type Clock, realClock } from '../harness/clock.ts';
 import { type Exec, runSchedule, type ScheduleOptions, type SpecIdentity } from '../harness/scheduler.ts';
+import { runOnThreads, type ThreadedCalls } from '../harness/thread-pool.ts';
 import type { CallRecord } from '../records/call-record.ts';
+import type { ClientHealthSample } from '../records/client-health.ts';
 import { okMeasuredCalls } from '../records/metrics.ts';
 import { mean } from '../stats/distribution.ts';
 import { quantile, sortAscending } from '../stats/quantile.ts';
@@ -25,6 +28,11 @@ export interface BenchJob<S extends SpecIdentity = SpecIdentity> {
   schedule: Omit<ScheduleOptions, 'clock' | 'signal'>;
   /** Defaults to the real clock. */
   clock?: Clock;
+  /**
+   * Run the calls on worker threads instead (`workers` > 1): the specs as data and the client each
+   * thread builds for itself; `exec` is not used then. Reports each thread's client health.
+   */
+  threads?: ThreadedCalls & { specs: readonly CallSpec[]; onHealth: (threads: ClientHealthSample[]) => void };
 }
 
 type JobFn = (() => never) & { [BENCH_JOB]?: BenchJob<SpecIdentity> };
@@ -55,11 +63,10 @@ const provider: BenchmarkProvider = {
     for (const registration of group.registrations) {
       const job = jobOf(registration.fn);
       if (!job) continue;
-      const records = await runSchedule(job.specs, job.exec, {
-        ...job.schedule,
-        clock: job.clock ?? realClock,
-        signal: group.test.context.signal,
-      });
+      const signal = group.test.context.signal;
+      const records = job.threads
+        ? await runThreaded(job.threads, { ...job.schedule, signal })
+        : await runSchedule(job.specs, job.exec, { ...job.schedule, clock: job.clock ?? realClock, signal });
       results.push(benchResultFromRecords(registration.name, records, group.config.retainSamples));
     }
     if (plain.length > 0) results.push(...(await runOnTinybench(group, plain)));
@@ -68,6 +75,15 @@ const provider: BenchmarkProvider = {
 };
 
 export default provider;
+
+async function runThreaded(
+  threads: NonNullable<BenchJob['threads']>,
+  schedule: Omit<ScheduleOptions, 'clock'>,
+): Promise<CallRecord[]> {
+  const { records, threads: health } = await runOnThreads(threads.specs, threads, schedule);
+  threads.onHealth(health);
+  return records;
+}
 
 async function runOnTinybench(group: BenchmarkGroup, registrations: BenchmarkGroup['registrations']) {
   const bench = new Bench({

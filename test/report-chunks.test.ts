@@ -1,0 +1,71 @@
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stringify } from 'csv-stringify/sync';
+import { afterAll, describe, expect, test } from 'vitest';
+import { buildRunRecord } from '../src/report/build-run-record.ts';
+import { csvChunks } from '../src/report/csv.ts';
+import { logChunks } from '../src/report/log.ts';
+import { CSV_COLUMNS, toCsvRow } from '../src/report/rows.ts';
+import { runRecordChunks } from '../src/report/run-record-json.ts';
+import { writeOutputs } from '../src/report/sink.ts';
+import { errorCall, okCall, sampleInputs, streamedCall } from './fixtures/report-records.ts';
+
+/** Long runs are written in chunks; the files must be byte for byte what one-shot rendering gives. */
+
+const dir = mkdtempSync(join(tmpdir(), 'converse-bench-chunks-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+/** The sample run with `extra` more calls on its first model (over several chunks). */
+function longRun(extra: number) {
+  const inputs = sampleInputs();
+  const first = inputs.models[0];
+  if (first === undefined) throw new Error('sample inputs have no model');
+  for (let i = 0; i < extra; i++) {
+    const call =
+      i % 7 === 0 ? errorCall({ document: i % 3 }) : i % 2 ? streamedCall() : okCall({ document: i % 3 });
+    first.records.push({ ...call, invocation: i, latencyMs: 1000 + i / 3 });
+  }
+  return inputs;
+}
+
+describe('chunked outputs', () => {
+  test('the run record text is JSON.stringify(run, null, 2) to the byte, for several models and an empty one', () => {
+    const inputs = longRun(1234);
+    const run = buildRunRecord(inputs);
+    const text = [...runRecordChunks(run)].join('');
+    expect(text).toBe(`${JSON.stringify(run, null, 2)}\n`);
+    const empty = { ...run, models: run.models.map((m) => ({ ...m, calls: [] })) };
+    expect([...runRecordChunks(empty)].join('')).toBe(`${JSON.stringify(empty, null, 2)}\n`);
+    expect([...runRecordChunks(run)].length).toBeGreaterThan(3);
+  });
+
+  test('the CSV in chunks is the one-shot CSV: one header, formula guard on, every row', () => {
+    const inputs = longRun(2500);
+    const context = { transport: 'http1' as const, documents: [], redactTexts: false };
+    const rows = (inputs.models[0]?.records ?? []).map((r) =>
+      toCsvRow({ ...r, modelId: r.status === 'error' ? '=HYPERLINK("x")' : r.modelId }, context),
+    );
+    const chunks = [...csvChunks(rows)];
+    expect(chunks.length).toBe(3);
+    const oneShot = stringify(
+      rows.map((row) => CSV_COLUMNS.map((column) => row[column])),
+      { header: true, columns: [...CSV_COLUMNS], escape_formulas: true },
+    );
+    expect(chunks.join('')).toBe(oneShot);
+    expect(oneShot).toContain(`'=HYPERLINK`);
+    expect([...csvChunks([])].join('')).toBe(`${CSV_COLUMNS.join(',')}\n`);
+  });
+
+  test('the sink writes chunks to the same bytes as a string, and the log keeps every call line', () => {
+    const run = buildRunRecord(longRun(4100));
+    const [chunked, whole] = writeOutputs(dir, [
+      { name: 'run-a.json', content: () => runRecordChunks(run) },
+      { name: 'run-b.json', content: `${JSON.stringify(run, null, 2)}\n` },
+    ]);
+    expect(readFileSync(chunked as string, 'utf8')).toBe(readFileSync(whole as string, 'utf8'));
+    const log = [...logChunks(run)].join('');
+    const calls = run.models.reduce((n, m) => n + m.calls.length, 0);
+    expect(log.split('\n').filter((line) => / INFO call /.test(line))).toHaveLength(calls);
+  });
+});
