@@ -55,8 +55,8 @@ describe.concurrent('scripts/ci-gate.sh', () => {
     });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stderr).toContain('not found (first run of the main branch?): gating on budgets only');
-    expect(run.stderr).toMatch(/ci-gate: run record: .*run-\d{8}-\d{6}\.json\n/);
-    expect(run.stderr).toContain('ci-gate: benchmark exit 0, comparison exit 0');
+    expect(run.stderr).toMatch(/converse-bench gate: run record: .*run-\d{8}-\d{6}\.json\n/);
+    expect(run.stderr).toContain('converse-bench gate: benchmark exit 0, comparison exit 0');
     expect(existsSync(join(out, 'comparison.md'))).toBe(false);
   });
 
@@ -75,7 +75,7 @@ describe.concurrent('scripts/ci-gate.sh', () => {
     const output = run.stdout + run.stderr;
     expect(run.code, output).toBe(1);
     expect(output).toMatch(new RegExp(`${MODEL} converse: regression p90 latencyMs failed`));
-    expect(run.stderr).toContain('ci-gate: benchmark exit 1, comparison exit 1');
+    expect(run.stderr).toContain('converse-bench gate: benchmark exit 1, comparison exit 1');
     const comparison = readFileSync(join(out, 'comparison.md'), 'utf8');
     expect(comparison).toMatch(/^### Latency comparison: \d+ regression\(s\)\n/);
     expect(comparison).toMatch(

@@ -2,11 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ENV_PREFIX } from '../config/env.ts';
+import { DEFAULT_EMULATOR_PROFILES, PACKAGE_ROOT } from '../config/package-files.ts';
 import { resolveOptions } from '../config/resolve.ts';
 import { parseFaultSpec } from '../emulator/faults.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { createPlanner } from '../emulator/planner.ts';
 import { loadProfiles } from '../emulator/profiles.ts';
+import { ConverseBenchSetupError } from './setup-error.ts';
+import { staleBuildProblem } from './stale-build.ts';
 
 /**
  * Vitest `globalSetup` for `vitest bench`: one run id and start time for every worker and the
@@ -50,6 +53,9 @@ type Holder = { [STATE]?: SharedState };
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // The config is shared by `vitest run` (unit tests start their own servers) and `vitest bench`.
   if (!project.config.benchmark.enabled) return async () => {};
+  // Built (dist/) in converse-bench's own checkout: refuse to measure code older than its sources.
+  const stale = import.meta.url.endsWith('.js') ? staleBuildProblem(PACKAGE_ROOT) : undefined;
+  if (stale !== undefined) throw new ConverseBenchSetupError(stale);
   const holder = globalThis as Holder;
   let state = holder[STATE];
   if (!state) {
@@ -90,7 +96,11 @@ async function start(
   const options = resolveOptions({ env: optionEnv, where: 'environment' });
   const context: ConverseBenchContext = { runId, root, startedAt: now.toISOString(), env: optionEnv };
   if (options.target !== 'emulator' || options.endpoint !== undefined) return context;
-  const profiles = loadProfiles(resolve(root, options.emulatorProfilesFile));
+  const profiles = loadProfiles(
+    options.emulatorProfilesFile === undefined
+      ? DEFAULT_EMULATOR_PROFILES
+      : resolve(root, options.emulatorProfilesFile),
+  );
   const emulator = await startEmulator({
     port: 0,
     planner: createPlanner({
