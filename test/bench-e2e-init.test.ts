@@ -36,9 +36,6 @@ function project(files: Record<string, string> = {}): Project {
 
 const read = (p: Project, path: string): string => readFileSync(join(p.dir, path), 'utf8');
 const repoFile = (path: string): string => readFileSync(join(ROOT, path), 'utf8');
-const next = process.version.startsWith('v20')
-  ? expect.stringMatching(/^next: npm run bench; but note/)
-  : 'next: npm run bench';
 
 describe('converse-bench init in an empty project', () => {
   test('scaffolds data/ from the examples, bench files, vitest.config.ts, scripts, .gitignore and the workflow', async () => {
