@@ -12,6 +12,7 @@ import {
   scaffoldPackageJson,
   scaffoldVitestConfig,
   scaffoldWorkflow,
+  VITEST_CONFIG_FILE,
   WORKFLOW_FILE,
   writeGenerated,
 } from './scaffold.ts';
@@ -20,7 +21,7 @@ const USAGE = `usage: converse-bench init [--tracking FILE] [--dataset FILE] [--
 
 Sets up converse-bench in this project: data/ (the tracking file, dataset and budgets: yours, copied
 in, or the examples), one bench file per model of the tracking file (DIR/<model>.bench.ts, a few
-lines calling benchModel), vitest.config.ts, npm scripts (bench, bench:gate), a .gitignore for
+lines calling benchModel), ${VITEST_CONFIG_FILE}, npm scripts (bench, bench:gate), a .gitignore for
 outputs/ and a GitHub Actions workflow gating pull requests (${WORKFLOW_FILE}).
 Safe to re-run: files carrying the generated marker are rewritten (bench files removed when their
 model left the tracking file); any other file is left alone, and init says what to add to it.

@@ -3,7 +3,6 @@ import { fileURLToPath } from 'node:url';
 import type { Plugin } from 'vitest/config';
 import { nodeVersionProblem } from '../config/node-version.ts';
 import ConverseBenchReporter, { type ConverseBenchReporterOptions } from './reporter.ts';
-import { ConverseBenchSetupError } from './setup-error.ts';
 
 /**
  * converse-bench's one Vitest integration point: `plugins: [converseBench()]` in vitest.config.ts adds
@@ -25,7 +24,11 @@ function sibling(name: string): string {
 
 export function converseBench(options: ConverseBenchOptions = {}): Plugin {
   const problem = nodeVersionProblem(process.version);
-  if (problem !== undefined) throw new ConverseBenchSetupError(problem);
+  if (problem !== undefined) {
+    // Thrown, Vitest would print it inside a banner with the error object; the whole story is one line.
+    process.stderr.write(`converse-bench: ${problem}\n`);
+    process.exit(1);
+  }
   const { include = ['bench/**/*.bench.ts'], ...reporterOptions } = options;
   return {
     name: 'converse-bench',
