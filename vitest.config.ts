@@ -1,5 +1,5 @@
 import { converseBench } from 'converse-bench/vitest';
-import { defineConfig } from 'vitest/config';
+import { configDefaults, defineConfig } from 'vitest/config';
 
 /**
  * `vitest run`: the unit and integration tests in test/. `vitest bench`: one file per model in bench/,
@@ -11,5 +11,7 @@ export default defineConfig({
   plugins: [converseBench()],
   test: {
     include: ['test/**/*.test.ts'],
+    // The packed tarball in a new project: `npm run test:package` (vitest.package.config.ts).
+    exclude: [...configDefaults.exclude, 'test/package/**'],
   },
 });
