@@ -120,6 +120,14 @@ describe('converse-bench init in an empty project', () => {
     );
     expect(readdirSync(p.dir)).toEqual([]);
   });
+
+  test('a bad tracking file given by flag: the error names it, nothing written', async () => {
+    const p = project({ 'mine.csv': 'model,role\namazon.nova-micro-v1:0,candidate\n' });
+    await expect(initCommand(['--tracking', 'mine.csv'], p.io, p.dir)).rejects.toThrow(
+      /mine\.csv line 1: missing column "text_prompt"/,
+    );
+    expect(readdirSync(p.dir)).toEqual(['mine.csv']);
+  });
 });
 
 describe('converse-bench init never overwrites what it did not generate', () => {

@@ -87,6 +87,8 @@ export async function initCommand(
     return 0;
   }
   const say = (line: string): void => io.stdout(`${line}\n`);
+  // Your own tracking file is checked where it is, so a mistake names your file and nothing is written.
+  if (flags.tracking !== undefined) loadTracking(resolve(cwd, flags.tracking));
   scaffoldData(cwd, flags, say);
   const tracking = DEFAULT_OPTIONS.trackingFile;
   const outDir = resolve(cwd, flags.out);
