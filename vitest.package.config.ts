@@ -7,5 +7,7 @@ import { defineConfig } from 'vitest/config';
 export default defineConfig({
   test: {
     include: ['test/package/**/*.test.ts'],
+    // Each step runs npm or Vitest in a child process on a machine that may be busy.
+    testTimeout: 180_000,
   },
 });

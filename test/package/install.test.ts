@@ -90,7 +90,7 @@ describe('the packed tarball in a new project', () => {
     ]);
   });
 
-  test('on Node 20, vitest bench and converse-bench bench refuse in one line', async () => {
+  test('on Node 20, vitest bench and converse-bench bench refuse in one line; plan runs', async () => {
     const vitest = await sh('npx vitest bench --run');
     expect(vitest.code).toBe(1);
     expect(vitest.stderr).toMatch(
@@ -100,6 +100,9 @@ describe('the packed tarball in a new project', () => {
     expect(cli.code).toBe(2);
     expect(cli.stderr).toBe(vitest.stderr);
     expect(existsSync(join(app, 'outputs'))).toBe(false);
+    // Commands that do not start Vitest run on Node 20.
+    const plan = await shOk('npx converse-bench plan');
+    expect(plan.stdout).toContain(`total: ${MODELS * CALLS_PER_MODEL} calls for ${MODELS} model(s)`);
   });
 
   test('with Node 22 pinned as a devDependency, `npx vitest bench --run` benchmarks every model', {
