@@ -1,8 +1,17 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, lstatSync, mkdirSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, delimiter, join } from 'node:path';
-import { beforeAll, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { childEnv, type Outcome, ROOT, run, runOk } from '../helpers/subprocess.ts';
 
@@ -32,6 +41,7 @@ const env = (extra: Record<string, string> = {}): Record<string, string> =>
   childEnv({ PATH: MACHINE_PATH, ...extra }, ['npm_', 'NODE_', 'INIT_CWD', 'GITHUB_', 'CI_GATE_']);
 
 let app: string;
+let packDir: string;
 let tarball: string;
 
 function sh(command: string, extra: Record<string, string> = {}, timeout = 300_000): Promise<Outcome> {
@@ -47,7 +57,7 @@ async function shOk(command: string, extra: Record<string, string> = {}): Promis
 const outputs = (dir = 'outputs'): string[] => readdirSync(join(app, dir)).sort();
 
 beforeAll(async () => {
-  const packDir = mkdtempSync(join(tmpdir(), 'converse-bench-pack-'));
+  packDir = mkdtempSync(join(tmpdir(), 'converse-bench-pack-'));
   const packed = await runOk('npm', ['pack', '--pack-destination', packDir], {
     cwd: ROOT,
     env: childEnv({}, ['npm_']),
@@ -55,6 +65,11 @@ beforeAll(async () => {
   tarball = join(packDir, packed.stdout.trim().split('\n').at(-1) as string);
   app = mkdtempSync(join(tmpdir(), 'converse-bench-app-'));
 }, 300_000);
+
+// The project's node_modules is some 100 MB.
+afterAll(() => {
+  for (const dir of [app, packDir]) if (dir !== undefined) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('the packed tarball in a new project', () => {
   test('ships built JavaScript and declarations, no TypeScript source', () => {
