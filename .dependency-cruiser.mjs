@@ -60,6 +60,8 @@ const MAY_IMPORT = {
     'lifecycle',
     'errors.ts',
   ],
+  // The `converse-bench/runs` entry: reading, comparing and drawing run records from a script.
+  'runs.ts': ['records', 'data', 'compare', 'report'],
   'index.ts': [
     'records',
     'stats',

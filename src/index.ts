@@ -1,7 +1,8 @@
 /**
  * converse-bench's public entry: what a bench file, a custom reporter setup or a script needs.
  * Held back on purpose: the emulator's internals, the scheduler and clocks, the sinks (only the
- * reporter writes files), and the CLI.
+ * reporter writes files), and the CLI. The Vitest integration is `converse-bench/vitest`
+ * (`converseBench()`); run records from a script, `converse-bench/runs`.
  */
 
 export { compareRuns } from './compare/compare-runs.ts';

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
@@ -13,7 +13,7 @@ import { childEnv, FIXTURE_DATA_ENV, type Outcome, ROOT, run } from './helpers/s
 const SCRIPT = join(ROOT, 'scripts/ci-gate.sh');
 const MODEL = 'amazon.nova-micro-v1:0';
 
-function runGate(extraEnv: Record<string, string>): Promise<Outcome> {
+function runGate(extraEnv: Record<string, string>, args: string[] = []): Promise<Outcome> {
   const env = childEnv(
     {
       CI_GATE_PROJECT: 'test/fixtures/project',
@@ -23,7 +23,7 @@ function runGate(extraEnv: Record<string, string>): Promise<Outcome> {
     },
     ['GITHUB_', 'CI_GATE_'],
   );
-  return run('bash', [SCRIPT], { cwd: ROOT, env, timeout: 90_000 });
+  return run('bash', [SCRIPT, ...args], { cwd: ROOT, env, timeout: 90_000 });
 }
 
 /** A baseline run record of the fixture model with calls far faster than the emulator's 16 ms. */
@@ -55,8 +55,8 @@ describe.concurrent('scripts/ci-gate.sh', () => {
     });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stderr).toContain('not found (first run of the main branch?): gating on budgets only');
-    expect(run.stderr).toMatch(/ci-gate: run record: .*run-\d{8}-\d{6}\.json\n/);
-    expect(run.stderr).toContain('ci-gate: benchmark exit 0, comparison exit 0');
+    expect(run.stderr).toMatch(/converse-bench gate: run record: .*run-\d{8}-\d{6}\.json\n/);
+    expect(run.stderr).toContain('converse-bench gate: benchmark exit 0, comparison exit 0');
     expect(existsSync(join(out, 'comparison.md'))).toBe(false);
   });
 
@@ -75,7 +75,7 @@ describe.concurrent('scripts/ci-gate.sh', () => {
     const output = run.stdout + run.stderr;
     expect(run.code, output).toBe(1);
     expect(output).toMatch(new RegExp(`${MODEL} converse: regression p90 latencyMs failed`));
-    expect(run.stderr).toContain('ci-gate: benchmark exit 1, comparison exit 1');
+    expect(run.stderr).toContain('converse-bench gate: benchmark exit 1, comparison exit 1');
     const comparison = readFileSync(join(out, 'comparison.md'), 'utf8');
     expect(comparison).toMatch(/^### Latency comparison: \d+ regression\(s\)\n/);
     expect(comparison).toMatch(
@@ -86,5 +86,35 @@ describe.concurrent('scripts/ci-gate.sh', () => {
     const html = readFileSync(join(out, 'comparison.html'), 'utf8');
     expect(html).toContain('<title>Latency comparison</title>');
     expect(html).toContain('Comparison of 2 runs');
+  });
+
+  test('two shards into blob reports, then the merge: one run record of both models, exit 0', {
+    timeout: 180_000,
+  }, async () => {
+    const out = mkdtempSync(join(tmpdir(), 'ci-gate-shards-'));
+    const env = {
+      CI_GATE_PROJECT: 'test/fixtures/shards',
+      CI_GATE_BLOB_DIR: join(out, 'blobs'),
+      CONVERSE_BENCH_OUTPUT_DIR: out,
+      CONVERSE_BENCH_DATASET_FILE: '../project/data/documents.csv',
+      CONVERSE_BENCH_BUDGETS_FILE: 'data/none.json',
+    };
+    for (const shard of ['1/2', '2/2']) {
+      const part = await runGate(env, ['--shard', shard]);
+      expect(part.code, part.stdout + part.stderr).toBe(0);
+    }
+    expect(readdirSync(join(out, 'blobs')).sort()).toEqual(['blob-1-2.json', 'blob-2-2.json']);
+    expect(readdirSync(out).filter((f) => f.startsWith('run-'))).toEqual([]);
+    const merged = await runGate(env, ['--merge', join(out, 'blobs')]);
+    expect(merged.code, merged.stdout + merged.stderr).toBe(0);
+    const runs = readdirSync(out).filter((f) => /^run-.*\.json$/.test(f));
+    expect(runs).toHaveLength(1);
+    const record = JSON.parse(readFileSync(join(out, runs[0] as string), 'utf8'));
+    expect(record.models.map((m: { key: string }) => m.key).sort()).toEqual([
+      'amazon.nova-micro-v1:0|converse|standard',
+      'anthropic.claude-3-haiku-20240307-v1:0|converse-stream|standard',
+      'anthropic.claude-3-haiku-20240307-v1:0|converse|standard',
+    ]);
+    expect(merged.stderr).toContain('converse-bench gate: benchmark exit 0, comparison exit 0');
   });
 });

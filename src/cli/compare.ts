@@ -36,6 +36,13 @@ function fraction(
 }
 
 export async function compareCommand(args: string[]): Promise<number> {
+  const { text, code } = compareOutput(args);
+  process.stdout.write(text);
+  return code;
+}
+
+/** What `compare` prints (warnings go to stderr as they arise) and its exit code. */
+export function compareOutput(args: string[]): { text: string; code: number } {
   let parsed: ReturnType<typeof parse>;
   try {
     parsed = parse(args);
@@ -43,10 +50,7 @@ export async function compareCommand(args: string[]): Promise<number> {
     throw new UserError(`${(cause as Error).message}; run \`converse-bench compare --help\``, { cause });
   }
   const { values, positionals } = parsed;
-  if (values.help) {
-    process.stdout.write(`${HELP}\n`);
-    return 0;
-  }
+  if (values.help) return { text: `${HELP}\n`, code: 0 };
   if (positionals.length < 2) {
     throw new UserError(
       'compare needs a baseline and a candidate: converse-bench compare <baseline> <candidate>',
@@ -71,9 +75,8 @@ export async function compareCommand(args: string[]): Promise<number> {
     : values.markdown
       ? renderComparisonMarkdown(comparison)
       : renderComparisonText(comparison);
-  process.stdout.write(`${output}\n`);
   const regressed = comparison.models.some((m) => m.metrics.some((x) => x.verdict === 'regressed'));
-  return regressed ? 1 : 0;
+  return { text: `${output}\n`, code: regressed ? 1 : 0 };
 }
 
 function parse(args: string[]) {

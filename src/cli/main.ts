@@ -4,14 +4,24 @@
  * A user mistake (any error marked `userError`) prints one line and exits 2; anything else is a bug
  * and keeps its stack.
  */
+import { readFileSync } from 'node:fs';
+import { nodeVersionProblem } from '../config/node-version.ts';
+import { packageFile } from '../config/package-files.ts';
 import { isUserError } from '../errors.ts';
 
 type Command = (args: string[]) => Promise<number>;
+
+/** Commands that start Vitest 5, which needs Node 22.12 or newer; the others run on Node 20 too. */
+const NEEDS_VITEST = new Set(['bench', 'gate']);
 
 const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }> = {
   bench: {
     summary: 'run `vitest bench` with converse-bench settings given as flags',
     load: async () => (await import('./bench.ts')).benchCommand,
+  },
+  gate: {
+    summary: 'the pull-request gate: bench, then compare with the baseline run and draw both',
+    load: async () => (await import('./gate.ts')).gateCommand,
   },
   emulator: {
     summary: 'serve the Bedrock-compatible emulator until stopped',
@@ -52,7 +62,7 @@ function usage(): string {
     'commands:',
     ...lines,
     '',
-    "converse-bench <command> --help shows a command's options.",
+    "converse-bench <command> --help shows a command's options; converse-bench --version its version.",
   ].join('\n');
 }
 
@@ -62,11 +72,21 @@ async function main(argv: string[]): Promise<number> {
     process.stdout.write(`${usage()}\n`);
     return name === undefined ? 2 : 0;
   }
+  if (name === '--version' || name === '-v' || name === 'version') {
+    const { version } = JSON.parse(readFileSync(packageFile('package.json'), 'utf8')) as { version: string };
+    process.stdout.write(`${version}\n`);
+    return 0;
+  }
   const command = COMMANDS[name];
   if (command === undefined) {
     process.stderr.write(
       `converse-bench: unknown command "${name}"; run \`converse-bench --help\` for the list\n`,
     );
+    return 2;
+  }
+  const tooOld = NEEDS_VITEST.has(name) ? nodeVersionProblem(process.version) : undefined;
+  if (tooOld !== undefined) {
+    process.stderr.write(`converse-bench: ${tooOld}\n`);
     return 2;
   }
   return (await command.load())(rest);

@@ -84,6 +84,28 @@ export function runRecordPaths(inputs: readonly string[]): string[] {
   });
 }
 
+/** The HTML report of the run records named by `inputs`, written to `out`; returns its absolute path. */
+export function writeHtmlReport(inputs: readonly string[], out: string, title?: string): string {
+  const runs: RunRecord[] = runRecordPaths(inputs).map((path) => readRunRecord(path));
+  const html = renderHtmlReport(runs, {
+    echartsSource: loadEchartsSource(),
+    ...(title === undefined ? {} : { title }),
+  });
+  const path = resolve(out);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(path, html);
+  } catch (cause) {
+    throw new ReportUsageError(
+      `report: cannot write ${path}: ${(cause as Error).message}; choose another --out`,
+      {
+        cause,
+      },
+    );
+  }
+  return path;
+}
+
 /** `converse-bench report run.json... [--out FILE]`: writes the HTML report and prints its path. */
 export async function reportCommand(args: string[]): Promise<number> {
   try {
@@ -92,25 +114,11 @@ export async function reportCommand(args: string[]): Promise<number> {
       process.stdout.write(`${USAGE}\n`);
       return 0;
     }
-    const runs: RunRecord[] = runRecordPaths(parsed.inputs).map((path) => readRunRecord(path));
-    const out = resolve(
+    const out = writeHtmlReport(
+      parsed.inputs,
       parsed.out ?? join('outputs', `report-${fileTimestamp(new Date().toISOString())}.html`),
+      parsed.title,
     );
-    const html = renderHtmlReport(runs, {
-      echartsSource: loadEchartsSource(),
-      ...(parsed.title === undefined ? {} : { title: parsed.title }),
-    });
-    try {
-      mkdirSync(dirname(out), { recursive: true });
-      writeFileSync(out, html);
-    } catch (cause) {
-      throw new ReportUsageError(
-        `report: cannot write ${out}: ${(cause as Error).message}; choose another --out`,
-        {
-          cause,
-        },
-      );
-    }
     process.stdout.write(`${out}\n`);
     return 0;
   } catch (error) {

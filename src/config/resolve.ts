@@ -287,7 +287,11 @@ const SPECS: { [K in Key]: Spec<K> } = {
   datasetFile: { rule: path, description: 'CSV of documents (document, referenceResponse).' },
   trackingFile: { rule: path, description: 'CSV of models and prompt templates.' },
   budgetsFile: { rule: path, description: 'Latency budgets keyed by model id.' },
-  emulatorProfilesFile: { rule: path, description: 'Emulator latency profiles and faults.' },
+  emulatorProfilesFile: {
+    rule: optionalPath,
+    description:
+      "Emulator latency profiles and faults; unset: the package's own data/emulator-profiles.json.",
+  },
   timeScale: { rule: positive, description: 'Emulator time scale (0.01 = 100 times faster).' },
   emulatorFaults: {
     rule: optionalText,

@@ -86,8 +86,8 @@ export interface ResolvedOptions {
   trackingFile: string;
   /** Budgets keyed by model id (and target). */
   budgetsFile: string;
-  /** Emulator latency profiles and faults. */
-  emulatorProfilesFile: string;
+  /** Emulator latency profiles and faults. @default undefined (the package's own data/emulator-profiles.json) */
+  emulatorProfilesFile: string | undefined;
   /** Emulator time scale: 0.01 makes every modeled delay 100 times shorter. @default 1 */
   timeScale: number;
   /**

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { arch, cpus, platform } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { packageFile } from '../config/package-files.ts';
 import type { RunEnvironment } from './report-inputs.ts';
 
 /** `version` of a package.json, or `unknown` when it cannot be read (not installed, odd layout). */
@@ -52,9 +52,6 @@ export function installedVersion(name: string, fromDir: string): string {
   }
 }
 
-/** converse-bench's own package.json, two folders up from this file (src/report/). */
-const OWN_PACKAGE_JSON = fileURLToPath(new URL('../../package.json', import.meta.url));
-
 /** Versions, git state and host of this process, for the run record's context. */
 export function collectEnvironment(rootDir: string): RunEnvironment {
   const cpuList = cpus();
@@ -63,7 +60,7 @@ export function collectEnvironment(rootDir: string): RunEnvironment {
       node: process.version,
       sdk: installedVersion('@aws-sdk/client-bedrock-runtime', rootDir),
       vitest: installedVersion('vitest', rootDir),
-      converseBench: packageVersion(OWN_PACKAGE_JSON),
+      converseBench: packageVersion(packageFile('package.json')),
     },
     git: gitState(rootDir),
     host: {

@@ -40,7 +40,7 @@ export function benchModel(input: BenchModelInput): BenchModelResult {
   const context = inject('converseBench');
   if (!context) {
     throw new BenchModelError(
-      `benchModel("${modelId}"): no converse-bench global setup: add globalSetup "src/vitest/global-setup.ts" to vitest.config.ts`,
+      `benchModel("${modelId}"): no converse-bench global setup: add plugins: [converseBench()] (from 'converse-bench/vitest') to vitest.config.ts`,
     );
   }
   const where = `bench file for ${modelId}`;

@@ -3,6 +3,7 @@ import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { TestProject } from 'vitest/node';
 import { ENV_PREFIX } from '../config/env.ts';
+import { DEFAULT_EMULATOR_PROFILES, PACKAGE_ROOT } from '../config/package-files.ts';
 import { resolveOptions } from '../config/resolve.ts';
 import { namesModel } from '../data/bench-files.ts';
 import { loadDataset } from '../data/dataset.ts';
@@ -15,6 +16,8 @@ import { isUserError } from '../errors.ts';
 import { preflightInputFor, preflightModels } from '../harness/preflight.ts';
 import { modelCallCount } from '../plan/calls.ts';
 import type { ResolvedOptions } from '../records/options.ts';
+import { ConverseBenchSetupError } from './setup-error.ts';
+import { staleBuildProblem } from './stale-build.ts';
 
 /**
  * Vitest `globalSetup` for `vitest bench`: one run id and start time for every worker and the
@@ -63,6 +66,9 @@ type Holder = { [STATE]?: SharedState };
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   // The config is shared by `vitest run` (unit tests start their own servers) and `vitest bench`.
   if (!project.config.benchmark.enabled) return async () => {};
+  // Built (dist/) in converse-bench's own checkout: refuse to measure code older than its sources.
+  const stale = import.meta.url.endsWith('.js') ? staleBuildProblem(PACKAGE_ROOT) : undefined;
+  if (stale !== undefined) throw new ConverseBenchSetupError(stale);
   const holder = globalThis as Holder;
   let state = holder[STATE];
   if (!state) {
@@ -111,7 +117,11 @@ async function start(
     return preflight === undefined ? context : { ...context, preflight };
   }
   if (options.endpoint !== undefined) return context;
-  const profiles = loadProfiles(resolve(root, options.emulatorProfilesFile));
+  const profiles = loadProfiles(
+    options.emulatorProfilesFile === undefined
+      ? DEFAULT_EMULATOR_PROFILES
+      : resolve(root, options.emulatorProfilesFile),
+  );
   const emulator = await startEmulator({
     port: 0,
     planner: createPlanner({

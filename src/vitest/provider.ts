@@ -44,8 +44,8 @@ type JobFn = (() => never) & { [BENCH_JOB]?: BenchJob<SpecIdentity> };
 export function jobFunction<S extends SpecIdentity>(job: BenchJob<S>): JobFn {
   const fn: JobFn = () => {
     throw new Error(
-      "this benchmark needs converse-bench's provider: set `benchmark: { provider: './src/vitest/provider.ts' }` " +
-        'in vitest.config.ts',
+      "this benchmark needs converse-bench's provider: add `plugins: [converseBench()]` (from 'converse-bench/vitest') " +
+        'to vitest.config.ts',
     );
   };
   fn[BENCH_JOB] = job as unknown as BenchJob<SpecIdentity>;
