@@ -15,6 +15,7 @@ import {
   wrappingLegend,
 } from './chart-kit.ts';
 import type { ReportCell, ReportData } from './data.ts';
+import { goodputChart, historyChart, sweepChart } from './load-charts.ts';
 import { binCounts, ecdfPoints, fiveNumbers, sharedBins } from './stats.ts';
 
 /**
@@ -112,6 +113,32 @@ export function outputSpeedBoxChart(data: ReportData): ChartSpec {
   );
 }
 
+/** Above this many lines or point sets, one chart per model (runs overlaid) reads better than one crowded chart. */
+const MAX_SERIES_IN_ONE_CHART = 8;
+
+/** Small multiples: a panel per model, laid out in 1-3 columns under the legend. */
+function panels(data: ReportData, legendHeight: number, cellHeight: number, noun: (m: number) => string) {
+  const columns = data.models.length === 1 ? 1 : data.models.length <= 4 ? 2 : 3;
+  const width = 100 / columns;
+  const title: NonNullable<EChartsOption['title']> = [];
+  const grid: NonNullable<EChartsOption['grid']> = [];
+  data.models.forEach((model, m) => {
+    const left = (m % columns) * width;
+    const top = legendHeight + Math.floor(m / columns) * cellHeight;
+    title.push({
+      text: `${model.label}${noun(m)}`,
+      left: `${left + 1}%`,
+      top,
+      textStyle: { fontSize: 12, fontWeight: 'normal', width: (1000 * width) / 100, overflow: 'truncate' },
+    });
+    grid.push({ left: `${left + 5}%`, width: `${width - 8}%`, top: top + 26, height: cellHeight - 70 });
+  });
+  return { title, grid, height: legendHeight + 8 + Math.ceil(data.models.length / columns) * cellHeight };
+}
+
+const okNoun = (data: ReportData) => (m: number) =>
+  data.cells.reduce((n, row) => n + (row[m]?.latencyMs.length ?? 0), 0) === 0 ? ': no successful calls' : '';
+
 /** Small multiples: one histogram per model on shared bins, one bar series per run. */
 export function latencyHistogramChart(data: ReportData): ChartSpec {
   const samples = data.cells.flatMap((row) => row.map((c) => c?.latencyMs ?? []));
@@ -120,11 +147,6 @@ export function latencyHistogramChart(data: ReportData): ChartSpec {
     const lo = bins.start + i * bins.width;
     return `${formatEdge(lo)}-${formatEdge(lo + bins.width)}`;
   });
-  const columns = data.models.length === 1 ? 1 : data.models.length <= 4 ? 2 : 3;
-  const cellHeight = 190;
-  const width = 100 / columns;
-  const title: NonNullable<EChartsOption['title']> = [];
-  const grid: NonNullable<EChartsOption['grid']> = [];
   const xAxis: NonNullable<EChartsOption['xAxis']> = [];
   const yAxis: NonNullable<EChartsOption['yAxis']> = [];
   const series: BarSeriesOption[] = [];
@@ -132,17 +154,8 @@ export function latencyHistogramChart(data: ReportData): ChartSpec {
     data.runs.map((_, r) => runSeriesName(data, r, 'calls')),
     data.runs.length > 1,
   );
-  data.models.forEach((model, m) => {
-    const left = (m % columns) * width;
-    const top = legend.height + Math.floor(m / columns) * cellHeight;
-    const ok = data.cells.reduce((n, row) => n + (row[m]?.latencyMs.length ?? 0), 0);
-    title.push({
-      text: ok === 0 ? `${model.label}: no successful calls` : model.label,
-      left: `${left + 1}%`,
-      top,
-      textStyle: { fontSize: 12, fontWeight: 'normal', width: (1000 * width) / 100, overflow: 'truncate' },
-    });
-    grid.push({ left: `${left + 5}%`, width: `${width - 8}%`, top: top + 26, height: cellHeight - 70 });
+  const layout = panels(data, legend.height, 190, okNoun(data));
+  data.models.forEach((_, m) => {
     xAxis.push({
       type: 'category',
       gridIndex: m,
@@ -169,13 +182,13 @@ export function latencyHistogramChart(data: ReportData): ChartSpec {
     title: 'Latency histogram per model',
     description: `Calls per latency bin (ms), one panel per model, on bins shared by every panel. ${EXCLUDED}`,
     unit: 'calls',
-    height: legend.height + 8 + Math.ceil(data.models.length / columns) * cellHeight,
+    height: layout.height,
     option: {
       animation: false,
       legend: legend.legend,
       tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      title,
-      grid,
+      title: layout.title,
+      grid: layout.grid,
       xAxis,
       yAxis,
       series,
@@ -188,28 +201,61 @@ function formatEdge(ms: number): string {
 }
 
 export function latencyScatterChart(data: ReportData): ChartSpec {
-  const series = data.cells.flatMap((row, r) =>
+  const drawn = data.cells.flatMap((row, r) =>
     row.flatMap((cell, m) =>
-      cell === undefined || cell.latencyByInput.length === 0
-        ? []
-        : [
-            {
-              type: 'scatter' as const,
-              id: seriesId({ model: m, run: r }),
-              name: modelSeriesName(data, m, r),
-              symbol: RUN_SYMBOLS[r % RUN_SYMBOLS.length],
-              symbolSize: 7,
-              itemStyle: { color: paletteColor(m) },
-              data: cell.latencyByInput,
-            },
-          ],
+      cell === undefined || cell.latencyByInput.length === 0 ? [] : [{ cell, m, r }],
     ),
   );
+  const points = (cell: ReportCell, m: number, r: number, name: string) => ({
+    type: 'scatter' as const,
+    id: seriesId({ model: m, run: r }),
+    name,
+    symbol: RUN_SYMBOLS[r % RUN_SYMBOLS.length],
+    symbolSize: 7,
+    itemStyle: { color: paletteColor(m) },
+    data: cell.latencyByInput,
+  });
+  const title = 'Latency against input tokens';
+  const description = `One point per call: input tokens (x) and end-to-end latency in ms (y). ${EXCLUDED}`;
+  if (drawn.length > MAX_SERIES_IN_ONE_CHART) {
+    const legend = wrappingLegend(
+      data.runs.map((run) => run.label),
+      data.runs.length > 1,
+    );
+    const layout = panels(data, legend.height, 220, okNoun(data));
+    return {
+      id: 'chart-latency-scatter',
+      title,
+      description: `${description} One panel per model.`,
+      unit: 'ms',
+      height: layout.height,
+      option: {
+        animation: false,
+        legend: legend.legend,
+        tooltip: { trigger: 'item' },
+        title: layout.title,
+        grid: layout.grid,
+        xAxis: data.models.map((_, m) => ({
+          type: 'value' as const,
+          gridIndex: m,
+          scale: true,
+          name: 'tokens',
+        })),
+        yAxis: data.models.map((_, m) => ({ type: 'value' as const, gridIndex: m, name: 'ms' })),
+        series: drawn.map(({ cell, m, r }) => ({
+          ...points(cell, m, r, runSeriesName(data, r, 'calls')),
+          xAxisIndex: m,
+          yAxisIndex: m,
+        })),
+      },
+    };
+  }
+  const series = drawn.map(({ cell, m, r }) => points(cell, m, r, modelSeriesName(data, m, r)));
   const legend = wrappingLegend(series.map((x) => x.name));
   return {
     id: 'chart-latency-scatter',
-    title: 'Latency against input tokens',
-    description: `One point per call: input tokens (x) and end-to-end latency in ms (y). ${EXCLUDED}`,
+    title,
+    description,
     unit: 'ms',
     height: 420 + legend.height,
     option: {
@@ -261,33 +307,56 @@ export function latencyStatBarsChart(data: ReportData): ChartSpec {
 }
 
 export function latencyEcdfChart(data: ReportData): ChartSpec {
-  const series: LineSeriesOption[] = data.cells.flatMap((row, r) =>
-    row.flatMap((cell, m) =>
-      cell === undefined || cell.latencyMs.length === 0
-        ? []
-        : [
-            {
-              type: 'line' as const,
-              id: seriesId({ model: m, run: r }),
-              name: modelSeriesName(data, m, r),
-              step: 'end' as const,
-              showSymbol: false,
-              itemStyle: { color: paletteColor(m) },
-              lineStyle: {
-                width: 2,
-                color: paletteColor(m),
-                type: RUN_LINE_TYPES[r % RUN_LINE_TYPES.length],
-              },
-              data: ecdfPoints(cell.latencyMs),
-            },
-          ],
-    ),
+  const lines = (cell: ReportCell, m: number, r: number, name: string): LineSeriesOption => ({
+    type: 'line' as const,
+    id: seriesId({ model: m, run: r }),
+    name,
+    step: 'end' as const,
+    showSymbol: false,
+    itemStyle: { color: paletteColor(m) },
+    lineStyle: { width: 2, color: paletteColor(m), type: RUN_LINE_TYPES[r % RUN_LINE_TYPES.length] },
+    data: ecdfPoints(cell.latencyMs),
+  });
+  const drawn = data.cells.flatMap((row, r) =>
+    row.flatMap((cell, m) => (cell === undefined || cell.latencyMs.length === 0 ? [] : [{ cell, m, r }])),
   );
+  const title = 'Latency ECDF per model';
+  const description = `Fraction of calls (y) that finished within a latency (x, ms); further left is faster, a steep rise is consistent. ${EXCLUDED}`;
+  if (drawn.length > MAX_SERIES_IN_ONE_CHART) {
+    // Many models or runs: one panel per model, its runs overlaid (line style per run).
+    const legend = wrappingLegend(
+      data.runs.map((run) => run.label),
+      data.runs.length > 1,
+    );
+    const layout = panels(data, legend.height, 200, okNoun(data));
+    return {
+      id: 'chart-latency-ecdf',
+      title,
+      description: `${description} One panel per model.`,
+      unit: 'ms',
+      height: layout.height,
+      option: {
+        animation: false,
+        legend: legend.legend,
+        tooltip: { trigger: 'axis' },
+        title: layout.title,
+        grid: layout.grid,
+        xAxis: data.models.map((_, m) => ({ type: 'value' as const, gridIndex: m, scale: true, name: 'ms' })),
+        yAxis: data.models.map((_, m) => ({ type: 'value' as const, gridIndex: m, min: 0, max: 1 })),
+        series: drawn.map(({ cell, m, r }) => ({
+          ...lines(cell, m, r, runSeriesName(data, r, 'calls')),
+          xAxisIndex: m,
+          yAxisIndex: m,
+        })),
+      },
+    };
+  }
+  const series = drawn.map(({ cell, m, r }) => lines(cell, m, r, modelSeriesName(data, m, r)));
   const legend = wrappingLegend(series.map((x) => String(x.name)));
   return {
     id: 'chart-latency-ecdf',
-    title: 'Latency ECDF per model',
-    description: `Fraction of calls (y) that finished within a latency (x, ms); further left is faster, a steep rise is consistent. ${EXCLUDED}`,
+    title,
+    description,
     unit: 'ms',
     height: 400 + legend.height,
     option: {
@@ -351,7 +420,8 @@ export function buildCharts(data: ReportData): ChartSpec[] {
     latencyScatterChart(data),
   ];
   if (data.streamed) charts.push(ttftBoxChart(data), outputSpeedBoxChart(data));
-  const errors = errorChart(data);
-  if (errors !== undefined) charts.push(errors);
+  for (const chart of [sweepChart(data), goodputChart(data), historyChart(data), errorChart(data)]) {
+    if (chart !== undefined) charts.push(chart);
+  }
   return charts;
 }

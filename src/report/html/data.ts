@@ -1,3 +1,4 @@
+import type { SweepTable } from '../../records/load.ts';
 import { okMeasuredCalls, outputTokensPerSecond } from '../../records/metrics.ts';
 import type { ModelRun, RunContext, RunRecord } from '../../records/run-record.ts';
 import type { ModelSummary } from '../../records/summary.ts';
@@ -11,12 +12,16 @@ export interface ReportRun {
   /** e.g. `run 1: main@1a2b3c4 2026-11-20 10:04`: unique, used as the series label in comparisons. */
   label: string;
   context: RunContext;
+  /** The run's latency-versus-throughput tables, one per swept model; empty without a sweep. */
+  sweeps: SweepTable[];
 }
 
 export interface ReportModel {
   key: string;
-  /** Model id, plus the API and latency mode when they are not the defaults. */
+  /** Model id, plus the API and latency mode when they are not the defaults, and the sweep level. */
   label: string;
+  /** The Bedrock model id alone: several series (APIs, modes, levels) can share it. */
+  modelId: string;
 }
 
 /** One model in one run. Figures are over ok measured calls only, in completion order. */
@@ -49,10 +54,13 @@ export function runLabel(context: RunContext, index: number): string {
   return `run ${index + 1}: ${branch}@${commit}${dirty} ${when}`;
 }
 
-export function modelLabel(model: Pick<ModelRun, 'modelId' | 'api' | 'latencyMode'>): string {
+export function modelLabel(
+  model: Pick<ModelRun, 'modelId' | 'api' | 'latencyMode'> & Partial<Pick<ModelRun, 'sweepLevel'>>,
+): string {
   const api = model.api === 'converse-stream' ? ' (stream)' : '';
   const mode = model.latencyMode === 'optimized' ? ' [optimized]' : '';
-  return `${model.modelId}${api}${mode}`;
+  const level = model.sweepLevel === undefined ? '' : ` @ ${model.sweepLevel.label}`;
+  return `${model.modelId}${api}${mode}${level}`;
 }
 
 function cellOf(model: ModelRun): ReportCell {
@@ -75,7 +83,7 @@ export function buildReportData(records: RunRecord[]): ReportData {
     for (const m of record.models) {
       if (!index.has(m.key)) {
         index.set(m.key, models.length);
-        models.push({ key: m.key, label: modelLabel(m) });
+        models.push({ key: m.key, label: modelLabel(m), modelId: m.modelId });
       }
     }
   }
@@ -85,7 +93,11 @@ export function buildReportData(records: RunRecord[]): ReportData {
     return row;
   });
   return {
-    runs: records.map((r, i) => ({ label: runLabel(r.context, i), context: r.context })),
+    runs: records.map((r, i) => ({
+      label: runLabel(r.context, i),
+      context: r.context,
+      sweeps: r.sweeps ?? [],
+    })),
     models,
     cells,
     streamed: cells.some((row) => row.some((c) => c !== undefined && c.ttftMs.length > 0)),

@@ -14,6 +14,13 @@ p.lead, p.note { color: var(--muted); margin: 0 0 12px; }
 ul.runs { margin: 4px 0 12px; padding-left: 20px; }
 nav ul { display: flex; flex-wrap: wrap; gap: 4px 16px; list-style: none; padding: 0; margin: 12px 0 0; }
 a { color: #0969da; }
+.verdict { border: 1px solid var(--line); border-left-width: 6px; padding: 8px 14px; border-radius: 6px; margin: 12px 0; }
+.verdict p { margin: 4px 0; }
+.verdict-fail { border-color: #cf222e; background: #ffebe9; }
+.verdict-pass { border-color: #1a7f37; background: #dafbe1; }
+.verdict-none { border-color: var(--warn); background: #fff8c5; }
+tr.check-fail td:nth-last-child(2) { color: #cf222e; font-weight: 600; }
+tr:target { outline: 2px solid #0969da; }
 .banner { border: 1px solid var(--warn); background: #fff8c5; padding: 8px 12px; border-radius: 6px; margin: 12px 0; }
 .chart { width: 100%; min-height: 160px; }
 .table-wrap { overflow-x: auto; }
@@ -21,9 +28,9 @@ table { border-collapse: collapse; font-variant-numeric: tabular-nums; margin: 8
 caption { text-align: left; color: var(--muted); padding-bottom: 6px; }
 th, td { border-bottom: 1px solid var(--line); padding: 4px 10px; text-align: left; vertical-align: top; }
 thead th { background: #f6f8fa; white-space: nowrap; }
-tbody th { font-weight: 600; min-width: 200px; max-width: 340px; overflow-wrap: break-word; }
+tbody th { font-weight: 600; min-width: 160px; max-width: 300px; overflow-wrap: anywhere; }
 td { white-space: pre-line; overflow-wrap: break-word; }
-table.summary td:last-child { min-width: 260px; }
+table.details td:last-child, table.checks td:last-child { min-width: 220px; }
 details > summary { cursor: pointer; margin: 12px 0 4px; font-weight: 600; }
 td.num { text-align: right; white-space: nowrap; }
 table.context td, table.options td { max-width: 520px; }

@@ -3,7 +3,7 @@ import { buildCharts } from './charts.ts';
 import { buildReportData, type ReportData } from './data.ts';
 import { escapeHtml, jsonForScript, scriptSafeSource } from './escape.ts';
 import { PAGE_SCRIPT, PAGE_STYLE } from './page.ts';
-import { contextTable, optionsTable, summaryTable } from './tables.ts';
+import { checkId, contextTable, optionsTable, summaryTables } from './tables.ts';
 
 export interface HtmlReportOptions {
   /** Contents of echarts/dist/echarts.min.js (see `loadEchartsSource()`), inlined so the file works offline. */
@@ -34,8 +34,8 @@ export function renderHtmlReport(runs: RunRecord[], opts: HtmlReportOptions): st
       `<div class="chart" id="${chart.id}" role="img" aria-label="${escapeHtml(chart.title)}" style="height:${chart.height}px"></div>\n</section>`,
   );
   const navItems = [
+    ['summary', 'Summary tables'],
     ['context', 'Context'],
-    ['summary', 'Summary table'],
     ...charts.map((c) => [c.id, c.title]),
     ...(data.models.length > 0 && !charts.some((c) => c.id === 'chart-errors')
       ? [['errors', 'Failed calls']]
@@ -53,6 +53,7 @@ export function renderHtmlReport(runs: RunRecord[], opts: HtmlReportOptions): st
 <body>
 <header>
 <h1>${escapeHtml(title)}</h1>
+${verdictBanner(data)}
 ${header(data)}
 <nav aria-label="Sections"><ul>${navItems.map(([id, text]) => `<li><a href="#${id}">${escapeHtml(text ?? '')}</a></li>`).join('')}</ul></nav>
 </header>
@@ -69,11 +70,10 @@ ${body(data, sections)}
 
 function header(data: ReportData): string {
   if (data.runs.length === 0) return '<p class="lead">No run records were given: nothing to report.</p>';
-  const models = data.models.length;
   const lead =
     data.runs.length > 1
-      ? `Comparison of ${data.runs.length} runs, ${models} model${models === 1 ? '' : 's'}, drawn side by side per run.`
-      : `One run, ${models} model${models === 1 ? '' : 's'}.`;
+      ? `Comparison of ${data.runs.length} runs, ${countText(data)}, drawn side by side per run.`
+      : `One run, ${countText(data)}.`;
   const interrupted = data.runs.filter((r) => r.context.interrupted);
   const banner =
     interrupted.length === 0
@@ -85,6 +85,63 @@ function header(data: ReportData): string {
         `<li>${escapeHtml(r.label)}: ${escapeHtml(`${r.context.target}, ${r.context.region}, ${r.context.transport}`)}</li>`,
     )
     .join('')}</ul>\n${banner}`;
+}
+
+/** `4 models` or, when APIs, latency modes or sweep levels split them, `4 models in 8 series`. */
+function countText(data: ReportData): string {
+  const models = new Set(data.models.map((m) => m.modelId)).size;
+  const series = data.models.length;
+  const text = `${models} model${models === 1 ? '' : 's'}`;
+  return series === models ? text : `${text} in ${series} series (by API, latency mode and level)`;
+}
+
+/**
+ * The gate's outcome first: the checks of the run (in a comparison, of the newest run) by status, each
+ * failed one a link to its row, the models no check covered, and a time-scaled run said as such.
+ */
+function verdictBanner(data: ReportData): string {
+  const r = data.runs.length - 1;
+  const run = data.runs[r];
+  if (run === undefined) return '';
+  const cells = data.models.flatMap((model, m) => {
+    const cell = data.cells[r]?.[m];
+    return cell === undefined ? [] : [{ model, m, cell }];
+  });
+  const checks = cells.flatMap(({ model, m, cell }) =>
+    cell.model.checks.map((check, i) => ({ model, check, id: checkId(m, r, i) })),
+  );
+  const failed = checks.filter((c) => c.check.status === 'fail');
+  const inconclusive = checks.filter((c) => c.check.status === 'inconclusive');
+  const unbudgeted = cells.filter(({ cell }) => !cell.model.checks.some((c) => c.name.startsWith('budget')));
+  const which = data.runs.length > 1 ? ` (${run.label})` : '';
+  const headline =
+    checks.length === 0
+      ? `No check ran${which}: no model has a budget or a baseline, so nothing was gated.`
+      : failed.length > 0
+        ? `${failed.length} of ${checks.length} checks failed${which}.`
+        : `All ${checks.length - inconclusive.length} decided checks held${which}${inconclusive.length > 0 ? `; ${inconclusive.length} inconclusive` : ''}.`;
+  const lines = [`<strong>${escapeHtml(headline)}</strong>`];
+  if (failed.length > 0) {
+    lines.push(
+      `Failed: ${failed.map((f) => `<a href="#${f.id}">${escapeHtml(`${f.model.label}: ${f.check.name}`)}</a>`).join(', ')}.`,
+    );
+  }
+  if (inconclusive.length > 0 && failed.length > 0) {
+    lines.push(`${inconclusive.length} inconclusive (reported, not failed).`);
+  }
+  if (unbudgeted.length > 0 && checks.length > 0) {
+    lines.push(`No budget: ${unbudgeted.map(({ model }) => escapeHtml(model.label)).join(', ')}.`);
+  }
+  const scale = run.context.timeScale;
+  if (run.context.target === 'emulator' && scale !== undefined && scale !== 1) {
+    lines.push(
+      escapeHtml(
+        `Time scale ${scale}: every modelled delay was multiplied by ${scale}, so latencies are not real time.`,
+      ),
+    );
+  }
+  const tone = failed.length > 0 ? 'fail' : checks.length === 0 ? 'none' : 'pass';
+  return `<div class="verdict verdict-${tone}" role="status" id="verdict">${lines.map((l) => `<p>${l}</p>`).join('')}</div>`;
 }
 
 function options(data: ReportData): string {
@@ -99,9 +156,9 @@ function body(data: ReportData, sections: string[]): string {
   if (data.models.length === 0) {
     return `${context}\n<section><h2 id="summary">Summary table</h2><p class="note">These runs benchmarked no model.</p></section>`;
   }
-  const summary = `<section aria-labelledby="summary"><h2 id="summary">Summary table</h2>\n<div class="table-wrap">${summaryTable(data)}</div></section>`;
+  const summary = `<section aria-labelledby="summary"><h2 id="summary">Summary tables</h2>\n<div class="table-wrap">${summaryTables(data)}</div></section>`;
   const noErrors = sections.some((s) => s.includes('id="chart-errors"'))
     ? ''
     : '<section aria-labelledby="errors"><h2 id="errors">Failed calls</h2><p class="note">No measured call failed.</p></section>';
-  return [context, summary, ...sections, noErrors].join('\n');
+  return [summary, context, ...sections, noErrors].join('\n');
 }

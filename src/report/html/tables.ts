@@ -1,5 +1,5 @@
 import type { Distribution } from '../../records/summary.ts';
-import type { ReportData } from './data.ts';
+import type { ReportCell, ReportData } from './data.ts';
 import { escapeHtml } from './escape.ts';
 
 /** The report's HTML tables: the numbers behind the charts, and the runs' context. All text escaped. */
@@ -23,71 +23,137 @@ function stat(d: Distribution | undefined, key: 'mean' | 'median' | 'p90' | 'p95
   return formatNumber(d?.[key]);
 }
 
-/** One row per model and run: calls, failures, latency statistics, streaming figures, checks. */
-export function summaryTable(data: ReportData): string {
-  const comparing = data.runs.length > 1;
-  const head = [
-    'Model',
-    ...(comparing ? ['Run'] : []),
-    'Role',
+/** Every model and run that has a cell, in table order: models first, runs within a model. */
+function rowsOf(data: ReportData): Array<{ m: number; r: number; cell: ReportCell }> {
+  return data.models.flatMap((_, m) =>
+    data.runs.flatMap((_, r) => {
+      const cell = data.cells[r]?.[m];
+      return cell === undefined ? [] : [{ m, r, cell }];
+    }),
+  );
+}
+
+/** The first cells of a row: the model (with its role when it is the source) and, comparing, the run. */
+function rowHead(data: ReportData, m: number, r: number, cell: ReportCell): string {
+  const role = cell.model.role === 'source' ? ' (source)' : '';
+  const run = data.runs.length > 1 ? td(data.runs[r]?.label ?? '') : '';
+  return `${th(`${data.models[m]?.label ?? ''}${role}`, 'row')}${run}`;
+}
+
+function headRow(data: ReportData, columns: readonly string[]): string {
+  const head = ['Model', ...(data.runs.length > 1 ? ['Run'] : []), ...columns];
+  return `<thead><tr>${head.map((h) => th(h)).join('')}</tr></thead>`;
+}
+
+function table(className: string, caption: string, head: string, rows: readonly string[]): string {
+  return [
+    `<table class="${className}">`,
+    `<caption>${escapeHtml(caption)}</caption>`,
+    head,
+    `<tbody>${rows.join('\n')}</tbody>`,
+    '</table>',
+  ].join('\n');
+}
+
+/**
+ * The figures per model and run, as three tables narrow enough to read without scrolling at 1280 px:
+ * latency; streaming, client and failures; and the checks, each a row a reviewer can link to.
+ */
+export function summaryTables(data: ReportData): string {
+  return [latencyTable(data), detailTable(data), checksTable(data)].filter((t) => t !== '').join('\n');
+}
+
+function latencyTable(data: ReportData): string {
+  const rows = rowsOf(data).map(({ m, r, cell }) => {
+    const s = cell.summary;
+    return `<tr id="${rowId(m, r)}">${rowHead(data, m, r, cell)}${[
+      td(String(s.calls), true),
+      td(String(s.ok), true),
+      td(String(s.failed), true),
+      td(PERCENT.format(s.errorRate), true),
+      td(stat(s.latencyMs, 'mean'), true),
+      td(stat(s.latencyMs, 'median'), true),
+      td(stat(s.latencyMs, 'p90'), true),
+      td(stat(s.latencyMs, 'p95'), true),
+      td(stat(s.latencyMs, 'p99'), true),
+      td(stat(s.latencyMs, 'max'), true),
+    ].join('')}</tr>`;
+  });
+  const head = headRow(data, [
     'Calls',
     'OK',
     'Failed',
     'Error rate',
-    'Mean (ms)',
-    'Median (ms)',
-    'P90 (ms)',
-    'P95 (ms)',
-    'P99 (ms)',
-    'Max (ms)',
+    'Mean',
+    'Median',
+    'P90',
+    'P95',
+    'P99',
+    'Max',
+  ]);
+  return table(
+    'summary',
+    'Latency (ms) over successful measured calls; failed calls are counted, not timed.',
+    head,
+    rows,
+  );
+}
+
+function detailTable(data: ReportData): string {
+  const rows = rowsOf(data).map(({ m, r, cell }) => {
+    const s = cell.summary;
+    const errors = Object.entries(s.errorsByKind)
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([kind, n]) => `${kind}: ${n}`)
+      .join(', ');
+    return `<tr>${rowHead(data, m, r, cell)}${[
+      td(stat(s.ttftMs, 'median'), true),
+      td(stat(s.ttftMs, 'p90'), true),
+      td(stat(s.outputTokensPerSecond, 'median'), true),
+      td(stat(s.clientWorkMs, 'median'), true),
+      td(String(s.retriedCalls), true),
+      td(errors),
+    ].join('')}</tr>`;
+  });
+  const head = headRow(data, [
+    'TTFT P50 (ms)',
     'TTFT P90 (ms)',
     'Output tok/s (median)',
+    'Client work P50 (ms)',
     'Retried calls',
     'Errors by kind',
-    'Checks',
-  ];
-  const rows: string[] = [];
-  data.models.forEach((model, m) => {
-    data.runs.forEach((run, r) => {
-      const cell = data.cells[r]?.[m];
-      if (cell === undefined) return;
-      const s = cell.summary;
-      const errors = Object.entries(s.errorsByKind)
-        .sort(([a], [b]) => a.localeCompare(b))
-        .map(([kind, n]) => `${kind}: ${n}`)
-        .join(', ');
-      const checks = cell.model.checks.map((c) => `${c.status.toUpperCase()} ${c.line}`).join('\n');
-      rows.push(
-        [
-          `<tr>${th(model.label, 'row')}`,
-          comparing ? td(run.label) : '',
-          td(cell.model.role),
-          td(String(s.calls), true),
-          td(String(s.ok), true),
-          td(String(s.failed), true),
-          td(PERCENT.format(s.errorRate), true),
-          td(stat(s.latencyMs, 'mean'), true),
-          td(stat(s.latencyMs, 'median'), true),
-          td(stat(s.latencyMs, 'p90'), true),
-          td(stat(s.latencyMs, 'p95'), true),
-          td(stat(s.latencyMs, 'p99'), true),
-          td(stat(s.latencyMs, 'max'), true),
-          td(stat(s.ttftMs, 'p90'), true),
-          td(stat(s.outputTokensPerSecond, 'median'), true),
-          td(String(s.retriedCalls), true),
-          td(errors),
-          `${td(checks)}</tr>`,
-        ].join(''),
-      );
-    });
-  });
-  return [
-    '<table class="summary">',
-    '<caption>Latency over successful measured calls; failed calls are counted, not timed.</caption>',
-    `<thead><tr>${head.map((h) => th(h)).join('')}</tr></thead>`,
-    `<tbody>${rows.join('\n')}</tbody>`,
-    '</table>',
-  ].join('\n');
+  ]);
+  return table(
+    'details',
+    "Streaming (ConverseStream calls), the client's own time per call (send + after), retries and failures.",
+    head,
+    rows,
+  );
+}
+
+/** Anchor of a model's row in the latency table, and of one of its checks. */
+export function rowId(m: number, r: number): string {
+  return `model-${m}-run-${r}`;
+}
+
+export function checkId(m: number, r: number, i: number): string {
+  return `check-${m}-${r}-${i}`;
+}
+
+function checksTable(data: ReportData): string {
+  const rows = rowsOf(data).flatMap(({ m, r, cell }) =>
+    cell.model.checks.map(
+      (check, i) =>
+        `<tr id="${checkId(m, r, i)}" class="check-${check.status}">${rowHead(data, m, r, cell)}${td(check.name)}${td(check.status.toUpperCase())}${td(check.line)}</tr>`,
+    ),
+  );
+  if (rows.length === 0) return '';
+  return table(
+    'checks',
+    'Budget and regression checks, one row each.',
+    headRow(data, ['Check', 'Status', 'Result']),
+    rows,
+  );
 }
 
 function duration(startedAt: string, endedAt: string): string {
@@ -107,7 +173,7 @@ export function contextTable(data: ReportData): string {
     ['Endpoint', (i) => data.runs[i]?.context.endpoint ?? ''],
     ['Region', (i) => data.runs[i]?.context.region ?? ''],
     ['Transport', (i) => data.runs[i]?.context.transport ?? ''],
-    ['Emulator time scale', (i) => formatNumber(data.runs[i]?.context.timeScale)],
+    ['Emulator time scale', (i) => timeScaleText(data.runs[i]?.context.timeScale)],
     ['Git', (i) => gitText(data, i)],
     ['Versions', (i) => versionsText(data, i)],
     ['Host', (i) => hostText(data, i)],
@@ -120,6 +186,12 @@ export function contextTable(data: ReportData): string {
     .map(([name, value]) => `<tr>${th(name, 'row')}${data.runs.map((_, i) => td(value(i))).join('')}</tr>`)
     .join('\n');
   return `<table class="context">\n<thead>${head}</thead>\n<tbody>${body}</tbody>\n</table>`;
+}
+
+/** As set: 0.02 stays 0.02 (the general format would round it to 0). */
+function timeScaleText(scale: number | undefined): string {
+  if (scale === undefined) return '';
+  return scale === 1 ? '1 (real time)' : `${scale} (every modelled delay x ${scale})`;
 }
 
 function gitText(data: ReportData, i: number): string {
