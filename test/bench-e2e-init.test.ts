@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { benchFileNames, GENERATED_MARKER, initCommand, renderBenchFile } from '../src/cli/init.ts';
+import { loadBudgets } from '../src/gate/budgets.ts';
 
 const TRACKING = [
   'model,text_prompt,role',
@@ -50,9 +51,21 @@ describe('converse-bench init', () => {
         'wrote bench/amazon.nova-micro-v1-0.bench.ts',
         'wrote bench/us.amazon.nova-lite-v1-0.bench.ts',
         'wrote bench/us.anthropic.claude-3-5-haiku-20241022-v1-0.bench.ts',
+        'wrote data/budgets.json: an error budget per model; add latency limits',
         '',
       ].join('\n'),
     );
+    // A budgets file every model is in, valid for the gate; written once, never overwritten.
+    const budgets = loadBudgets(join(p.dir, 'data/budgets.json'));
+    expect(budgets.emulator).toEqual({
+      'amazon.nova-micro-v1:0': { mode: 'point', maxErrorRate: 0 },
+      'us.amazon.nova-lite-v1:0': { mode: 'point', maxErrorRate: 0 },
+      'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-5-haiku-20241022-v1:0':
+        {
+          mode: 'point',
+          maxErrorRate: 0,
+        },
+    });
   });
 
   test('re-running rewrites generated files only, keeps hand-written ones, removes stale generated ones', async () => {

@@ -1,17 +1,19 @@
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadTracking } from '../data/tracking.ts';
 
-const USAGE = `usage: converse-bench init [--tracking FILE] [--out DIR] [--import SPECIFIER]
+const USAGE = `usage: converse-bench init [--tracking FILE] [--out DIR] [--budgets FILE] [--import SPECIFIER]
 
 Writes one bench file per model of the tracking file (DIR/<model>.bench.ts, a few lines calling
 benchModel). Safe to re-run: files carrying the generated marker are rewritten (or removed when their
-model left the tracking file); any other file is left alone and listed.
+model left the tracking file); any other file is left alone and listed. Writes a starter budgets
+file when there is none (every model, error rate 0; add latency limits from a first run).
 
   --tracking FILE     tracking CSV (default data/evaluation_tracking.csv)
   --out DIR           folder of bench files (default bench)
+  --budgets FILE      budgets file written when missing (default data/budgets.json)
   --import SPECIFIER  where benchModel comes from (default: src/vitest/bench-model.ts, relative to DIR)
   --help              show this help`;
 
@@ -31,6 +33,7 @@ const PROCESS_IO: InitIo = {
 interface InitFlags {
   tracking: string;
   out: string;
+  budgets: string;
   import?: string;
   help: boolean;
 }
@@ -50,6 +53,7 @@ export async function initCommand(
       options: {
         tracking: { type: 'string', default: 'data/evaluation_tracking.csv' },
         out: { type: 'string', default: 'bench' },
+        budgets: { type: 'string', default: 'data/budgets.json' },
         import: { type: 'string' },
         help: { type: 'boolean', default: false },
       },
@@ -93,6 +97,12 @@ export async function initCommand(
       io.stdout(`wrote ${shown(file)}\n`);
     }
   }
+  const budgetsPath = resolve(cwd, flags.budgets);
+  if (!existsSync(budgetsPath)) {
+    mkdirSync(dirname(budgetsPath), { recursive: true });
+    writeFileSync(budgetsPath, starterBudgets(models.filter((m) => !m.skipReason).map((m) => m.modelId)));
+    io.stdout(`wrote ${relative(cwd, budgetsPath)}: an error budget per model; add latency limits\n`);
+  }
   for (const file of readdirSync(outDir)) {
     if (!file.endsWith('.bench.ts') || wanted.has(file)) continue;
     const text = readFileSync(join(outDir, file), 'utf8');
@@ -107,6 +117,17 @@ export async function initCommand(
 }
 
 /** The whole generated file: the marker, the import and one benchModel call. */
+/**
+ * A budgets file for every model: error rate 0 only, since no latency has been measured yet. A gate
+ * never passes by default: the user adds `p90LatencyMs` (or a `confident` budget) from a first run.
+ */
+export function starterBudgets(modelIds: readonly string[]): string {
+  const emulator = Object.fromEntries(modelIds.map((id) => [id, { maxErrorRate: 0 }]));
+  const comment =
+    'Written by converse-bench init: latency budgets by target, then model id. Add p90LatencyMs (ms) per model from a first run; mode "confident" fails only when P90 is confidently over (README, Budgets).';
+  return `${JSON.stringify({ $comment: comment, emulator }, null, 2)}\n`;
+}
+
 export function renderBenchFile(modelId: string, importPath: string, trackingFile: string): string {
   // Single quotes, as Biome formats: a formatted generated file still reads as unchanged. Model ids
   // and paths carry no quote or backslash (the tracking loader validates ids).

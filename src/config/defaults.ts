@@ -25,6 +25,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   datasetFile: 'data/document_sample_10.csv',
   trackingFile: 'data/evaluation_tracking.csv',
   budgetsFile: 'data/budgets.json',
+  requireBudgets: false,
   emulatorProfilesFile: 'data/emulator-profiles.json',
   timeScale: 1,
   emulatorFaults: undefined,
