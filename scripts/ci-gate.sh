@@ -7,7 +7,7 @@
 #
 # Bench options are those of `converse-bench bench` (e.g. --num-parallel-calls 8 --target bedrock).
 # Environment:
-#   CI_GATE_PRESET            bench preset (default `gate`: 300 measured calls per model; `smoke`; `none`)
+#   CI_GATE_PRESET            bench preset (default `gate`: 400 measured calls per model; `smoke`; `none`)
 #   CONVERSE_BENCH_BASELINE   main-branch run record, or a folder of them (a history). Unset or missing:
 #                             the run is gated on its budgets only and nothing is compared.
 #   CONVERSE_BENCH_OUTPUT_DIR where outputs go (default outputs); the comparison is comparison.md and
@@ -17,8 +17,8 @@
 #   CI_GATE_PROJECT           project folder to run in (default: this repository)
 #   GITHUB_STEP_SUMMARY       when set, the comparison is appended to it (the reporter appends the run's
 #                             own summary when vitest.config.ts passes it the same variable)
-# Exit status: 0 every budget held and nothing regressed; 1 a budget failed or a metric regressed
-# (the benchmark's own regression check or `converse-bench compare`); 2 bad input, no run record, or
+# Exit status: 0 every budget held and nothing regressed; 1 a budget failed or the run's one verdict failed
+# (the benchmark's reporter and `converse-bench compare` judge the same checks); 2 bad input, no run record, or
 # runs that cannot be compared.
 set -uo pipefail
 

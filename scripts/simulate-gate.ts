@@ -28,42 +28,25 @@ interface Setting {
   drift: number;
 }
 
+/** The gate preset's 400 measured calls a model, against `runs` baseline runs drifting by `drift`. */
+const gate = (label: string, baselineRuns: number, drift: number): Setting => ({
+  label,
+  calls: 400,
+  baselineRuns,
+  drift,
+});
+
 const DEFAULT_PLAN: Setting = {
   label: 'default plan (10 calls), 1 baseline run',
   calls: 10,
   baselineRuns: 1,
   drift: 0,
 };
-const GATE: Setting = {
-  label: 'gate preset (400 calls), 1 baseline run',
-  calls: 400,
-  baselineRuns: 1,
-  drift: 0,
-};
-const HISTORY_5: Setting = {
-  label: 'gate preset, 5-run history, 5% drift',
-  calls: 400,
-  baselineRuns: 5,
-  drift: 0.05,
-};
-const HISTORY_10: Setting = {
-  label: 'gate preset, 10-run history, 5% drift',
-  calls: 400,
-  baselineRuns: 10,
-  drift: 0.05,
-};
-const HISTORY_20: Setting = {
-  label: 'gate preset, 20-run history, 5% drift',
-  calls: 400,
-  baselineRuns: 20,
-  drift: 0.05,
-};
-const DRIFT_1: Setting = {
-  label: 'gate preset, 1 baseline run, 5% drift (no target)',
-  calls: 400,
-  baselineRuns: 1,
-  drift: 0.05,
-};
+const GATE = gate('gate preset (400 calls), 1 baseline run', 1, 0);
+const HISTORY_5 = gate('gate preset, 5-run history, 5% drift', 5, 0.05);
+const HISTORY_10 = gate('gate preset, 10-run history, 5% drift', 10, 0.05);
+const HISTORY_20 = gate('gate preset, 20-run history, 5% drift', 20, 0.05);
+const DRIFT_1 = gate('gate preset, 1 baseline run, 5% drift (no target)', 1, 0.05);
 const TOLERANCE = 0.1;
 const MODELS = 7;
 const APIS = ['converse', 'both'] as const;
