@@ -37,6 +37,8 @@ writeFileSync(
   BUDGETS_MISSPELT,
   JSON.stringify({ emulator: { 'amazon.nova-micr-v1:0': { p90LatencyMs: 9000 } } }),
 );
+const BASELINE_CORRUPT = join(TMP, 'run-corrupt.json');
+writeFileSync(BASELINE_CORRUPT, '{"schema": "converse-bench/run-record@1", ');
 const BUDGETS_BOM = join(TMP, 'budgets-bom.json');
 writeFileSync(
   BUDGETS_BOM,
@@ -258,6 +260,11 @@ const BENCH_CASES: BenchCase[] = [
     says: /budgets-misspelt\.json: emulator > "amazon\.nova-micr-v1:0": no such model in data\/tracking\.csv: did you mean "amazon\.nova-micro-v1:0"\? fix the id or remove the entry/,
   },
   {
+    input: 'baseline: corrupt file',
+    env: { CONVERSE_BENCH_BASELINE: BASELINE_CORRUPT },
+    says: /run-corrupt\.json: not valid JSON \(.*\); rerun the benchmark or pick another run record/,
+  },
+  {
     input: 'baseline: another schema version',
     env: { CONVERSE_BENCH_BASELINE: join(BAD, 'run-other-schema.json') },
     says: /run-other-schema\.json: schema converse-bench\/run-record@99/,
@@ -293,7 +300,7 @@ describe.concurrent('bad input to a converse-bench command: one line, exit 2', (
 describe.concurrent('bad input to a bench file: vitest bench fails with the one-line message first', () => {
   test.each(BENCH_CASES)(
     '$input',
-    async ({ env, says }) => {
+    async ({ input, env, says }) => {
       const outcome = await run([VITEST, 'bench', '--run'], { ...BENCH_ENV, ...env }, PROJECT);
       const output = `${outcome.stdout}\n${outcome.stderr}`;
       expect(outcome.code, output).toBe(1);
@@ -304,6 +311,7 @@ describe.concurrent('bad input to a bench file: vitest bench fails with the one-
       // No frames of ours; a wrapped library error may still print its own under "Caused by".
       const ours = rest.join('\n').split(/^Caused by: /m)[0] ?? '';
       expect(ours).not.toMatch(FRAME);
+      if (/budgets|baseline/.test(input)) expect(output).not.toContain('Caused by');
       // Stopped before any call: no model was measured.
       expect(output).not.toContain('converse-bench wrote:');
     },
