@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS } from '../config/defaults.ts';
 import { nodeVersionProblem } from '../config/node-version.ts';
@@ -24,7 +24,8 @@ in, or the examples), one bench file per model of the tracking file (DIR/<model>
 lines calling benchModel), ${VITEST_CONFIG_FILE}, npm scripts (bench, bench:gate), a .gitignore for
 outputs/ and a GitHub Actions workflow gating pull requests (${WORKFLOW_FILE}).
 Safe to re-run: files carrying the generated marker are rewritten (bench files removed when their
-model left the tracking file); any other file is left alone, and init says what to add to it.
+model left the tracking file); any other file is left alone, and init says what to add to it. With your own tracking file and no
+budgets file, init writes a starter one (every model, error rate 0; add latency limits from a first run).
 
   --tracking FILE     your tracking CSV, copied to ${DEFAULT_OPTIONS.trackingFile} (default: the example)
   --dataset FILE      your documents CSV, copied to ${DEFAULT_OPTIONS.datasetFile} (default: the example)
@@ -89,7 +90,9 @@ export async function initCommand(
   const say = (line: string): void => io.stdout(`${line}\n`);
   // Your own tracking file is checked where it is, so a mistake names your file and nothing is written.
   if (flags.tracking !== undefined) loadTracking(resolve(cwd, flags.tracking));
-  scaffoldData(cwd, flags, say);
+  // Your own tracking file without your own budgets: the example budgets would name other models.
+  const starter = flags.tracking !== undefined && flags.budgets === undefined;
+  scaffoldData(cwd, flags, say, starter ? ['budgets'] : []);
   const tracking = DEFAULT_OPTIONS.trackingFile;
   const outDir = resolve(cwd, flags.out);
   const importPath = flags.import ?? 'converse-bench';
@@ -106,6 +109,17 @@ export async function initCommand(
   mkdirSync(outDir, { recursive: true });
   const shown = (file: string): string => relative(cwd, join(outDir, file));
   for (const [file, text] of wanted) writeGenerated(join(outDir, file), text, shown(file), say);
+  if (starter) {
+    const budgetsPath = resolve(cwd, DEFAULT_OPTIONS.budgetsFile);
+    if (existsSync(budgetsPath)) say(`kept ${DEFAULT_OPTIONS.budgetsFile}: it exists`);
+    else {
+      mkdirSync(dirname(budgetsPath), { recursive: true });
+      writeFileSync(budgetsPath, starterBudgets(models.filter((m) => !m.skipReason).map((m) => m.modelId)));
+      say(
+        `wrote ${DEFAULT_OPTIONS.budgetsFile}: an error budget per model of your tracking file; add latency limits`,
+      );
+    }
+  }
   for (const file of readdirSync(outDir)) {
     if (!file.endsWith('.bench.ts') || wanted.has(file)) continue;
     const text = readFileSync(join(outDir, file), 'utf8');
@@ -123,6 +137,17 @@ export async function initCommand(
   const tooOld = nodeVersionProblem(process.version);
   say(tooOld === undefined ? 'next: npm run bench' : `next: npm run bench; but note: ${tooOld}`);
   return 0;
+}
+
+/**
+ * A budgets file for every model: error rate 0 only, since no latency has been measured yet. A gate
+ * never passes by default: the user adds `p90LatencyMs` (or a `confident` budget) from a first run.
+ */
+export function starterBudgets(modelIds: readonly string[]): string {
+  const emulator = Object.fromEntries(modelIds.map((id) => [id, { maxErrorRate: 0 }]));
+  const comment =
+    'Written by converse-bench init: latency budgets by target, then model id. Add p90LatencyMs (ms) per model from a first run; mode "confident" fails only when P90 is confidently over (README, Budgets).';
+  return `${JSON.stringify({ $comment: comment, emulator }, null, 2)}\n`;
 }
 
 /** The whole generated file: the marker, the import and one benchModel call. */
