@@ -113,7 +113,7 @@ describe.concurrent('scripts/ci-gate.sh', () => {
       CI_GATE_BLOB_DIR: join(out, 'blobs'),
       CONVERSE_BENCH_OUTPUT_DIR: out,
       CONVERSE_BENCH_DATASET_FILE: '../project/data/documents.csv',
-      CONVERSE_BENCH_BUDGETS_FILE: 'data/none.json',
+      CONVERSE_BENCH_BUDGETS_FILE: 'none',
     };
     for (const shard of ['1/2', '2/2']) {
       const part = await runGate(env, ['--shard', shard]);

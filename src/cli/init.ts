@@ -4,7 +4,8 @@ import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS } from '../config/defaults.ts';
 import { nodeVersionProblem } from '../config/node-version.ts';
-import { loadTracking } from '../data/tracking.ts';
+import { packageFile } from '../config/package-files.ts';
+import { loadTracking, type TrackedModel } from '../data/tracking.ts';
 import {
   MARKER_TEXT,
   scaffoldData,
@@ -90,13 +91,13 @@ export async function initCommand(
   const say = (line: string): void => io.stdout(`${line}\n`);
   // Your own tracking file is checked where it is, so a mistake names your file and nothing is written.
   if (flags.tracking !== undefined) loadTracking(resolve(cwd, flags.tracking));
-  // Your own tracking file without your own budgets: the example budgets would name other models.
-  const starter = flags.tracking !== undefined && flags.budgets === undefined;
-  scaffoldData(cwd, flags, say, starter ? ['budgets'] : []);
+  // Budgets are the user's, or chosen below once the tracking file is in place.
+  scaffoldData(cwd, flags, say, flags.budgets === undefined ? ['budgets'] : []);
   const tracking = DEFAULT_OPTIONS.trackingFile;
   const outDir = resolve(cwd, flags.out);
   const importPath = flags.import ?? 'converse-bench';
   const models = loadTracking(resolve(cwd, tracking));
+  if (flags.budgets === undefined) scaffoldBudgets(cwd, models, say);
   const wanted = new Map<string, string>();
   const names = benchFileNames(models.filter((m) => !m.skipReason).map((m) => m.modelId));
   for (const model of models) {
@@ -109,17 +110,6 @@ export async function initCommand(
   mkdirSync(outDir, { recursive: true });
   const shown = (file: string): string => relative(cwd, join(outDir, file));
   for (const [file, text] of wanted) writeGenerated(join(outDir, file), text, shown(file), say);
-  if (starter) {
-    const budgetsPath = resolve(cwd, DEFAULT_OPTIONS.budgetsFile);
-    if (existsSync(budgetsPath)) say(`kept ${DEFAULT_OPTIONS.budgetsFile}: it exists`);
-    else {
-      mkdirSync(dirname(budgetsPath), { recursive: true });
-      writeFileSync(budgetsPath, starterBudgets(models.filter((m) => !m.skipReason).map((m) => m.modelId)));
-      say(
-        `wrote ${DEFAULT_OPTIONS.budgetsFile}: an error budget per model of your tracking file; add latency limits`,
-      );
-    }
-  }
   for (const file of readdirSync(outDir)) {
     if (!file.endsWith('.bench.ts') || wanted.has(file)) continue;
     const text = readFileSync(join(outDir, file), 'utf8');
@@ -137,6 +127,31 @@ export async function initCommand(
   const tooOld = nodeVersionProblem(process.version);
   say(tooOld === undefined ? 'next: npm run bench' : `next: npm run bench; but note: ${tooOld}`);
   return 0;
+}
+
+/**
+ * Without a budgets file of the user's: the example's when the tracking file is the example (they name
+ * the same models), else a starter one for the tracking file's models. An existing file is kept.
+ */
+function scaffoldBudgets(cwd: string, models: readonly TrackedModel[], say: (line: string) => void): void {
+  const to = DEFAULT_OPTIONS.budgetsFile;
+  const path = resolve(cwd, to);
+  const example = readFileSync(packageFile(DEFAULT_OPTIONS.trackingFile), 'utf8');
+  const own = readFileSync(resolve(cwd, DEFAULT_OPTIONS.trackingFile), 'utf8');
+  const [text, origin] =
+    own === example
+      ? [readFileSync(packageFile(to), 'utf8'), '(the example)']
+      : [
+          starterBudgets(models.filter((m) => !m.skipReason).map((m) => m.modelId)),
+          ': an error budget per model of your tracking file; add latency limits',
+        ];
+  if (existsSync(path)) {
+    say(readFileSync(path, 'utf8') === text ? `unchanged ${to}` : `kept ${to}: it exists`);
+    return;
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+  say(`wrote ${to}${origin.startsWith(':') ? origin : ` ${origin}`}`);
 }
 
 /**
