@@ -22,8 +22,10 @@ const MAY_IMPORT = {
   // The plan's token estimate counts as the emulator's tokenizer does.
   plan: ['records', 'config', 'data', 'emulator', 'format'],
   load: ['records', 'stats', 'config', 'summary', 'format'],
-  gate: ['records', 'stats', 'config', 'format', 'errors.ts'],
-  compare: ['records', 'stats', 'data', 'format', 'errors.ts'],
+  // Verdicts read the client-health limits of summary/ (a busy client is not judged).
+  gate: ['records', 'stats', 'config', 'summary', 'format', 'errors.ts'],
+  // `compare` applies the gate's one verdict rule to two run records.
+  compare: ['records', 'stats', 'data', 'gate', 'format', 'errors.ts'],
   report: ['records', 'stats', 'format', 'config', 'data', 'summary', 'load', 'gate', 'compare', 'errors.ts'],
   vitest: [
     'records',

@@ -15,15 +15,24 @@ export { loadTracking } from './data/tracking.ts';
 export { startEmulator } from './emulator/index.ts';
 export type { Budget } from './gate/budgets.ts';
 export { evaluateBudget, loadBudgets } from './gate/budgets.ts';
-export { regressionCheck } from './gate/regression.ts';
+export { judgeFamily } from './gate/family.ts';
+export { regressionChecks } from './gate/regression.ts';
 export type { Api, CallRecord, ErrorCall, LatencyMode, OkCall, Phase } from './records/call-record.ts';
 export type { BenchOptions, LoadShape, ResolvedOptions } from './records/options.ts';
-export type { CheckOutcome, ModelRun, RunContext, RunRecord } from './records/run-record.ts';
+export type {
+  CheckOutcome,
+  CheckTest,
+  ModelRun,
+  RunContext,
+  RunRecord,
+  RunVerdict,
+} from './records/run-record.ts';
 export { RUN_RECORD_SCHEMA } from './records/run-record.ts';
 export type { Distribution, ModelSummary } from './records/summary.ts';
-export { budgetCheck, compareQuantile } from './stats/compare.ts';
 export { distribution } from './stats/distribution.ts';
 export { quantile } from './stats/quantile.ts';
+export { budgetTest } from './stats/quantile-budget.ts';
+export { quantileTest } from './stats/quantile-test.ts';
 export { summarizeCalls } from './summary/summarize-calls.ts';
 export type { BenchModelInput, BenchModelResult } from './vitest/bench-model.ts';
 export { benchModel } from './vitest/bench-model.ts';

@@ -5,6 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { parse } from 'yaml';
 import { benchFileNames, GENERATED_MARKER, initCommand, renderBenchFile } from '../src/cli/init.ts';
 import { GITIGNORE, VITEST_CONFIG, WORKFLOW } from '../src/cli/scaffold.ts';
+import { loadBudgets } from '../src/gate/budgets.ts';
 import { ROOT } from './helpers/subprocess.ts';
 
 const TRACKING = [
@@ -111,6 +112,20 @@ describe('converse-bench init in an empty project', () => {
         '',
       ].join('\n'),
     );
+    // Your own models and no budgets of yours: a starter budgets file for them, valid for the gate.
+    expect(p.out).toContain(
+      'wrote data/budgets.json: an error budget per model of your tracking file; add latency limits\n',
+    );
+    const budgets = loadBudgets(join(p.dir, 'data/budgets.json'));
+    expect(budgets.emulator).toEqual({
+      'amazon.nova-micro-v1:0': { mode: 'point', maxErrorRate: 0 },
+      'us.amazon.nova-lite-v1:0': { mode: 'point', maxErrorRate: 0 },
+      'arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.anthropic.claude-3-5-haiku-20241022-v1:0':
+        {
+          mode: 'point',
+          maxErrorRate: 0,
+        },
+    });
   });
 
   test('a missing file given by flag: one line naming the flag, nothing written', async () => {

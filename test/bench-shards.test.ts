@@ -19,7 +19,8 @@ async function vitest(args: string[], outputDir: string): Promise<void> {
     CONVERSE_BENCH_EMULATOR_PROFILES_FILE: 'data/profiles.json',
     CONVERSE_BENCH_DATASET_FILE: '../project/data/documents.csv',
     CONVERSE_BENCH_TRACKING_FILE: 'data/tracking.csv',
-    CONVERSE_BENCH_BUDGETS_FILE: 'data/none.json',
+    // No budgets, on purpose (a missing budgets file is an error).
+    CONVERSE_BENCH_BUDGETS_FILE: 'none',
     CONVERSE_BENCH_OUTPUT_DIR: outputDir,
   });
   await runOk(process.execPath, [VITEST, ...args], { cwd: PROJECT, env, timeout: 90_000 });

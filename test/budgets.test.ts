@@ -6,11 +6,14 @@ import { loadTracking } from '../src/data/tracking.ts';
 import {
   type Budget,
   BudgetError,
+  checkBudgetModels,
   evaluateBudget,
   findBudget,
   loadBudgets,
+  noBudgetCheck,
   parseBudgets,
 } from '../src/gate/budgets.ts';
+import { judgeFamily } from '../src/gate/family.ts';
 import type { CallRecord, OkCall } from '../src/records/call-record.ts';
 import { errorCall, okCall } from './fixtures/report-records.ts';
 
@@ -83,14 +86,47 @@ describe('parseBudgets', () => {
     expect(() => parseBudgets(text, F)).toThrow(message);
   });
 
-  test('loadBudgets names a missing file', () => {
+  test('loadBudgets: a missing file is an error that names the way out; a BOM is accepted', () => {
     const dir = mkdtempSync(join(tmpdir(), 'budgets-'));
     const path = join(dir, 'none.json');
-    expect(() => loadBudgets(path)).toThrow(
-      `${path}: cannot read the budgets file: create it or point budgetsFile elsewhere`,
+    expect(() => loadBudgets(path, 'budgets/none.json')).toThrow(
+      'budgets/none.json: no such budgets file: create it (`converse-bench init` writes one), or set budgetsFile to "none" to run without budgets',
     );
-    writeFileSync(path, '{"emulator": {"m": {"p90LatencyMs": 5}}}');
+    writeFileSync(path, '\uFEFF{"emulator": {"m": {"p90LatencyMs": 5}}}');
     expect(loadBudgets(path).emulator?.m?.p90LatencyMs).toBe(5);
+  });
+
+  test('a corrupt file says so in one line, without a cause to print', () => {
+    try {
+      parseBudgets('{"emulator": ', F);
+      expect.unreachable();
+    } catch (error) {
+      expect((error as Error).message).toMatch(
+        /^data\/budgets\.json: not valid JSON \(.*\): fix the syntax$/,
+      );
+      expect((error as Error).cause).toBeUndefined();
+    }
+  });
+
+  test('a budget for a model the tracking file does not list names the nearest id', () => {
+    const budgets = parseBudgets('{"emulator": {"amazon.nova-micr-v1:0": {"p90LatencyMs": 5}}}', F);
+    expect(() => checkBudgetModels(budgets, F, ['amazon.nova-micro-v1:0', 'x.y-v1:0'], 'data/t.csv')).toThrow(
+      'data/budgets.json: emulator > "amazon.nova-micr-v1:0": no such model in data/t.csv: did you mean "amazon.nova-micro-v1:0"? fix the id or remove the entry',
+    );
+    expect(() => checkBudgetModels(budgets, F, ['amazon.nova-micr-v1:0'], 'data/t.csv')).not.toThrow();
+  });
+
+  test('a model without a budget is listed, and fails under requireBudgets', () => {
+    expect(noBudgetCheck('emulator', F, false)).toEqual({
+      name: 'budget',
+      status: 'inconclusive',
+      line: 'no budget: no entry under "emulator" in data/budgets.json',
+    });
+    expect(noBudgetCheck('bedrock', 'none', true)).toEqual({
+      name: 'budget',
+      status: 'fail',
+      line: 'no budget: budgets are off (budgetsFile "none"): add one, or turn requireBudgets off',
+    });
   });
 
   test('the shipped data/budgets.json is valid and budgets every tracked model on the emulator', () => {
@@ -144,17 +180,35 @@ describe('evaluateBudget', () => {
     ]);
   });
 
-  test('confident mode fails only when the lower bound is over the budget, and shows the bound', () => {
-    // Ten calls: point P90 9.10 s is over 8.50 s, but the Harrell-Davis P90's lower 95% bound is not.
+  test('confident mode is a binomial test judged with the run: fails only when confidently over', () => {
+    // Ten calls: point P90 9.10 s is over 8.50 s; 8 of 10 calls are within it, and
+    // binom(10, 0.9).cdf(8) = 0.264: not confidently over. The bound is the 7th call (cdf(6) <= 0.05).
     expect(evaluateBudget({ mode: 'point', p90LatencyMs: 8500 }, tenCalls)[0]?.status).toBe('fail');
-    expect(evaluateBudget({ mode: 'confident', p90LatencyMs: 8500 }, tenCalls)).toEqual([
+    const [check] = judgeFamily(evaluateBudget({ mode: 'confident', p90LatencyMs: 8500 }, tenCalls)).checks;
+    expect(check).toMatchObject({
+      name: 'budget p90 latencyMs',
+      status: 'pass',
+      line: 'P90 9.10 s (95% lower bound 7.00 s, binomial order statistics) vs budget 8.50 s over 10 calls: within budget (not confidently over: p 0.26, Holm over 1 test at 5%)',
+    });
+    const many = Array.from({ length: 400 }, (_, i) => ok(9000 + (i % 10)));
+    const [over] = judgeFamily(evaluateBudget({ mode: 'confident', p90LatencyMs: 8000 }, many)).checks;
+    expect(over?.status).toBe('fail');
+    expect(over?.line).toMatch(
+      / vs budget 8\.00 s over 400 calls: over budget \(p 0\.0e\+0, Holm over 1 test at 5%\)$/,
+    );
+  });
+
+  test('at a time scale latency budgets are not judged; error budgets are', () => {
+    const judging = { latencyNotJudged: 'not judged at time scale 0.02' };
+    const records = [...tenCalls, failed()];
+    const checks = evaluateBudget({ mode: 'point', p90LatencyMs: 1, maxErrorRate: 0 }, records, judging);
+    expect(checks).toEqual([
       {
         name: 'budget p90 latencyMs',
-        status: 'pass',
-        line: 'P90 9.44 s (95% lower bound 8.06 s) <= budget 8.50 s over 10 calls',
+        status: 'inconclusive',
+        line: 'P90 9100.0 ms > budget 1.0 ms over 10 of 11 calls: inconclusive (not judged at time scale 0.02)',
       },
+      { name: 'budget errorRate', status: 'fail', line: 'error rate 9.1% (1 of 11 calls) > budget 0.0%' },
     ]);
-    const many = Array.from({ length: 400 }, (_, i) => ok(9000 + (i % 10)));
-    expect(evaluateBudget({ mode: 'confident', p90LatencyMs: 8000 }, many)[0]?.status).toBe('fail');
   });
 });

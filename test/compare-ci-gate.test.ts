@@ -6,9 +6,10 @@ import { loadFixture } from './fixtures/run-records/load.ts';
 import { childEnv, FIXTURE_DATA_ENV, type Outcome, ROOT, run } from './helpers/subprocess.ts';
 
 /**
- * scripts/ci-gate.sh on test/fixtures/project at 1/50 of real time (the fixture's emulator profile:
- * a fixed 800 ms TTFT, so 16 ms a call): without a baseline it gates on budgets only; against a
- * baseline far faster than the run, the benchmark's regression check and `compare` both fail it.
+ * scripts/ci-gate.sh on test/fixtures/project. Without a baseline (smoke preset, 1/50 of real time) it
+ * gates on budgets only. Against a baseline far faster than the run, at real time with a fixed 20 ms
+ * latency (a time-scaled run gets no latency verdict) and 40 calls (enough to judge a P90), the
+ * benchmark's one verdict and `compare`'s agree: regressed.
  */
 const SCRIPT = join(ROOT, 'scripts/ci-gate.sh');
 const MODEL = 'amazon.nova-micro-v1:0';
@@ -65,23 +66,38 @@ describe.concurrent('scripts/ci-gate.sh', () => {
   }, async () => {
     const out = mkdtempSync(join(tmpdir(), 'ci-gate-'));
     const summary = join(out, 'step-summary.md');
-    const run = await runGate({
-      CONVERSE_BENCH_OUTPUT_DIR: out,
-      CONVERSE_BENCH_BASELINE: fastBaseline(out),
-      GITHUB_STEP_SUMMARY: summary,
-      // The fixture's run record differs in dataset and settings from the hand-made baseline.
-      CI_GATE_ALLOW_MISMATCH: 'true',
-    });
-    const output = run.stdout + run.stderr;
-    expect(run.code, output).toBe(1);
-    expect(output).toMatch(new RegExp(`${MODEL} converse: regression p90 latencyMs failed`));
-    expect(run.stderr).toContain('converse-bench gate: benchmark exit 1, comparison exit 1');
-    const comparison = readFileSync(join(out, 'comparison.md'), 'utf8');
-    expect(comparison).toMatch(/^### Latency comparison: \d+ regression\(s\)\n/);
-    expect(comparison).toMatch(
-      /\| amazon\.nova-micro-v1:0\\\|converse\\\|standard \| P90 \| .* \| regressed \(4\/40 calls\) \|/,
+    const run = await runGate(
+      {
+        CONVERSE_BENCH_OUTPUT_DIR: out,
+        CONVERSE_BENCH_BASELINE: fastBaseline(out),
+        GITHUB_STEP_SUMMARY: summary,
+        CI_GATE_PRESET: 'none',
+        CONVERSE_BENCH_EMULATOR_PROFILES_FILE: 'data/profiles-fast.json',
+        // The fixture's run record differs in dataset and settings from the hand-made baseline.
+        CI_GATE_ALLOW_MISMATCH: 'true',
+      },
+      ['--invocations-per-scenario', '20'],
     );
+    const output = run.stdout + run.stderr;
+    const comparison = readFileSync(join(out, 'comparison.md'), 'utf8');
     expect(readFileSync(summary, 'utf8')).toContain(comparison);
+    if (output.includes('inconclusive (client busy')) {
+      // A machine loaded enough to delay the client's event loop: both judges rightly decline.
+      expect(run.stderr).toContain('converse-bench gate: benchmark exit 0, comparison exit 0');
+      expect(comparison).toMatch(/^### Latency comparison: inconclusive\n/);
+    } else {
+      expect(run.code, output).toBe(1);
+      expect(output).toMatch(
+        / {4}FAIL regression p90 latencyMs: P90 \d+ ms vs baseline 2 ms: .*: regressed \(p /,
+      );
+      expect(output).toMatch(/verdict: fail: 1 of \d+ checks failed/);
+      // The benchmark's reporter and `compare` judge the same family and agree.
+      expect(run.stderr).toContain('converse-bench gate: benchmark exit 1, comparison exit 1');
+      expect(comparison).toMatch(/^### Latency comparison: 1 regression\(s\)\n/);
+      expect(comparison).toMatch(
+        /\| amazon\.nova-micro-v1:0\\\|converse\\\|standard \| P90 \| .* \| regressed \(40\/40 calls\) \|/,
+      );
+    }
     // Both runs drawn side by side in one offline HTML report.
     const html = readFileSync(join(out, 'comparison.html'), 'utf8');
     expect(html).toContain('<title>Latency comparison</title>');
@@ -97,7 +113,7 @@ describe.concurrent('scripts/ci-gate.sh', () => {
       CI_GATE_BLOB_DIR: join(out, 'blobs'),
       CONVERSE_BENCH_OUTPUT_DIR: out,
       CONVERSE_BENCH_DATASET_FILE: '../project/data/documents.csv',
-      CONVERSE_BENCH_BUDGETS_FILE: 'data/none.json',
+      CONVERSE_BENCH_BUDGETS_FILE: 'none',
     };
     for (const shard of ['1/2', '2/2']) {
       const part = await runGate(env, ['--shard', shard]);

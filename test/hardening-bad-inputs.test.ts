@@ -32,6 +32,18 @@ const RUN_CORRUPT = join(TMP, 'run-corrupt.json');
 writeFileSync(RUN_CORRUPT, 'not json');
 const BUDGETS_CORRUPT = join(TMP, 'budgets-corrupt.json');
 writeFileSync(BUDGETS_CORRUPT, '{ not json');
+const BUDGETS_MISSPELT = join(TMP, 'budgets-misspelt.json');
+writeFileSync(
+  BUDGETS_MISSPELT,
+  JSON.stringify({ emulator: { 'amazon.nova-micr-v1:0': { p90LatencyMs: 9000 } } }),
+);
+const BASELINE_CORRUPT = join(TMP, 'run-corrupt.json');
+writeFileSync(BASELINE_CORRUPT, '{"schema": "converse-bench/run-record@1", ');
+const BUDGETS_BOM = join(TMP, 'budgets-bom.json');
+writeFileSync(
+  BUDGETS_BOM,
+  `\uFEFF${JSON.stringify({ emulator: { 'amazon.nova-micro-v1:0': { maxErrorRate: 0 } } })}`,
+);
 const PROFILES_BROKEN = join(TMP, 'profiles-broken.json');
 writeFileSync(PROFILES_BROKEN, '{');
 const HUGE = join(TMP, 'dataset-huge.csv');
@@ -238,6 +250,21 @@ const BENCH_CASES: BenchCase[] = [
     says: /budgets-corrupt\.json.*JSON/,
   },
   {
+    input: 'budgets: missing file',
+    env: { CONVERSE_BENCH_BUDGETS_FILE: join(BAD, 'absent-budgets.json') },
+    says: /absent-budgets\.json: no such budgets file: create it \(`converse-bench init` writes one\), or set budgetsFile to "none" to run without budgets/,
+  },
+  {
+    input: 'budgets: a model the tracking file does not list',
+    env: { CONVERSE_BENCH_BUDGETS_FILE: BUDGETS_MISSPELT },
+    says: /budgets-misspelt\.json: emulator > "amazon\.nova-micr-v1:0": no such model in data\/tracking\.csv: did you mean "amazon\.nova-micro-v1:0"\? fix the id or remove the entry/,
+  },
+  {
+    input: 'baseline: corrupt file',
+    env: { CONVERSE_BENCH_BASELINE: BASELINE_CORRUPT },
+    says: /run-corrupt\.json: not valid JSON \(.*\); rerun the benchmark or pick another run record/,
+  },
+  {
     input: 'baseline: another schema version',
     env: { CONVERSE_BENCH_BASELINE: join(BAD, 'run-other-schema.json') },
     says: /run-other-schema\.json: schema converse-bench\/run-record@99/,
@@ -273,7 +300,7 @@ describe.concurrent('bad input to a converse-bench command: one line, exit 2', (
 describe.concurrent('bad input to a bench file: vitest bench fails with the one-line message first', () => {
   test.each(BENCH_CASES)(
     '$input',
-    async ({ env, says }) => {
+    async ({ input, env, says }) => {
       const outcome = await run([VITEST, 'bench', '--run'], { ...BENCH_ENV, ...env }, PROJECT);
       const output = `${outcome.stdout}\n${outcome.stderr}`;
       expect(outcome.code, output).toBe(1);
@@ -284,9 +311,21 @@ describe.concurrent('bad input to a bench file: vitest bench fails with the one-
       // No frames of ours; a wrapped library error may still print its own under "Caused by".
       const ours = rest.join('\n').split(/^Caused by: /m)[0] ?? '';
       expect(ours).not.toMatch(FRAME);
+      if (/budgets|baseline/.test(input)) expect(output).not.toContain('Caused by');
+      // Stopped before any call: no model was measured.
+      expect(output).not.toContain('converse-bench wrote:');
     },
     60_000,
   );
+
+  test('a byte-order mark in the budgets file is not bad input: the run passes', async () => {
+    const outcome = await run(
+      [VITEST, 'bench', '--run'],
+      { ...BENCH_ENV, CONVERSE_BENCH_BUDGETS_FILE: BUDGETS_BOM },
+      PROJECT,
+    );
+    expect(outcome.code, outcome.stdout + outcome.stderr).toBe(0);
+  }, 60_000);
 
   test('a byte-order mark is not bad input: the run passes', async () => {
     const outcome = await run(

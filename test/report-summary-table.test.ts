@@ -76,6 +76,9 @@ describe('renderSummaryTable', () => {
       '    response time from the scheduled start: P50 2.203 s, P90 2.362 s, P99 2.398 s; queue delay P90 0.003 s, max 0.003 s',
       '    FAIL budget p90 latencyMs: P90 2.360 s > budget 2.000 s over 2 calls',
       '',
+      // The run's one verdict, over every check.
+      'verdict: fail: 1 of 2 checks failed, 1 passed, 0 inconclusive (no statistical tests)',
+      '',
     ]);
   });
 

@@ -13,9 +13,11 @@ import { watchParent } from '../lifecycle/parent-watch.ts';
 /** Named bundles of settings; flags given alongside a preset win over it. */
 export const PRESETS: Record<string, { description: string; env: Record<string, string> }> = {
   gate: {
-    description: '300 measured calls per model (10 documents x 30), 16 in flight: enough to gate a P90',
+    description:
+      '400 measured calls per model (10 documents x 40), 16 in flight, every model needs a budget: enough to flag a 1.5x slower model 90% of the time',
     env: {
-      CONVERSE_BENCH_INVOCATIONS_PER_SCENARIO: '30',
+      CONVERSE_BENCH_REQUIRE_BUDGETS: 'true',
+      CONVERSE_BENCH_INVOCATIONS_PER_SCENARIO: '40',
       CONVERSE_BENCH_NUM_PARALLEL_CALLS: '16',
       CONVERSE_BENCH_WARMUP_CALLS: '4',
     },

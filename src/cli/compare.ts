@@ -10,15 +10,20 @@ Compares a candidate run record with a baseline: one run record, several, or fol
 history from the main branch; run-to-run drift is then accounted for). The last path is the
 candidate (a run record, or a folder whose newest run record is taken).
 
-  --tolerance <f>        tolerated slowdown of P50/P90/mean/TTFT P90 (default 0.1 = 10%)
+  --tolerance <f>        tolerated slowdown of P90 and TTFT P90 (default 0.1 = 10%)
   --error-tolerance <f>  tolerated rise in error rate, fraction of calls (default 0.02)
   --confidence <f>       one-sided confidence of each bound (default 0.95)
   --allow-mismatch       compare runs that differ in dataset, prompts, maxTokens, target,
-                         time scale or transport (a warning is printed)
-  --json                 print the comparison as JSON
+                         region, time scale, transport, concurrency, load shape, api or
+                         latency mode (a warning per difference is printed)
+  --json                 print the comparison as JSON (schema: docs/compare-json.md)
   --markdown             print it as a markdown table (for a pull request)
 
-Exit status: 0 when nothing regressed, 1 when a metric regressed, 2 on bad input.`;
+P90 and TTFT P90 (type 7, as the summary), the error rate, and the candidate's confident budgets
+are one family of tests with one verdict (docs/gate-statistics.md); P50 and mean are shown only.
+Output ends with the verdict line: regressed, no regression or inconclusive, with counts.
+
+Exit status: 0 when nothing regressed, 1 when a check regressed, 2 on bad input.`;
 
 function fraction(
   flag: string,
@@ -75,8 +80,11 @@ export function compareOutput(args: string[]): { text: string; code: number } {
     : values.markdown
       ? renderComparisonMarkdown(comparison)
       : renderComparisonText(comparison);
-  const regressed = comparison.models.some((m) => m.metrics.some((x) => x.verdict === 'regressed'));
-  return { text: `${output}\n`, code: regressed ? 1 : 0 };
+  return {
+    text: `${output}
+`,
+    code: comparison.verdict.word === 'regressed' ? 1 : 0,
+  };
 }
 
 function parse(args: string[]) {

@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { join, relative, resolve } from 'node:path';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { DEFAULT_OPTIONS } from '../config/defaults.ts';
 import { nodeVersionProblem } from '../config/node-version.ts';
-import { loadTracking } from '../data/tracking.ts';
+import { packageFile } from '../config/package-files.ts';
+import { loadTracking, type TrackedModel } from '../data/tracking.ts';
 import {
   MARKER_TEXT,
   scaffoldData,
@@ -24,7 +25,8 @@ in, or the examples), one bench file per model of the tracking file (DIR/<model>
 lines calling benchModel), ${VITEST_CONFIG_FILE}, npm scripts (bench, bench:gate), a .gitignore for
 outputs/ and a GitHub Actions workflow gating pull requests (${WORKFLOW_FILE}).
 Safe to re-run: files carrying the generated marker are rewritten (bench files removed when their
-model left the tracking file); any other file is left alone, and init says what to add to it.
+model left the tracking file); any other file is left alone, and init says what to add to it. With your own tracking file and no
+budgets file, init writes a starter one (every model, error rate 0; add latency limits from a first run).
 
   --tracking FILE     your tracking CSV, copied to ${DEFAULT_OPTIONS.trackingFile} (default: the example)
   --dataset FILE      your documents CSV, copied to ${DEFAULT_OPTIONS.datasetFile} (default: the example)
@@ -89,11 +91,13 @@ export async function initCommand(
   const say = (line: string): void => io.stdout(`${line}\n`);
   // Your own tracking file is checked where it is, so a mistake names your file and nothing is written.
   if (flags.tracking !== undefined) loadTracking(resolve(cwd, flags.tracking));
-  scaffoldData(cwd, flags, say);
+  // Budgets are the user's, or chosen below once the tracking file is in place.
+  scaffoldData(cwd, flags, say, flags.budgets === undefined ? ['budgets'] : []);
   const tracking = DEFAULT_OPTIONS.trackingFile;
   const outDir = resolve(cwd, flags.out);
   const importPath = flags.import ?? 'converse-bench';
   const models = loadTracking(resolve(cwd, tracking));
+  if (flags.budgets === undefined) scaffoldBudgets(cwd, models, say);
   const wanted = new Map<string, string>();
   const names = benchFileNames(models.filter((m) => !m.skipReason).map((m) => m.modelId));
   for (const model of models) {
@@ -123,6 +127,42 @@ export async function initCommand(
   const tooOld = nodeVersionProblem(process.version);
   say(tooOld === undefined ? 'next: npm run bench' : `next: npm run bench; but note: ${tooOld}`);
   return 0;
+}
+
+/**
+ * Without a budgets file of the user's: the example's when the tracking file is the example (they name
+ * the same models), else a starter one for the tracking file's models. An existing file is kept.
+ */
+function scaffoldBudgets(cwd: string, models: readonly TrackedModel[], say: (line: string) => void): void {
+  const to = DEFAULT_OPTIONS.budgetsFile;
+  const path = resolve(cwd, to);
+  const example = readFileSync(packageFile(DEFAULT_OPTIONS.trackingFile), 'utf8');
+  const own = readFileSync(resolve(cwd, DEFAULT_OPTIONS.trackingFile), 'utf8');
+  const [text, origin] =
+    own === example
+      ? [readFileSync(packageFile(to), 'utf8'), '(the example)']
+      : [
+          starterBudgets(models.filter((m) => !m.skipReason).map((m) => m.modelId)),
+          ': an error budget per model of your tracking file; add latency limits',
+        ];
+  if (existsSync(path)) {
+    say(readFileSync(path, 'utf8') === text ? `unchanged ${to}` : `kept ${to}: it exists`);
+    return;
+  }
+  mkdirSync(dirname(path), { recursive: true });
+  writeFileSync(path, text);
+  say(`wrote ${to}${origin.startsWith(':') ? origin : ` ${origin}`}`);
+}
+
+/**
+ * A budgets file for every model: error rate 0 only, since no latency has been measured yet. A gate
+ * never passes by default: the user adds `p90LatencyMs` (or a `confident` budget) from a first run.
+ */
+export function starterBudgets(modelIds: readonly string[]): string {
+  const emulator = Object.fromEntries(modelIds.map((id) => [id, { maxErrorRate: 0 }]));
+  const comment =
+    'Written by converse-bench init: latency budgets by target, then model id. Add p90LatencyMs (ms) per model from a first run; mode "confident" fails only when P90 is confidently over (README, Budgets).';
+  return `${JSON.stringify({ $comment: comment, emulator }, null, 2)}\n`;
 }
 
 /** The whole generated file: the marker, the import and one benchModel call. */

@@ -54,8 +54,13 @@ export type DataFlag = (typeof DATA_FILES)[number]['flag'];
  * Copies each data file to where the settings' defaults look for it; an existing one is kept. Every
  * file given by flag is checked before anything is written.
  */
-export function scaffoldData(cwd: string, given: Partial<Record<DataFlag, string>>, say: Say): void {
-  const sources = DATA_FILES.map(({ flag, to }) => {
+export function scaffoldData(
+  cwd: string,
+  given: Partial<Record<DataFlag, string>>,
+  say: Say,
+  except: readonly DataFlag[] = [],
+): void {
+  const sources = DATA_FILES.filter(({ flag }) => !except.includes(flag)).map(({ flag, to }) => {
     const own = given[flag];
     const from = own === undefined ? packageFile(to) : resolve(cwd, own);
     if (!existsSync(from)) {

@@ -1,24 +1,34 @@
+import { clientBusyReason, clientNoiseMs, timeScaleReason } from '../gate/client-noise.ts';
+import { judgeFamily } from '../gate/family.ts';
+import { type GatedMetric, regressionChecks } from '../gate/regression.ts';
 import type { CallRecord } from '../records/call-record.ts';
-import { measuredCalls, okMeasuredCalls } from '../records/metrics.ts';
-import type { ModelRun, RunContext, RunRecord } from '../records/run-record.ts';
-import { compareQuantile, type Verdict } from '../stats/compare.ts';
-import { mean, sampleStd } from '../stats/distribution.ts';
-import { wilsonInterval } from '../stats/gate-simulation.ts';
-import { normalQuantile } from '../stats/special.ts';
+import { okMeasuredCalls } from '../records/metrics.ts';
+import type { CheckOutcome, ModelRun, RunContext, RunRecord, RunVerdict } from '../records/run-record.ts';
+import { mean } from '../stats/distribution.ts';
+import { quantile, sortAscending } from '../stats/quantile.ts';
 import { incompatibilities } from './compatibility.ts';
 
-/** A metric of one model, baseline against candidate. Latencies in ms; error rate as a fraction. */
+/**
+ * A metric of one model, baseline against candidate. Latencies in ms, error rates as fractions.
+ * Gated metrics (P90, TTFT P90, error rate) carry the check the gate judged; P50 and the mean are
+ * shown for context and never fail a comparison.
+ */
 export interface MetricComparison {
   metric: 'p50' | 'p90' | 'mean' | 'errorRate' | 'ttftP90';
-  baseline: number;
-  candidate: number;
-  /** Latency metrics: candidate / baseline with one-sided bounds. Error rate: candidate - baseline. */
-  effect: number;
-  lower: number;
-  upper: number;
-  verdict: Verdict;
-  /** Inconclusive only: calls per side that would decide. */
-  neededN?: number;
+  gated: boolean;
+  /** Type 7 quantiles or means (ms), or error rates; absent when a side has no successful call. */
+  baseline?: number;
+  candidate?: number;
+  /** Latency: candidate / baseline; error rate: candidate - baseline (fraction of calls). */
+  effect?: number;
+  /** One-sided bounds of `effect` at the comparison's confidence (gated latency metrics). */
+  lower?: number;
+  upper?: number;
+  verdict: 'regressed' | 'no-regression' | 'inconclusive' | 'not-gated';
+  /** Gated: the check's line, e.g. `P90 1.42 s vs baseline 1.20 s: x1.18 (...): regressed (p ...)`. */
+  line?: string;
+  /** Gated: p-value of "no regression", before the family's correction. */
+  pRegressed?: number;
   baselineN: number;
   candidateN: number;
 }
@@ -30,32 +40,40 @@ export interface ModelComparison {
   metrics: MetricComparison[];
 }
 
+export interface ComparisonVerdict extends RunVerdict {
+  /** `regressed` when any check failed, `no regression` when every check passed, else `inconclusive`. */
+  word: 'regressed' | 'no regression' | 'inconclusive';
+}
+
 export interface RunComparison {
   baselines: RunContext[];
   candidate: RunContext;
   tolerance: number;
+  errorRateTolerance: number;
   confidence: number;
-  /** Differences in dataset, prompts, maxTokens, target, time scale or transport. */
+  /** Differences in settings that make the runs measure different things. */
   incompatibilities: string[];
   models: ModelComparison[];
+  /** The candidate's `confident` budgets: tests of the same family as its regressions. */
+  budgets: { key: string; check: CheckOutcome }[];
+  verdict: ComparisonVerdict;
 }
 
 export interface CompareRunsOptions {
-  /** Tolerated slowdown of a latency metric, as a fraction. */
+  /** Tolerated slowdown of a P90, as a fraction. */
   tolerance: number;
-  /** Tolerated rise in error rate, as a fraction of calls (0.01 = one percentage point). */
+  /** Tolerated rise in error rate, as a fraction of calls (0.02 = two percentage points). */
   errorRateTolerance: number;
   confidence: number;
 }
 
-const measured = (run: ModelRun): CallRecord[] => measuredCalls(run.calls);
-const okLatencies = (run: ModelRun): number[] => okMeasuredCalls(run.calls).map((call) => call.latencyMs);
-const okTtfts = (run: ModelRun): number[] => okMeasuredCalls(run.calls).flatMap((call) => call.ttftMs ?? []);
+const okLatencies = (calls: readonly CallRecord[]): number[] =>
+  okMeasuredCalls(calls).map((c) => c.latencyMs);
 
 /**
  * Compares a candidate run with one or more baseline runs (a history from the main branch), model by
- * model. Quantiles use the Harrell-Davis / Maritz-Jarrett comparison of src/stats/compare.ts, which
- * accounts for run-to-run drift when the history has several runs.
+ * model, with the gate's own rule (src/gate/regression.ts) and one verdict for the whole comparison
+ * (src/gate/family.ts): the same checks, family and verdict as the in-bench gate.
  */
 export function compareRuns(
   baselines: RunRecord[],
@@ -69,138 +87,100 @@ export function compareRuns(
       ...candidate.models.map((m) => m.key),
     ]),
   ];
-  const models = keys.map((key): ModelComparison => {
+  const latencyNotJudged = [candidate, ...baselines]
+    .map((run) => timeScaleReason(run.context.target, run.context.timeScale))
+    .find((reason) => reason !== undefined);
+  const gated: { model: number; metric: GatedMetric }[] = [];
+  const models = keys.map((key, index): ModelComparison => {
     const history = baselines.flatMap((b) => b.models.filter((m) => m.key === key));
     const cand = candidate.models.find((m) => m.key === key);
     if (cand === undefined) return { key, onlyIn: 'baseline', metrics: [] };
     if (history.length === 0) return { key, onlyIn: 'candidate', metrics: [] };
-    return { key, metrics: compareModel(history, cand, opts) };
+    const health = [cand.clientHealth, ...history.map((m) => m.clientHealth)];
+    const noise = clientNoiseMs(health);
+    const busy = clientBusyReason(health);
+    const checked = regressionChecks(
+      { baselineRuns: history.map((m) => m.calls), candidate: cand.calls, api: cand.api },
+      {
+        ...opts,
+        ...(latencyNotJudged === undefined ? {} : { latencyNotJudged }),
+        ...(busy === undefined ? {} : { clientBusy: busy }),
+        ...(noise === undefined ? {} : { clientNoiseMs: noise }),
+      },
+    );
+    for (const metric of checked) gated.push({ model: index, metric });
+    return { key, metrics: contextMetrics(history, cand) };
   });
+  const budgets = candidate.models.flatMap((m) =>
+    m.checks.filter((c) => c.test?.kind === 'budget').map((check) => ({ key: m.key, check })),
+  );
+  const judged = judgeFamily(
+    [...gated.map((g) => g.metric.check), ...budgets.map((b) => b.check)],
+    1 - opts.confidence,
+  );
+  gated.forEach(({ model, metric }, i) => {
+    const check = judged.checks[i] as CheckOutcome;
+    models[model]?.metrics.push(gatedMetric(metric, check));
+  });
+  const judgedBudgets = budgets.map((b, i) => ({
+    key: b.key,
+    check: judged.checks[gated.length + i] as CheckOutcome,
+  }));
+  const v = judged.verdict;
   return {
     baselines: baselines.map((b) => b.context),
     candidate: candidate.context,
     tolerance: opts.tolerance,
+    errorRateTolerance: opts.errorRateTolerance,
     confidence: opts.confidence,
     incompatibilities: [...problems],
-    models,
+    models: models.map((m) => ({ ...m, metrics: ordered(m.metrics) })),
+    budgets: judgedBudgets,
+    verdict: {
+      ...v,
+      word: v.verdict === 'fail' ? 'regressed' : v.verdict === 'pass' ? 'no regression' : 'inconclusive',
+    },
   };
 }
 
-function compareModel(history: ModelRun[], cand: ModelRun, opts: CompareRunsOptions): MetricComparison[] {
-  const out: MetricComparison[] = [];
-  const baseLatency = history.map(okLatencies).filter((s) => s.length > 0);
-  const candLatency = okLatencies(cand);
-  if (baseLatency.length > 0 && candLatency.length > 0) {
-    out.push(quantileMetric('p50', 0.5, baseLatency, candLatency, opts));
-    out.push(quantileMetric('p90', 0.9, baseLatency, candLatency, opts));
-    out.push(meanMetric(baseLatency.flat(), candLatency, opts));
-  }
-  out.push(errorRateMetric(history.flatMap(measured), measured(cand), opts));
-  const baseTtft = history.map(okTtfts).filter((s) => s.length > 0);
-  const candTtft = okTtfts(cand);
-  if (baseTtft.length > 0 && candTtft.length > 0) {
-    out.push(quantileMetric('ttftP90', 0.9, baseTtft, candTtft, opts));
-  }
-  return out;
+const ORDER: MetricComparison['metric'][] = ['p50', 'p90', 'mean', 'errorRate', 'ttftP90'];
+const ordered = (metrics: MetricComparison[]): MetricComparison[] =>
+  [...metrics].sort((a, b) => ORDER.indexOf(a.metric) - ORDER.indexOf(b.metric));
+
+const VERDICT = { fail: 'regressed', pass: 'no-regression', inconclusive: 'inconclusive' } as const;
+
+function gatedMetric(m: GatedMetric, check: CheckOutcome): MetricComparison {
+  return {
+    metric: m.metric,
+    gated: true,
+    ...(m.baseline === undefined ? {} : { baseline: m.baseline }),
+    ...(m.candidate === undefined ? {} : { candidate: m.candidate }),
+    ...(m.effect === undefined ? {} : { effect: m.effect }),
+    ...(m.lower === undefined ? {} : { lower: m.lower }),
+    ...(m.upper === undefined ? {} : { upper: m.upper }),
+    verdict: VERDICT[check.status],
+    line: check.line,
+    ...(m.pRegressed === undefined ? {} : { pRegressed: m.pRegressed }),
+    baselineN: m.baselineN,
+    candidateN: m.candidateN,
+  };
 }
 
-function quantileMetric(
-  metric: MetricComparison['metric'],
-  q: number,
-  history: number[][],
-  candidate: number[],
-  opts: CompareRunsOptions,
-): MetricComparison {
-  const c = compareQuantile(history.length === 1 ? (history[0] ?? []) : history, candidate, {
-    q,
-    tolerance: opts.tolerance,
-    confidence: opts.confidence,
-  });
-  return {
+/** P50 (type 7) and mean latency: shown beside the gated metrics, never judged. */
+function contextMetrics(history: ModelRun[], cand: ModelRun): MetricComparison[] {
+  const base = history.flatMap((m) => okLatencies(m.calls));
+  const candidate = okLatencies(cand.calls);
+  if (base.length === 0 || candidate.length === 0) return [];
+  const p50 = (values: number[]): number => quantile(sortAscending(values), 0.5);
+  const figure = (metric: 'p50' | 'mean', b: number, c: number): MetricComparison => ({
     metric,
-    baseline: c.baseline,
-    candidate: c.candidate,
-    effect: c.ratio,
-    lower: c.lower,
-    upper: c.upper,
-    verdict: c.verdict,
-    ...(c.neededN === undefined ? {} : { neededN: c.neededN }),
-    baselineN: c.baselineN,
-    candidateN: c.candidateN,
-  };
-}
-
-/** Ratio of means on the log scale, delta method: var(ln mean) = s^2 / (n mean^2). */
-function meanMetric(baseline: number[], candidate: number[], opts: CompareRunsOptions): MetricComparison {
-  const mb = mean(baseline);
-  const mc = mean(candidate);
-  const relVar = (values: number[], m: number): number =>
-    values.length < 2 ? 0 : sampleStd(values) ** 2 / (values.length * m * m);
-  const se = Math.sqrt(relVar(baseline, mb) + relVar(candidate, mc));
-  const z = normalQuantile(opts.confidence);
-  const d = Math.log(mc / mb);
-  const lower = Math.exp(d - z * se);
-  const upper = Math.exp(d + z * se);
-  const high = 1 + opts.tolerance;
-  const verdict = classify(lower, upper, 1 / high, high);
-  const neededN =
-    verdict === 'inconclusive' && se > 0 && Math.abs(d - Math.log(high)) > 0
-      ? Math.ceil(
-          Math.max(baseline.length, candidate.length) * ((z * se) / Math.abs(d - Math.log(high))) ** 2,
-        )
-      : undefined;
-  return {
-    metric: 'mean',
-    baseline: mb,
-    candidate: mc,
-    effect: mc / mb,
-    lower,
-    upper,
-    verdict,
-    ...(neededN === undefined ? {} : { neededN }),
-    baselineN: baseline.length,
+    gated: false,
+    baseline: b,
+    candidate: c,
+    effect: c / b,
+    verdict: 'not-gated',
+    baselineN: base.length,
     candidateN: candidate.length,
-  };
-}
-
-/**
- * Difference of error rates with Newcombe's hybrid score interval (from each side's Wilson interval),
- * one-sided at the stated confidence: regressed when even the lower bound is above the tolerance.
- */
-function errorRateMetric(
-  baseline: CallRecord[],
-  candidate: CallRecord[],
-  opts: CompareRunsOptions,
-): MetricComparison {
-  const failed = (calls: CallRecord[]): number => calls.filter((c) => c.status === 'error').length;
-  const nb = baseline.length;
-  const nc = candidate.length;
-  const pb = nb === 0 ? 0 : failed(baseline) / nb;
-  const pc = nc === 0 ? 0 : failed(candidate) / nc;
-  const twoSided = 1 - 2 * (1 - opts.confidence);
-  const [lb, ub] = nb === 0 ? [0, 1] : wilsonInterval(failed(baseline), nb, twoSided);
-  const [lc, uc] = nc === 0 ? [0, 1] : wilsonInterval(failed(candidate), nc, twoSided);
-  const d = pc - pb;
-  const lower = d - Math.sqrt((pc - lc) ** 2 + (ub - pb) ** 2);
-  const upper = d + Math.sqrt((uc - pc) ** 2 + (pb - lb) ** 2);
-  const t = opts.errorRateTolerance;
-  return {
-    metric: 'errorRate',
-    baseline: pb,
-    candidate: pc,
-    effect: d,
-    lower,
-    upper,
-    // A drop in errors is welcome but not the question: no rise beyond t is `no-change`.
-    verdict: lower > t ? 'regressed' : upper < -t ? 'improved' : upper <= t ? 'no-change' : 'inconclusive',
-    baselineN: nb,
-    candidateN: nc,
-  };
-}
-
-function classify(lower: number, upper: number, low: number, high: number): Verdict {
-  if (lower > high) return 'regressed';
-  if (upper < low) return 'improved';
-  if (lower >= low && upper <= high) return 'no-change';
-  return 'inconclusive';
+  });
+  return [figure('p50', p50(base), p50(candidate)), figure('mean', mean(base), mean(candidate))];
 }

@@ -2,7 +2,8 @@ import type { ModelRun, RunRecord } from '../records/run-record.ts';
 
 /**
  * Why two runs may not measure the same thing. Latency depends on the documents, the prompts, the
- * output length allowed, where the calls went, the emulator's time scale and the transport: a
+ * output length allowed, where the calls went (target, region), the emulator's time scale, the
+ * transport, the load (concurrency, load shape, in-flight cap), the APIs and the latency modes: a
  * difference in any of them is a different experiment, not a regression.
  */
 export function incompatibilities(baseline: RunRecord, candidate: RunRecord): string[] {
@@ -21,9 +22,19 @@ export function incompatibilities(baseline: RunRecord, candidate: RunRecord): st
     if (base === undefined) continue;
     differ(`${model.key} prompt`, promptOf(baseline, base), promptOf(candidate, model));
     differ(`${model.key} maxTokens`, base.options.maxTokens, model.options.maxTokens);
+    differ(`${model.key} region`, base.region, model.region);
+    differ(`${model.key} concurrency`, base.options.numParallelCalls, model.options.numParallelCalls);
+    differ(`${model.key} load shape`, base.options.load, model.options.load);
+    differ(`${model.key} in-flight cap`, base.options.maxInFlight, model.options.maxInFlight);
   }
+  // The APIs and latency modes are part of a model's key: runs whose sets differ measured other things.
+  differ('api', apis(baseline), apis(candidate));
+  differ('latency mode', modes(baseline), modes(candidate));
   return problems;
 }
+
+const apis = (run: RunRecord): string => [...new Set(run.models.map((m) => m.api))].sort().join('+');
+const modes = (run: RunRecord): string => [...new Set(run.models.map((m) => m.latencyMode))].sort().join('+');
 
 function promptOf(run: RunRecord, model: ModelRun): string | undefined {
   return run.context.fingerprints.prompts[model.modelId];
@@ -31,5 +42,6 @@ function promptOf(run: RunRecord, model: ModelRun): string | undefined {
 
 /** Fingerprints are long: their first 16 characters tell two apart. */
 function show(value: unknown): string {
-  return value === undefined ? 'unset' : String(value).slice(0, 16);
+  if (value === undefined) return 'unset';
+  return typeof value === 'object' ? JSON.stringify(value) : String(value).slice(0, 16);
 }

@@ -1,7 +1,8 @@
 import { markdownCell as cell } from '../format/markdown.ts';
 import { formatMs, formatPercent, formatRate } from '../format/numbers.ts';
+import { plural } from '../gate/family.ts';
 import type { RunContext } from '../records/run-record.ts';
-import type { MetricComparison, RunComparison } from './compare-runs.ts';
+import type { ComparisonVerdict, MetricComparison, RunComparison } from './compare-runs.ts';
 
 /** Pure renderers of a RunComparison: a plain-text table for terminals, markdown for pull requests. */
 
@@ -22,10 +23,13 @@ function runLabel(context: RunContext): string {
 }
 
 function value(m: MetricComparison, side: 'baseline' | 'candidate'): string {
-  return m.metric === 'errorRate' ? formatRate(m[side]) : formatMs(m[side]);
+  const v = m[side];
+  if (v === undefined) return '-';
+  return m.metric === 'errorRate' ? formatRate(v) : formatMs(v);
 }
 
 function change(m: MetricComparison): string {
+  if (m.effect === undefined) return '-';
   if (m.metric === 'errorRate') {
     const points = m.effect * 100;
     return `${points >= 0 ? '+' : ''}${points.toFixed(1)} pts`;
@@ -34,15 +38,41 @@ function change(m: MetricComparison): string {
 }
 
 function bounds(m: MetricComparison): string {
-  if (m.metric === 'errorRate') return `${(m.lower * 100).toFixed(1)}..${(m.upper * 100).toFixed(1)} pts`;
-  return `${m.lower.toFixed(3)}..${m.upper.toFixed(3)}`;
+  if (m.metric === 'errorRate' || !m.gated) return '-';
+  if (m.lower === undefined && m.upper === undefined) return '-';
+  const b = (x: number | undefined): string => (x === undefined ? '-' : x.toFixed(3));
+  return `${b(m.lower)}..${b(m.upper)}`;
 }
 
+const WORD: Record<MetricComparison['verdict'], string> = {
+  regressed: 'regressed',
+  'no-regression': 'no regression',
+  inconclusive: 'inconclusive',
+  'not-gated': 'not gated',
+};
+
 function verdict(m: MetricComparison): string {
-  const n = `${m.candidateN}/${m.baselineN} calls`;
-  if (m.verdict === 'inconclusive' && m.neededN !== undefined)
-    return `inconclusive (${n}; ~${m.neededN} a side would decide)`;
-  return `${m.verdict} (${n})`;
+  return `${WORD[m.verdict]} (${m.candidateN}/${m.baselineN} calls)`;
+}
+
+/** Each gated check's full line (its test, p-value and what would decide), then the confident budgets. */
+function checkLines(comparison: RunComparison): string[] {
+  const lines = comparison.models.flatMap((model) =>
+    model.metrics.flatMap((m) => (m.line === undefined ? [] : [`${model.key}: ${m.line}`])),
+  );
+  return [...lines, ...comparison.budgets.map((b) => `${b.key}: ${b.check.line}`)];
+}
+
+/** e.g. `verdict: regressed: 1 of 14 checks regressed, 5 no regression, 8 inconclusive (14 tests as one family, Holm at 5%)`. */
+export function comparisonVerdictLine(v: ComparisonVerdict): string {
+  const family =
+    v.tests === 0
+      ? 'no statistical tests'
+      : `${plural(v.tests, 'test')} as one family, Holm at ${formatPercent(v.alpha)}%`;
+  return (
+    `verdict: ${v.word}: ${v.failed} of ${v.checks} checks regressed, ${v.passed} no regression, ` +
+    `${v.inconclusive} inconclusive (${family})`
+  );
 }
 
 function rows(comparison: RunComparison): string[][] {
@@ -72,7 +102,7 @@ function headLines(comparison: RunComparison): string[] {
   return [
     `baseline: ${runs === 1 ? runLabel(comparison.baselines[0] as RunContext) : `${runs} runs, ${runLabel(comparison.baselines[0] as RunContext)} .. ${runLabel(comparison.baselines[runs - 1] as RunContext)}`}`,
     `candidate: ${runLabel(comparison.candidate)}`,
-    `tolerance ${formatPercent(comparison.tolerance)}% on latency, ${formatPercent(comparison.confidence)}% one-sided bounds`,
+    `tolerance ${formatPercent(comparison.tolerance)}% on P90s, +${formatPercent(comparison.errorRateTolerance)} pts on error rate; ${formatPercent(comparison.confidence)}% one-sided bounds; P50 and mean shown, not gated`,
     ...comparison.incompatibilities.map((problem) => `WARNING: ${problem}`),
   ];
 }
@@ -86,17 +116,25 @@ export function renderComparisonText(comparison: RunComparison): string {
       .join('  ')
       .trimEnd(),
   );
-  return [...headLines(comparison), '', ...lines].join('\n');
+  return [
+    ...headLines(comparison),
+    '',
+    ...lines,
+    '',
+    ...checkLines(comparison),
+    '',
+    comparisonVerdictLine(comparison.verdict),
+  ].join('\n');
 }
 
 export function renderComparisonMarkdown(comparison: RunComparison): string {
-  const regressed = comparison.models.flatMap((m) =>
-    m.metrics.filter((x) => x.verdict === 'regressed').map(() => m.key),
-  );
+  const v = comparison.verdict;
   const title =
-    regressed.length > 0
-      ? `Latency comparison: ${regressed.length} regression(s)`
-      : 'Latency comparison: no regression';
+    v.word === 'regressed'
+      ? `Latency comparison: ${v.failed} regression(s)`
+      : v.word === 'no regression'
+        ? 'Latency comparison: no regression'
+        : 'Latency comparison: inconclusive';
   return [
     `### ${title}`,
     '',
@@ -105,6 +143,10 @@ export function renderComparisonMarkdown(comparison: RunComparison): string {
     `| ${HEADER.join(' | ')} |`,
     `| ${HEADER.map(() => '---').join(' | ')} |`,
     ...rows(comparison).map((row) => `| ${row.map(cell).join(' | ')} |`),
+    '',
+    ...checkLines(comparison).map((line) => `- ${cell(line)}`),
+    '',
+    `**${cell(comparisonVerdictLine(v))}**`,
     '',
   ].join('\n');
 }

@@ -26,6 +26,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   datasetFile: 'data/document_sample_10.csv',
   trackingFile: 'data/evaluation_tracking.csv',
   budgetsFile: 'data/budgets.json',
+  requireBudgets: false,
   emulatorProfilesFile: undefined,
   timeScale: 1,
   emulatorFaults: undefined,

@@ -286,7 +286,12 @@ const SPECS: { [K in Key]: Spec<K> } = {
   slo: { rule: slo, description: 'Objectives for goodput: TTFT and end-to-end latency limits, ms.' },
   datasetFile: { rule: path, description: 'CSV of documents (document, referenceResponse).' },
   trackingFile: { rule: path, description: 'CSV of models and prompt templates.' },
-  budgetsFile: { rule: path, description: 'Latency budgets keyed by model id.' },
+  budgetsFile: {
+    rule: path,
+    description:
+      'Latency budgets keyed by model id; none = run without budgets (a missing file is an error).',
+  },
+  requireBudgets: { rule: flag, description: 'Fail every benchmarked model that has no budget.' },
   emulatorProfilesFile: {
     rule: optionalPath,
     description:

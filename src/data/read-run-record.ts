@@ -10,11 +10,11 @@ export class RunRecordError extends UserError {
 export function parseRunRecord(text: string, path: string): RunRecord {
   let value: unknown;
   try {
-    value = JSON.parse(text);
+    value = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (cause) {
+    // The cause's message is in the line: a user's mistake gets one line, no "Caused by" frames.
     throw new RunRecordError(
       `${path}: not valid JSON (${(cause as Error).message}); rerun the benchmark or pick another run record`,
-      { cause },
     );
   }
   const schema = (value as { schema?: unknown } | null)?.schema;
@@ -39,9 +39,7 @@ export function readRunRecord(path: string): RunRecord {
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
-    throw new RunRecordError(`cannot read run record ${path}: ${(cause as Error).message}; check the path`, {
-      cause,
-    });
+    throw new RunRecordError(`cannot read run record ${path}: ${(cause as Error).message}; check the path`);
   }
   return parseRunRecord(text, path);
 }

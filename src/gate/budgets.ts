@@ -5,9 +5,11 @@ import { formatDuration, formatRate } from '../format/numbers.ts';
 import type { CallRecord } from '../records/call-record.ts';
 import { measuredCalls, okMeasuredCalls, responseTimeMs } from '../records/metrics.ts';
 import type { Target } from '../records/options.ts';
-import type { CheckOutcome } from '../records/run-record.ts';
-import { budgetCheck } from '../stats/compare.ts';
+import type { CheckOutcome, CheckTest } from '../records/run-record.ts';
 import { mean } from '../stats/distribution.ts';
+import { quantile, sortAscending } from '../stats/quantile.ts';
+import { budgetTest } from '../stats/quantile-budget.ts';
+import { normalQuantile } from '../stats/special.ts';
 
 /**
  * Latency budgets, one file keyed by target then model id, so a reviewer reads a budget change in a
@@ -16,8 +18,10 @@ import { mean } from '../stats/distribution.ts';
  *   { "emulator": { "amazon.nova-micro-v1:0": { "p90LatencyMs": 2000, "ttftP90Ms": 600 } } }
  *
  * Every limit is optional (at least one is required); latencies are in milliseconds, error rates a
- * fraction. `mode: "confident"` fails a quantile budget only when the lower 95% bound of the
- * quantile is over it (see src/stats/compare.ts); the default `point` compares the estimate, as k6 does.
+ * fraction. The default `point` mode is a fixed limit on the type 7 quantile the summary shows, as
+ * k6's `p(90)<2000`: not a test, so a model whose true P90 sits at its budget fails about half the
+ * time. `mode: "confident"` is an exact binomial test (src/stats/quantile-budget.ts) judged with the
+ * run's other tests (src/gate/family.ts): it fails only when the quantile is confidently over.
  */
 export interface Budget {
   p90LatencyMs?: number;
@@ -55,26 +59,35 @@ const LIMIT_KEYS = [
 ] as const;
 const BUDGET_KEYS: readonly string[] = [...LIMIT_KEYS, 'mode', 'note'];
 
-/** Reads and validates a budgets file; every mistake names the file, the target, the model and the key. */
-export function loadBudgets(path: string): BudgetFile {
+/** `budgetsFile: "none"`: run without budgets, on purpose; every model is then listed as "no budget". */
+export const NO_BUDGETS_FILE = 'none';
+
+/**
+ * Reads and validates a budgets file; every mistake names the file, the target, the model and the key.
+ * `shown` is the path as the user wrote it. A missing file is an error: a gate never passes by default.
+ */
+export function loadBudgets(path: string, shown = path): BudgetFile {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (error) {
-    throw new BudgetError(`${path}: cannot read the budgets file: create it or point budgetsFile elsewhere`, {
-      cause: error,
-    });
+    const code = (error as NodeJS.ErrnoException).code;
+    const why =
+      code === 'ENOENT' ? 'no such budgets file' : `cannot read the budgets file (${code ?? String(error)})`;
+    throw new BudgetError(
+      `${shown}: ${why}: create it (\`converse-bench init\` writes one), or set budgetsFile to "${NO_BUDGETS_FILE}" to run without budgets`,
+    );
   }
-  return parseBudgets(text, path);
+  return parseBudgets(text, shown);
 }
 
 export function parseBudgets(text: string, file: string): BudgetFile {
   let raw: unknown;
   try {
-    raw = JSON.parse(text);
+    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (error) {
     const why = error instanceof Error ? error.message : String(error);
-    throw new BudgetError(`${file}: not valid JSON (${why}): fix the syntax`, { cause: error });
+    throw new BudgetError(`${file}: not valid JSON (${why}): fix the syntax`);
   }
   if (!isObject(raw)) {
     throw new BudgetError(
@@ -97,6 +110,28 @@ export function parseBudgets(text: string, file: string): BudgetFile {
     budgets[target as Target] = byModel;
   }
   return budgets;
+}
+
+/**
+ * A budget keyed by a model that is neither in the run nor in the tracking file checks nothing: a
+ * misspelt id. One line naming the file, the key and the nearest known id.
+ */
+export function checkBudgetModels(
+  budgets: BudgetFile,
+  file: string,
+  knownModels: readonly string[],
+  trackingFile: string,
+): void {
+  for (const [target, models] of Object.entries(budgets)) {
+    for (const model of Object.keys(models ?? {})) {
+      if (knownModels.includes(model)) continue;
+      const near = nearestName(model, knownModels);
+      const hint = near === undefined ? '' : `did you mean "${near}"? `;
+      throw new BudgetError(
+        `${file}: ${target} > "${model}": no such model in ${trackingFile}: ${hint}fix the id or remove the entry`,
+      );
+    }
+  }
 }
 
 function parseBudget(value: unknown, where: string): Budget {
@@ -145,96 +180,121 @@ export function findBudget(budgets: BudgetFile, target: Target, modelId: string)
 }
 
 /**
- * Checks one model's records (one API) against its budget: one CheckOutcome per limit that applies.
- * Latency figures are over ok measured calls; the error rate over all measured calls.
+ * Why latency budgets of a run are not judged: a time-scaled emulator (none), a client-health warning
+ * (`confident` budgets, which are tests), or a figure over its limit by no more than the client's own
+ * event-loop delay (every latency budget: the client's noise could explain it).
  */
-export function evaluateBudget(budget: Budget, records: readonly CallRecord[]): CheckOutcome[] {
+export interface BudgetJudging {
+  latencyNotJudged?: string;
+  clientBusy?: string;
+  /** The client's event-loop delay P99 while measuring, ms. */
+  clientNoiseMs?: number;
+  /** One-sided confidence of `confident` bounds. @default 0.95 */
+  confidence?: number;
+}
+
+/**
+ * Checks one model's records (one API) against its budget: one CheckOutcome per limit that applies.
+ * Latency figures are over ok measured calls; the error rate over all measured calls (always judged).
+ */
+export function evaluateBudget(
+  budget: Budget,
+  records: readonly CallRecord[],
+  judging: BudgetJudging = {},
+): CheckOutcome[] {
   const measured = measuredCalls(records);
   const ok = okMeasuredCalls(records);
-  const latencies = ok.map((r) => r.latencyMs);
-  const outcomes: CheckOutcome[] = [];
   const n = measured.length;
-  if (budget.p90LatencyMs !== undefined) {
-    outcomes.push(
-      quantileCheck('budget p90 latencyMs', 'P90', latencies, 0.9, budget.p90LatencyMs, budget.mode, n),
-    );
-  }
-  if (budget.p99LatencyMs !== undefined) {
-    outcomes.push(
-      quantileCheck('budget p99 latencyMs', 'P99', latencies, 0.99, budget.p99LatencyMs, budget.mode, n),
-    );
-  }
+  const latencies = ok.map((r) => r.latencyMs);
   const responseTimes = ok.map(responseTimeMs);
-  if (budget.p90ResponseTimeMs !== undefined) {
-    outcomes.push(
-      quantileCheck(
-        'budget p90 responseTimeMs',
-        'P90 response time',
-        responseTimes,
-        0.9,
-        budget.p90ResponseTimeMs,
-        budget.mode,
-        n,
-      ),
-    );
-  }
-  if (budget.p99ResponseTimeMs !== undefined) {
-    outcomes.push(
-      quantileCheck(
-        'budget p99 responseTimeMs',
-        'P99 response time',
-        responseTimes,
-        0.99,
-        budget.p99ResponseTimeMs,
-        budget.mode,
-        n,
-      ),
-    );
-  }
-  if (budget.meanLatencyMs !== undefined) {
-    outcomes.push(meanCheck(latencies, budget.meanLatencyMs, n));
-  }
+  const ttfts = ok.flatMap((r) => (r.ttftMs === undefined ? [] : [r.ttftMs]));
   const streamed = measured.some((r) => r.api === 'converse-stream');
-  if (budget.ttftP90Ms !== undefined && streamed) {
-    const ttfts = ok.flatMap((r) => (r.ttftMs === undefined ? [] : [r.ttftMs]));
-    outcomes.push(
-      quantileCheck('budget p90 ttftMs', 'TTFT P90', ttfts, 0.9, budget.ttftP90Ms, budget.mode, n),
-    );
+  const limits: [keyof Budget, string, string, number[], number][] = [
+    ['p90LatencyMs', 'budget p90 latencyMs', 'P90', latencies, 0.9],
+    ['p99LatencyMs', 'budget p99 latencyMs', 'P99', latencies, 0.99],
+    ['p90ResponseTimeMs', 'budget p90 responseTimeMs', 'P90 response time', responseTimes, 0.9],
+    ['p99ResponseTimeMs', 'budget p99 responseTimeMs', 'P99 response time', responseTimes, 0.99],
+    ['ttftP90Ms', 'budget p90 ttftMs', 'TTFT P90', ttfts, 0.9],
+  ];
+  const outcomes: CheckOutcome[] = [];
+  for (const [key, name, label, samples, q] of limits) {
+    const limit = budget[key];
+    if (typeof limit !== 'number' || (key === 'ttftP90Ms' && !streamed)) continue;
+    outcomes.push(quantileCheck({ name, label, samples, q, limit, mode: budget.mode, calls: n }, judging));
   }
-  if (budget.maxErrorRate !== undefined) {
-    outcomes.push(errorRateCheck(n - ok.length, n, budget.maxErrorRate));
-  }
+  if (budget.meanLatencyMs !== undefined)
+    outcomes.push(meanCheck(latencies, budget.meanLatencyMs, n, judging));
+  if (budget.maxErrorRate !== undefined) outcomes.push(errorRateCheck(n - ok.length, n, budget.maxErrorRate));
   return outcomes;
 }
 
-function quantileCheck(
-  name: string,
-  label: string,
-  samples: number[],
-  q: number,
-  limit: number,
-  mode: Budget['mode'],
-  calls: number,
-): CheckOutcome {
-  if (samples.length === 0) {
-    return {
-      name,
-      status: 'fail',
-      line: `${label}: no successful calls out of ${calls}, budget ${formatDuration(limit, limit)}`,
-    };
-  }
-  const result = budgetCheck(samples, q, limit, mode);
-  const bound =
-    mode === 'confident' && result.lower !== undefined
-      ? ` (95% lower bound ${formatDuration(result.lower, limit)})`
-      : '';
-  const op = result.passed ? '<=' : '>';
-  const over = samples.length === calls ? `${calls} calls` : `${samples.length} of ${calls} calls`;
-  const line = `${label} ${formatDuration(result.estimate, limit)}${bound} ${op} budget ${formatDuration(limit, limit)} over ${over}`;
-  return { name, status: result.passed ? 'pass' : 'fail', line };
+/** The line every summary shows for a benchmarked model without a budget; a failure under `requireBudgets`. */
+export function noBudgetCheck(target: Target, file: string, required: boolean): CheckOutcome {
+  const where =
+    file === NO_BUDGETS_FILE
+      ? 'budgets are off (budgetsFile "none")'
+      : `no entry under "${target}" in ${file}`;
+  const fix = required ? ': add one, or turn requireBudgets off' : '';
+  return { name: 'budget', status: required ? 'fail' : 'inconclusive', line: `no budget: ${where}${fix}` };
 }
 
-function meanCheck(latencies: number[], limit: number, calls: number): CheckOutcome {
+interface QuantileLimit {
+  name: string;
+  label: string;
+  samples: number[];
+  q: number;
+  limit: number;
+  mode: Budget['mode'];
+  calls: number;
+}
+
+function quantileCheck(c: QuantileLimit, judging: BudgetJudging): CheckOutcome {
+  const { name, label, samples, q, limit, mode, calls } = c;
+  const budgetText = `budget ${formatDuration(limit, limit)}`;
+  if (samples.length === 0) {
+    return { name, status: 'fail', line: `${label}: no successful calls out of ${calls}, ${budgetText}` };
+  }
+  const over = samples.length === calls ? `${calls} calls` : `${samples.length} of ${calls} calls`;
+  if (mode === 'point') {
+    const estimate = quantile(sortAscending(samples), q);
+    const passed = estimate <= limit;
+    const line = `${label} ${formatDuration(estimate, limit)} ${passed ? '<=' : '>'} ${budgetText} over ${over}`;
+    const notJudged = judging.latencyNotJudged ?? withinNoise(estimate, limit, judging.clientNoiseMs);
+    if (notJudged !== undefined)
+      return { name, status: 'inconclusive', line: `${line}: inconclusive (${notJudged})` };
+    return { name, status: passed ? 'pass' : 'fail', line };
+  }
+  const confidence = judging.confidence ?? 0.95;
+  const t = budgetTest(samples, q, limit, confidence);
+  const bound =
+    t.lower === undefined
+      ? 'no lower bound yet'
+      : `${Math.round(confidence * 100)}% lower bound ${formatDuration(t.lower, limit)}`;
+  const test: CheckTest = {
+    kind: 'budget',
+    measured: `${label} ${formatDuration(t.estimate, limit)} (${bound}, binomial order statistics) vs ${budgetText} over ${over}`,
+    pFail: t.pOver,
+    pPass: t.pWithin,
+    pMin: t.pMin,
+    q,
+    calls: samples.length,
+  };
+  if (t.lower !== undefined && t.lower > 0) {
+    test.marginLog = Math.log(t.estimate / limit);
+    test.seLog = Math.log(t.estimate / t.lower) / normalQuantile(confidence);
+  }
+  const notJudged =
+    judging.latencyNotJudged ?? judging.clientBusy ?? withinNoise(t.estimate, limit, judging.clientNoiseMs);
+  if (notJudged !== undefined) test.notJudged = notJudged;
+  return {
+    name,
+    status: 'inconclusive',
+    line: `${test.measured}: to be judged with the run's other checks`,
+    test,
+  };
+}
+
+function meanCheck(latencies: number[], limit: number, calls: number, judging: BudgetJudging): CheckOutcome {
   const name = 'budget mean latencyMs';
   if (latencies.length === 0) {
     return {
@@ -246,11 +306,18 @@ function meanCheck(latencies: number[], limit: number, calls: number): CheckOutc
   const m = mean(latencies);
   const passed = m <= limit;
   const over = latencies.length === calls ? `${calls} calls` : `${latencies.length} of ${calls} calls`;
-  return {
-    name,
-    status: passed ? 'pass' : 'fail',
-    line: `mean ${formatDuration(m, limit)} ${passed ? '<=' : '>'} budget ${formatDuration(limit, limit)} over ${over}`,
-  };
+  const line = `mean ${formatDuration(m, limit)} ${passed ? '<=' : '>'} budget ${formatDuration(limit, limit)} over ${over}`;
+  const notJudged = judging.latencyNotJudged ?? withinNoise(m, limit, judging.clientNoiseMs);
+  if (notJudged !== undefined)
+    return { name, status: 'inconclusive', line: `${line}: inconclusive (${notJudged})` };
+  return { name, status: passed ? 'pass' : 'fail', line };
+}
+
+/** Over the limit by no more than the client's event-loop delay: the client's noise could explain it. */
+function withinNoise(estimate: number, limit: number, noiseMs: number | undefined): string | undefined {
+  if (noiseMs === undefined || !(estimate > limit && estimate - limit <= noiseMs)) return undefined;
+  const by = formatDuration(estimate - limit, limit);
+  return `client busy: over by ${by}, within the client's event-loop delay P99 of ${formatDuration(noiseMs, limit)}`;
 }
 
 function errorRateCheck(failed: number, calls: number, limit: number): CheckOutcome {

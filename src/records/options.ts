@@ -84,8 +84,10 @@ export interface ResolvedOptions {
   datasetFile: string;
   /** Models and prompt templates (`model`, `text_prompt`, optional `region`, `inference_profile`). */
   trackingFile: string;
-  /** Budgets keyed by model id (and target). */
+  /** Budgets keyed by model id (and target); `none` runs without budgets, on purpose. */
   budgetsFile: string;
+  /** Fail a model that has no budget (on in the `gate` preset). @default false */
+  requireBudgets: boolean;
   /** Emulator latency profiles and faults. @default undefined (the package's own data/emulator-profiles.json) */
   emulatorProfilesFile: string | undefined;
   /** Emulator time scale: 0.01 makes every modeled delay 100 times shorter. @default 1 */

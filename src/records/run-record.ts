@@ -37,6 +37,36 @@ export interface CheckOutcome {
   status: 'pass' | 'fail' | 'inconclusive';
   /** e.g. `P90 2.31 s > budget 2.00 s over 40 calls`. */
   line: string;
+  /**
+   * Regressions and `confident` budgets are statistical tests: their status is decided once per run,
+   * with every other test of the run as one family (src/gate/family.ts). Absent on fixed limits.
+   */
+  test?: CheckTest;
+}
+
+/** What the run's family judgement needs of one test. */
+export interface CheckTest {
+  kind: 'regression' | 'budget';
+  /** The measurement without a verdict, e.g. `P90 1.42 s vs baseline 1.20 s: x1.18 (95% bounds 1.09..1.28)`. */
+  measured: string;
+  /** p-value of "no regression" (or "within budget"): small means the check fails. */
+  pFail: number;
+  /** p-value of the opposite claim: small means confidently within the tolerance (or budget). */
+  pPass: number;
+  /** The smallest `pFail` these sample sizes can give: above the family's level the check cannot fail. */
+  pMin: number;
+  /** The quantile judged (0.9 for P90); absent for error rates. */
+  q?: number;
+  /** Calls a side (regression: the smaller side) or calls (budget). */
+  calls: number;
+  /**
+   * For the calls that would decide: ln of the observed figure over its threshold, and its standard
+   * error at `calls`; absent when the samples give no bounds (or drift, not calls, limits a history).
+   */
+  marginLog?: number;
+  seLog?: number;
+  /** Why the check is not judged at all, e.g. `not judged at time scale 0.02`, `client busy (...)`. */
+  notJudged?: string;
 }
 
 /** Which model, through which API and latency mode, a run's figures belong to. */
@@ -70,10 +100,24 @@ export interface ModelRun extends ModelIdentity {
   calls: CallRecord[];
 }
 
+/** The run's one verdict over all its checks (src/gate/family.ts). */
+export interface RunVerdict {
+  verdict: 'fail' | 'pass' | 'inconclusive';
+  checks: number;
+  failed: number;
+  passed: number;
+  inconclusive: number;
+  /** Statistical tests judged as one family, and its false-alarm level. */
+  tests: number;
+  alpha: number;
+}
+
 export interface RunRecord {
   schema: typeof RUN_RECORD_SCHEMA;
   context: RunContext;
   models: ModelRun[];
+  /** Absent in run records written before verdicts were recorded. */
+  verdict?: RunVerdict;
   /** Latency versus throughput, one table per swept model; absent without a sweep. */
   sweeps?: SweepTable[];
 }

@@ -1,4 +1,5 @@
 import { DEFAULT_OPTIONS } from '../config/defaults.ts';
+import { judgeRun } from '../gate/family.ts';
 import { goodput } from '../load/goodput.ts';
 import { buildSweepTables } from '../load/sweep-table.ts';
 import { shownEndpoint } from '../records/endpoint.ts';
@@ -111,10 +112,13 @@ function buildModelRun({ model, records, checks }: ModelInputs): ModelRun {
 
 /** The run record: context first, then each model's summary, checks and calls (without texts). */
 export function buildRunRecord(inputs: ReportInputs): RunRecord {
+  // Regressions and confident budgets of every model are judged together, once (src/gate/family.ts).
+  const { models, verdict } = judgeRun(inputs.models.map(buildModelRun));
   return {
     schema: RUN_RECORD_SCHEMA,
     context: buildContext(inputs),
-    models: inputs.models.map(buildModelRun),
+    models,
+    verdict,
     ...sweepsOf(inputs),
   };
 }

@@ -1,6 +1,7 @@
 import { formatSlo } from '../config/resolve.ts';
 import { markdownCell } from '../format/markdown.ts';
 import { formatMs, formatRate } from '../format/numbers.ts';
+import { runVerdictLine } from '../gate/family.ts';
 import type { CheckOutcome, ModelRun, RunRecord } from '../records/run-record.ts';
 import { contextLine } from './summary-table.ts';
 
@@ -47,12 +48,15 @@ function modelRow(model: ModelRun): string {
 export function renderRunMarkdown(run: RunRecord): string {
   const checks = run.models.flatMap((model) => model.checks.map((check) => ({ model, check })));
   const failed = checks.filter(({ check }) => check.status === 'fail').length;
+  const inconclusive = checks.filter(({ check }) => check.status === 'inconclusive').length;
   const title =
     checks.length === 0
       ? 'Latency benchmark'
       : failed > 0
         ? `Latency benchmark: ${failed} check(s) failed`
-        : 'Latency benchmark: all checks held';
+        : inconclusive > 0
+          ? `Latency benchmark: no check failed, ${inconclusive} inconclusive`
+          : 'Latency benchmark: all checks held';
   const lines = [
     `### ${title}`,
     '',
@@ -71,6 +75,8 @@ export function renderRunMarkdown(run: RunRecord): string {
       );
     }
   }
+  if (run.verdict !== undefined && checks.length > 0)
+    lines.push('', `**${markdownCell(runVerdictLine(run.verdict))}**`);
   return `${lines.join('\n')}\n`;
 }
 

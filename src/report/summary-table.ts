@@ -1,5 +1,6 @@
 import { formatSlo } from '../config/resolve.ts';
 import { formatRate, formatSeconds } from '../format/numbers.ts';
+import { runVerdictLine } from '../gate/family.ts';
 import type { CheckOutcome, ModelRun, RunContext, RunRecord } from '../records/run-record.ts';
 import type { Distribution } from '../records/summary.ts';
 import { renderSweepTable } from './render-sweep.ts';
@@ -154,5 +155,10 @@ export function renderSummaryTable(run: RunRecord, options: { color: boolean }):
   const noteLines = run.models.flatMap((model) => notes(model, paint));
   if (noteLines.length > 0) lines.push('', ...noteLines);
   for (const table of run.sweeps ?? []) lines.push('', ...renderSweepTable(table));
+  if (run.verdict !== undefined && run.verdict.checks > 0) {
+    const color =
+      run.verdict.verdict === 'fail' ? 'red' : run.verdict.verdict === 'pass' ? 'green' : 'yellow';
+    lines.push('', paint(runVerdictLine(run.verdict), color));
+  }
   return `${lines.join('\n')}\n`;
 }

@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import type { RunVerdict } from '../records/run-record.ts';
 import { buildOutputs } from './build-outputs.ts';
 import { datasetDocuments } from './documents.ts';
 import { loadEchartsSource } from './html/assets.ts';
@@ -12,6 +13,8 @@ export interface ReportResult {
   paths: string[];
   warnings: string[];
   printed: string;
+  /** The run's one verdict over all its checks. */
+  verdict: RunVerdict | undefined;
 }
 
 /** Builds and writes every output of a run from its inputs; returns what was written and printed. */
@@ -38,5 +41,5 @@ export function writeReport(
     ...paths.map((path) => `  ${path}`),
     '',
   ].join('\n');
-  return { paths, warnings, printed };
+  return { paths, warnings, printed, verdict: run.verdict };
 }

@@ -2,7 +2,7 @@ import { StatsInputError } from './errors.ts';
 
 /**
  * Special functions the gate statistics need: log-gamma, the regularized incomplete beta function
- * (Harrell-Davis weights) and the standard normal quantile (one-sided bounds). Checked against scipy:
+ * (Student-t tails of the history test) and the standard normal (one-sided bounds). Checked against scipy:
  * about 1e-13 relative for shape parameters up to a few thousand (a pooled history of ~3000 calls),
  * 1e-9 at 1e5, where ln B(a, b) loses digits to cancellation; ample for weights of a quantile.
  */
@@ -168,8 +168,8 @@ export function normalQuantile(p: number): number {
   return q < 0 ? -value : value;
 }
 
-/** Student's t CDF for t >= 0 with `df` degrees of freedom (df may be fractional). */
-function studentTUpperTail(t: number, df: number): number {
+/** P(T > t) for Student's t with `df` degrees of freedom, t >= 0 (df may be fractional). */
+export function studentTUpperTail(t: number, df: number): number {
   return 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
 }
 
@@ -193,4 +193,16 @@ export function studentTQuantile(p: number, df: number): number {
     else hi = mid;
   }
   return (lo + hi) / 2;
+}
+
+/** Standard normal CDF, from the complementary error function (Numerical Recipes' erfcc, relative error < 1.2e-7). */
+export function normalCdf(z: number): number {
+  const x = Math.abs(z) / Math.SQRT2;
+  const t = 1 / (1 + 0.5 * x);
+  const poly = [
+    -1.26551223, 1.00002368, 0.37409196, 0.09678418, -0.18628806, 0.27886807, -1.13520398, 1.48851587,
+    -0.82215223, 0.17087277,
+  ].reduceRight((acc, c) => c + t * acc, 0);
+  const erfc = t * Math.exp(-x * x + poly);
+  return z >= 0 ? 1 - erfc / 2 : erfc / 2;
 }

@@ -9,6 +9,7 @@ import type { Api, CallRecord } from '../records/call-record.ts';
 import type { SweepLevel } from '../records/load.ts';
 import type { BenchOptions, ResolvedOptions } from '../records/options.ts';
 import type { CheckOutcome } from '../records/run-record.ts';
+import { loadGateInputs } from './gate-inputs.ts';
 import { registerLatencyMatchers } from './matchers.ts';
 import { BenchModelError, type ModelInputs, type PreflightOnce, runModel } from './model-test.ts';
 
@@ -79,8 +80,17 @@ export function benchModel(input: BenchModelInput): BenchModelResult {
 }
 
 function loadInputs(root: string, options: ResolvedOptions, modelId: string): ModelInputs {
-  const tracked = findTracked(resolve(root, options.trackingFile), options.trackingFile, modelId);
-  return { tracked, dataset: loadDataset(resolve(root, options.datasetFile)) };
+  const models = loadTracking(resolve(root, options.trackingFile));
+  const tracked = findTracked(models, options.trackingFile, modelId);
+  return {
+    tracked,
+    dataset: loadDataset(resolve(root, options.datasetFile)),
+    gate: loadGateInputs(
+      root,
+      options,
+      models.map((m) => m.modelId),
+    ),
+  };
 }
 
 /** Worst case of one model and API: every call up to its deadline, at the configured concurrency. */
@@ -95,8 +105,8 @@ function runTimeoutMs(options: ResolvedOptions, api: Api, documents: number): nu
   return Math.min(2 ** 31 - 1, (options.load.kind === 'open' ? openMs : closedMs) + TIMEOUT_MARGIN_MS);
 }
 
-function findTracked(path: string, shown: string, modelId: string): TrackedModel {
-  const tracked = loadTracking(path).find((m) => m.modelId === modelId);
+function findTracked(models: readonly TrackedModel[], shown: string, modelId: string): TrackedModel {
+  const tracked = models.find((m) => m.modelId === modelId);
   if (!tracked) {
     throw new BenchModelError(
       `model "${modelId}" is not in ${shown}: add a row (model,text_prompt,...) or fix the id in its bench file`,

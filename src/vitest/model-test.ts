@@ -1,13 +1,12 @@
-import { existsSync } from 'node:fs';
 import { relative, resolve } from 'node:path';
 import { expect, inject, recordArtifact, type TestContext } from 'vitest';
-import { loadRuns } from '../compare/load-runs.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { promptFingerprint, renderPrompt } from '../data/template.ts';
 import type { TrackedModel } from '../data/tracking.ts';
 import { UserError } from '../errors.ts';
-import { evaluateBudget, findBudget, loadBudgets } from '../gate/budgets.ts';
-import { regressionCheck } from '../gate/regression.ts';
+import { evaluateBudget, findBudget, noBudgetCheck } from '../gate/budgets.ts';
+import { clientBusyReason, clientNoiseMs, timeScaleReason } from '../gate/client-noise.ts';
+import { regressionChecks as compareWithBaseline } from '../gate/regression.ts';
 import { type CallSpec, callModel } from '../harness/call.ts';
 import { type ClientOptions, createBedrockClient } from '../harness/client.ts';
 import { startClientHealth } from '../harness/client-health.ts';
@@ -15,15 +14,15 @@ import { PreflightError, preflightInputFor, preflightKey, preflightModel } from 
 import { indexTexts, type TextIndex } from '../harness/redact-texts.ts';
 import { modelKey } from '../load/sweep.ts';
 import { buildPlan, callDeadlineMs, delayBetweenCallsMs, modelCallCount, planInput } from '../plan/calls.ts';
-import type { Api, CallRecord, LatencyMode, OkCall } from '../records/call-record.ts';
+import type { Api, CallRecord, LatencyMode } from '../records/call-record.ts';
 import { shownEndpoint } from '../records/endpoint.ts';
 import type { SweepLevel } from '../records/load.ts';
-import { okMeasuredCalls } from '../records/metrics.ts';
 import type { ModelRunInfo } from '../records/model-run-info.ts';
 import type { ResolvedOptions } from '../records/options.ts';
 import type { CheckOutcome } from '../records/run-record.ts';
 import { openJournal } from '../report/journal.ts';
 import { callLines } from './artifacts.ts';
+import type { GateInputs } from './gate-inputs.ts';
 import { jobFunction } from './provider.ts';
 
 /**
@@ -46,6 +45,7 @@ export interface PreflightOnce {
 export interface ModelInputs {
   tracked: TrackedModel;
   dataset: Dataset;
+  gate: GateInputs;
 }
 
 /** One Vitest test of a bench file: a model through one API (at one sweep level), and what it shares. */
@@ -193,7 +193,6 @@ async function measureAndJudge(
   specs: CallSpec[],
   endpoint: string | undefined,
 ): Promise<void> {
-  const { root } = inject('converseBench');
   const { options, result } = model;
   const client: ClientOptions = {
     target: options.target,
@@ -208,14 +207,12 @@ async function measureAndJudge(
       result.records.push(record);
       journal.append(record, info);
     });
-    const checks = [
-      ...budgetChecks(root, options, model.modelId, records),
-      ...regressionChecks(root, options, info, records),
-    ];
+    const checks = [...budgetChecks(model, info, records), ...regressionChecks(model, info, records)];
     result.checks.push(...checks);
     journal.appendChecks(info, checks);
     await recordArtifact(ctx.task, { type: 'converse-bench:checks', model: info, checks });
-    for (const check of checks) expect.soft(check, model.name).toPassCheck();
+    // Statistical checks are judged once, with the run's others, by the reporter (src/gate/family.ts).
+    for (const check of checks) if (check.test === undefined) expect.soft(check, model.name).toPassCheck();
   } finally {
     await journal.close();
   }
@@ -311,44 +308,55 @@ function callSpecs(
   }));
 }
 
-function budgetChecks(
-  root: string,
-  options: ResolvedOptions,
-  modelId: string,
-  records: CallRecord[],
-): CheckOutcome[] {
-  const path = resolve(root, options.budgetsFile);
-  if (!existsSync(path)) return [];
-  const budget = findBudget(loadBudgets(path), options.target, modelId);
-  return budget ? evaluateBudget(budget, records) : [];
+/** Why this test's latencies are not judged: a time-scaled emulator, or a busy client. */
+function latencyJudging({ options }: ModelTest, info: ModelRunInfo) {
+  return {
+    latencyNotJudged: timeScaleReason(options.target, options.timeScale),
+    clientBusy: clientBusyReason([info.clientHealth]),
+    clientNoiseMs: clientNoiseMs([info.clientHealth]),
+  };
+}
+
+/** The model's budget checks; a model without a budget is listed as such (a failure under requireBudgets). */
+function budgetChecks(model: ModelTest, info: ModelRunInfo, records: CallRecord[]): CheckOutcome[] {
+  const { options, modelId, inputs } = model;
+  const budget =
+    inputs.gate.budgets === undefined ? undefined : findBudget(inputs.gate.budgets, options.target, modelId);
+  if (budget === undefined)
+    return [noBudgetCheck(options.target, options.budgetsFile, options.requireBudgets)];
+  const { latencyNotJudged, clientBusy, clientNoiseMs: noise } = latencyJudging(model, info);
+  return evaluateBudget(budget, records, {
+    ...(latencyNotJudged === undefined ? {} : { latencyNotJudged }),
+    ...(clientBusy === undefined ? {} : { clientBusy }),
+    ...(noise === undefined ? {} : { clientNoiseMs: noise }),
+  });
 }
 
 /**
- * With a `baseline` (a run record, or a folder of them: a history), the model's P90 latency (and TTFT
- * P90 when streamed) against the same model key in the baseline runs; see src/gate/regression.ts.
- * A comparison that cannot decide is `inconclusive`: reported, never failed.
+ * With a `baseline` (a run record, or a folder of them: a history), the model's P90 latency, TTFT
+ * P90 when streamed, and error rate against the same model key in the baseline runs
+ * (src/gate/regression.ts); each is a test judged with the run's others.
  */
-function regressionChecks(
-  root: string,
-  options: ResolvedOptions,
-  info: ModelRunInfo,
-  records: CallRecord[],
-): CheckOutcome[] {
-  if (options.baseline === undefined) return [];
-  const history = loadRuns([resolve(root, options.baseline)])
-    .map((run) => okMeasuredCalls(run.models.find((m) => m.key === info.key)?.calls ?? []))
-    .filter((calls) => calls.length > 0);
-  const candidate = okMeasuredCalls(records);
-  const metrics: [string, (r: OkCall) => number | undefined][] = [['latencyMs', (r) => r.latencyMs]];
-  if (info.api === 'converse-stream') metrics.push(['ttftMs', (r) => r.ttftMs]);
-  return metrics.map(([metric, of]) => {
-    const values = (calls: OkCall[]): number[] => calls.flatMap((r) => of(r) ?? []);
-    const runs = history.map(values);
-    return regressionCheck({
-      metric,
-      tolerance: options.tolerance,
-      baseline: runs.length === 1 ? (runs[0] as number[]) : runs,
-      candidate: values(candidate),
-    });
-  });
+function regressionChecks(model: ModelTest, info: ModelRunInfo, records: CallRecord[]): CheckOutcome[] {
+  const baseline = model.inputs.gate.baseline;
+  if (baseline === undefined) return [];
+  const runs = baseline.flatMap((run) => run.models.filter((m) => m.key === info.key));
+  const health = [info.clientHealth, ...runs.map((m) => m.clientHealth)];
+  const { latencyNotJudged } = latencyJudging(model, info);
+  const clientBusy = clientBusyReason(health);
+  const noise = clientNoiseMs(health);
+  return compareWithBaseline(
+    { baselineRuns: runs.map((m) => m.calls), candidate: records, api: info.api },
+    {
+      tolerance: model.options.tolerance,
+      errorRateTolerance: ERROR_RATE_TOLERANCE,
+      confidence: 0.95,
+      ...(latencyNotJudged === undefined ? {} : { latencyNotJudged }),
+      ...(clientBusy === undefined ? {} : { clientBusy }),
+      ...(noise === undefined ? {} : { clientNoiseMs: noise }),
+    },
+  ).map((m) => m.check);
 }
+
+/** Tolerated rise of the error rate against a baseline, as `compare`'s default: two percentage points. */
+const ERROR_RATE_TOLERANCE = 0.02;

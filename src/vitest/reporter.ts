@@ -22,12 +22,15 @@ export interface ConverseBenchReporterOptions {
 /**
  * The Vitest reporter: at the end of the run (also of `vitest --merge-reports`), gathers the
  * converse-bench artifacts, writes the CSVs, log and run record through the sink, and prints the
- * summary table (plain when stdout is not a TTY). A run without converse-bench artifacts is left alone.
+ * summary table (plain when stdout is not a TTY), and fails the run when its one verdict
+ * (src/gate/family.ts) failed. A run without converse-bench artifacts is left alone.
  */
 export default class ConverseBenchReporter implements Reporter {
   readonly #options: ConverseBenchReporterOptions;
   #rootDir: string | undefined;
   #stopped = false;
+  /** A shard judges only its own models: advisory; the merge judges the whole run once. */
+  #shard = false;
 
   constructor(options: ConverseBenchReporterOptions = {}) {
     this.#options = options;
@@ -35,6 +38,7 @@ export default class ConverseBenchReporter implements Reporter {
 
   onInit(vitest: Vitest): void {
     this.#rootDir = vitest.config.root;
+    this.#shard = vitest.config.shard !== undefined;
     // Vitest exits ~1 ms after SIGINT/SIGTERM without calling reporters: write from the journal now.
     const onSignal = (signal: NodeJS.Signals): void => this.#stop(vitest, `by ${signal}`);
     process.once('SIGINT', onSignal);
@@ -122,6 +126,9 @@ export default class ConverseBenchReporter implements Reporter {
     }
     for (const warning of result.warnings) process.stderr.write(`converse-bench: ${warning}\n`);
     process.stdout.write(`\n${result.printed}`);
+    // Regressions and confident budgets fail the run here, judged together; a failed test already
+    // sets the exit code, and Vitest never lowers it.
+    if (result.verdict?.verdict === 'fail' && !this.#shard) process.exitCode = 1;
   }
 }
 

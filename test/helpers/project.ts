@@ -23,8 +23,9 @@ export function benchProject(dir: string, tracking: string): string {
   return dir;
 }
 
-/** The environment that points a bench project at its data files. */
+/** The environment that points a bench project at its data files (no budgets: these runs gate nothing). */
 export const BENCH_PROJECT_DATA_ENV = {
   CONVERSE_BENCH_DATASET_FILE: 'data/documents.csv',
   CONVERSE_BENCH_EMULATOR_PROFILES_FILE: 'data/profiles.json',
+  CONVERSE_BENCH_BUDGETS_FILE: 'none',
 } as const;
