@@ -1,5 +1,5 @@
 import { parseArgs } from 'node:util';
-import { compareRuns } from '../compare/compare-runs.ts';
+import { COMPARE_DEFAULTS, compareRuns } from '../compare/compare-runs.ts';
 import { loadRuns } from '../compare/load-runs.ts';
 import { renderComparisonMarkdown, renderComparisonText } from '../compare/render.ts';
 import { UserError } from '../errors.ts';
@@ -62,9 +62,15 @@ export function compareOutput(args: string[]): { text: string; code: number } {
     );
   }
   if (values.json && values.markdown) throw new UserError('--json and --markdown: choose one');
-  const tolerance = fraction('--tolerance', values.tolerance, 0.1, 0, 10);
-  const errorRateTolerance = fraction('--error-tolerance', values['error-tolerance'], 0.02, 0, 1);
-  const confidence = fraction('--confidence', values.confidence, 0.95, 0.5, 0.9999);
+  const tolerance = fraction('--tolerance', values.tolerance, COMPARE_DEFAULTS.tolerance, 0, 10);
+  const errorRateTolerance = fraction(
+    '--error-tolerance',
+    values['error-tolerance'],
+    COMPARE_DEFAULTS.errorRateTolerance,
+    0,
+    1,
+  );
+  const confidence = fraction('--confidence', values.confidence, COMPARE_DEFAULTS.confidence, 0.5, 0.9999);
   const baselines = loadRuns(positionals.slice(0, -1));
   const candidate = loadRuns(positionals.slice(-1)).at(-1);
   if (candidate === undefined) throw new UserError(`${positionals.at(-1)}: no run record found`);

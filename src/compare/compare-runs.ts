@@ -67,6 +67,13 @@ export interface CompareRunsOptions {
   confidence: number;
 }
 
+/** `compare`'s defaults: 10% tolerated on a P90, two points on an error rate, 95% confidence. */
+export const COMPARE_DEFAULTS: CompareRunsOptions = {
+  tolerance: 0.1,
+  errorRateTolerance: 0.02,
+  confidence: 0.95,
+};
+
 const okLatencies = (calls: readonly CallRecord[]): number[] =>
   okMeasuredCalls(calls).map((c) => c.latencyMs);
 

@@ -1,6 +1,6 @@
 import type { SweepTable } from '../../records/load.ts';
 import { okMeasuredCalls, outputTokensPerSecond } from '../../records/metrics.ts';
-import type { ModelRun, RunContext, RunRecord } from '../../records/run-record.ts';
+import type { ModelRun, RunContext, RunRecord, RunVerdict } from '../../records/run-record.ts';
 import type { ModelSummary } from '../../records/summary.ts';
 
 /**
@@ -14,6 +14,8 @@ export interface ReportRun {
   context: RunContext;
   /** The run's latency-versus-throughput tables, one per swept model; empty without a sweep. */
   sweeps: SweepTable[];
+  /** The run's one verdict over its checks, when the run record has it. */
+  verdict?: RunVerdict;
 }
 
 export interface ReportModel {

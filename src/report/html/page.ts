@@ -33,7 +33,12 @@ td { white-space: pre-line; overflow-wrap: break-word; }
 table.details td:last-child, table.checks td:last-child { min-width: 220px; }
 details > summary { cursor: pointer; margin: 12px 0 4px; font-weight: 600; }
 td.num { text-align: right; white-space: nowrap; }
-table.context td, table.options td { max-width: 520px; }
+td.run { max-width: 180px; overflow-wrap: anywhere; font-size: 13px; }
+tr.verdict-row-regressed td:last-child { color: #cf222e; font-weight: 600; }
+table.context td, table.options td { max-width: 520px; overflow-wrap: anywhere; }
+table.context, table.options { width: 100%; table-layout: fixed; }
+table.context th:first-child, table.options th:first-child { width: 200px; }
+table.context thead th, table.options thead th { white-space: normal; overflow-wrap: anywhere; }
 `;
 
 /**

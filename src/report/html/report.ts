@@ -1,15 +1,23 @@
+import { COMPARE_DEFAULTS, compareRuns, type RunComparison } from '../../compare/compare-runs.ts';
+import { runVerdictLine } from '../../gate/family.ts';
 import type { RunRecord } from '../../records/run-record.ts';
 import { buildCharts } from './charts.ts';
 import { buildReportData, type ReportData } from './data.ts';
 import { escapeHtml, jsonForScript, scriptSafeSource } from './escape.ts';
 import { PAGE_SCRIPT, PAGE_STYLE } from './page.ts';
 import { checkId, contextTable, optionsTable, summaryTables } from './tables.ts';
+import { comparisonBannerLines, verdictTable } from './verdicts.ts';
 
 export interface HtmlReportOptions {
   /** Contents of echarts/dist/echarts.min.js (see `loadEchartsSource()`), inlined so the file works offline. */
   echartsSource: string;
   /** @default 'converse-bench report' */
   title?: string;
+  /**
+   * With several runs: the comparison of the newest with the others (verdicts in the banner and a
+   * table). @default compareRuns with `compare`'s defaults
+   */
+  comparison?: RunComparison;
 }
 
 /**
@@ -26,6 +34,12 @@ const CONTENT_SECURITY_POLICY =
 export function renderHtmlReport(runs: RunRecord[], opts: HtmlReportOptions): string {
   const title = opts.title ?? 'converse-bench report';
   const data = buildReportData(runs);
+  const last = runs.at(-1);
+  const comparison =
+    opts.comparison ??
+    (runs.length > 1 && last !== undefined
+      ? compareRuns(runs.slice(0, -1), last, COMPARE_DEFAULTS)
+      : undefined);
   const charts = buildCharts(data);
   const sections = charts.map(
     (chart) =>
@@ -34,6 +48,7 @@ export function renderHtmlReport(runs: RunRecord[], opts: HtmlReportOptions): st
       `<div class="chart" id="${chart.id}" role="img" aria-label="${escapeHtml(chart.title)}" style="height:${chart.height}px"></div>\n</section>`,
   );
   const navItems = [
+    ...(comparison === undefined ? [] : [['verdicts', 'Verdicts']]),
     ['summary', 'Summary tables'],
     ['context', 'Context'],
     ...charts.map((c) => [c.id, c.title]),
@@ -53,12 +68,12 @@ export function renderHtmlReport(runs: RunRecord[], opts: HtmlReportOptions): st
 <body>
 <header>
 <h1>${escapeHtml(title)}</h1>
-${verdictBanner(data)}
+${verdictBanner(data, comparison)}
 ${header(data)}
 <nav aria-label="Sections"><ul>${navItems.map(([id, text]) => `<li><a href="#${id}">${escapeHtml(text ?? '')}</a></li>`).join('')}</ul></nav>
 </header>
 <main>
-${body(data, sections)}
+${body(data, sections, comparison)}
 </main>
 <script type="application/json" id="report-data">${jsonForScript({ charts })}</script>
 <script>${scriptSafeSource(opts.echartsSource)}</script>
@@ -99,7 +114,7 @@ function countText(data: ReportData): string {
  * The gate's outcome first: the checks of the run (in a comparison, of the newest run) by status, each
  * failed one a link to its row, the models no check covered, and a time-scaled run said as such.
  */
-function verdictBanner(data: ReportData): string {
+function verdictBanner(data: ReportData, comparison: RunComparison | undefined): string {
   const r = data.runs.length - 1;
   const run = data.runs[r];
   if (run === undefined) return '';
@@ -112,25 +127,31 @@ function verdictBanner(data: ReportData): string {
   );
   const failed = checks.filter((c) => c.check.status === 'fail');
   const inconclusive = checks.filter((c) => c.check.status === 'inconclusive');
-  const unbudgeted = cells.filter(({ cell }) => !cell.model.checks.some((c) => c.name.startsWith('budget')));
+  const noBudget = cells.filter(({ cell }) =>
+    cell.model.checks.some((c) => c.name === 'budget' && c.line.startsWith('no budget')),
+  );
+  const notJudged = [...new Set(checks.flatMap((c) => c.check.test?.notJudged ?? []))];
   const which = data.runs.length > 1 ? ` (${run.label})` : '';
   const headline =
-    checks.length === 0
-      ? `No check ran${which}: no model has a budget or a baseline, so nothing was gated.`
-      : failed.length > 0
-        ? `${failed.length} of ${checks.length} checks failed${which}.`
-        : `All ${checks.length - inconclusive.length} decided checks held${which}${inconclusive.length > 0 ? `; ${inconclusive.length} inconclusive` : ''}.`;
-  const lines = [`<strong>${escapeHtml(headline)}</strong>`];
+    run.verdict !== undefined && run.verdict.checks > 0
+      ? `${runVerdictLine(run.verdict)}${which}`
+      : checks.length === 0
+        ? `No check ran${which}: no model has a budget or a baseline, so nothing was gated.`
+        : failed.length > 0
+          ? `${failed.length} of ${checks.length} checks failed${which}.`
+          : `All ${checks.length - inconclusive.length} decided checks held${which}${inconclusive.length > 0 ? `; ${inconclusive.length} inconclusive` : ''}.`;
+  const lines = [
+    ...(comparison === undefined ? [] : comparisonBannerLines(comparison, labelOf(data))),
+    `<strong>${escapeHtml(headline)}</strong>`,
+  ];
   if (failed.length > 0) {
     lines.push(
       `Failed: ${failed.map((f) => `<a href="#${f.id}">${escapeHtml(`${f.model.label}: ${f.check.name}`)}</a>`).join(', ')}.`,
     );
   }
-  if (inconclusive.length > 0 && failed.length > 0) {
-    lines.push(`${inconclusive.length} inconclusive (reported, not failed).`);
-  }
-  if (unbudgeted.length > 0 && checks.length > 0) {
-    lines.push(`No budget: ${unbudgeted.map(({ model }) => escapeHtml(model.label)).join(', ')}.`);
+  if (notJudged.length > 0) lines.push(`Not judged: ${escapeHtml(notJudged.join('; '))}.`);
+  if (noBudget.length > 0) {
+    lines.push(`No budget: ${noBudget.map(({ model }) => escapeHtml(model.label)).join(', ')}.`);
   }
   const scale = run.context.timeScale;
   if (run.context.target === 'emulator' && scale !== undefined && scale !== 1) {
@@ -140,8 +161,20 @@ function verdictBanner(data: ReportData): string {
       ),
     );
   }
-  const tone = failed.length > 0 ? 'fail' : checks.length === 0 ? 'none' : 'pass';
+  const regressed = comparison?.verdict.word === 'regressed';
+  const tone = regressed
+    ? 'fail'
+    : (run.verdict?.verdict ?? (failed.length > 0 ? 'fail' : 'pass')) === 'fail'
+      ? 'fail'
+      : checks.length === 0 || run.verdict?.verdict === 'inconclusive'
+        ? 'none'
+        : 'pass';
   return `<div class="verdict verdict-${tone}" role="status" id="verdict">${lines.map((l) => `<p>${l}</p>`).join('')}</div>`;
+}
+
+/** A model key's label in this report (the key itself for a model it does not draw). */
+function labelOf(data: ReportData): (key: string) => string {
+  return (key) => data.models.find((m) => m.key === key)?.label ?? key;
 }
 
 function options(data: ReportData): string {
@@ -150,7 +183,7 @@ function options(data: ReportData): string {
   return `<details><summary>Options the models ran with</summary>\n<div class="table-wrap">${table}</div></details>`;
 }
 
-function body(data: ReportData, sections: string[]): string {
+function body(data: ReportData, sections: string[], comparison: RunComparison | undefined): string {
   if (data.runs.length === 0) return '';
   const context = `<section aria-labelledby="context"><h2 id="context">Context</h2>\n<div class="table-wrap">${contextTable(data)}</div>\n${options(data)}</section>`;
   if (data.models.length === 0) {
@@ -160,5 +193,9 @@ function body(data: ReportData, sections: string[]): string {
   const noErrors = sections.some((s) => s.includes('id="chart-errors"'))
     ? ''
     : '<section aria-labelledby="errors"><h2 id="errors">Failed calls</h2><p class="note">No measured call failed.</p></section>';
-  return [summary, context, ...sections, noErrors].join('\n');
+  const verdicts =
+    comparison === undefined
+      ? ''
+      : `<section aria-labelledby="verdicts"><h2 id="verdicts">Verdicts</h2>\n<div class="table-wrap">${verdictTable(comparison, labelOf(data))}</div></section>`;
+  return [verdicts, summary, context, ...sections, noErrors].filter((x) => x !== '').join('\n');
 }

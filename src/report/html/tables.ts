@@ -36,7 +36,7 @@ function rowsOf(data: ReportData): Array<{ m: number; r: number; cell: ReportCel
 /** The first cells of a row: the model (with its role when it is the source) and, comparing, the run. */
 function rowHead(data: ReportData, m: number, r: number, cell: ReportCell): string {
   const role = cell.model.role === 'source' ? ' (source)' : '';
-  const run = data.runs.length > 1 ? td(data.runs[r]?.label ?? '') : '';
+  const run = data.runs.length > 1 ? `<td class="run">${escapeHtml(data.runs[r]?.label ?? '')}</td>` : '';
   return `${th(`${data.models[m]?.label ?? ''}${role}`, 'row')}${run}`;
 }
 
