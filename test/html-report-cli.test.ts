@@ -46,7 +46,7 @@ describe('converse-bench report', () => {
     expect(stdout).toEqual([`${out}\n`]);
     const html = readFileSync(out, 'utf8');
     expect(html).toContain('<title>A/B</title>');
-    expect(html).toContain('Comparison of 2 runs, 6 models');
+    expect(html).toContain('Comparison of 2 runs, 5 models in 6 series');
     expect(html).toContain('echarts');
   });
 

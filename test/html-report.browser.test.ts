@@ -1,6 +1,8 @@
 import { existsSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Browser, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunRecord } from '../src/records/run-record.ts';
@@ -38,10 +40,14 @@ interface ProbeCanvas {
 interface ProbeElement {
   id: string;
   querySelector(selector: 'canvas'): ProbeCanvas | null;
+  innerText?: string;
+  scrollWidth: number;
+  clientWidth: number;
 }
 declare const document: {
   querySelectorAll(selector: string): Iterable<ProbeElement> & { length: number };
   getElementById(id: string): ProbeElement | null;
+  documentElement: ProbeElement;
 };
 declare const window: unknown;
 
@@ -66,6 +72,10 @@ interface PageVisit {
   xss: unknown;
   injectedImages: number;
   screenshot: Buffer;
+  /** The verdict banner's text, as a reader sees it. */
+  banner: string;
+  /** How far the page, and each table's scroll box, is wider than the 1280 px window (0: no scrolling). */
+  overflowPx: { page: number; tables: number[] };
 }
 
 /** In the page: which models each chart draws, from its series ids and category axes. */
@@ -187,6 +197,11 @@ describe.skipIf(executablePath === undefined && !inCi)('HTML report in Chromium'
         xss: await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss),
         injectedImages: await page.evaluate(() => document.querySelectorAll('img').length),
         screenshot,
+        banner: await page.evaluate(() => document.getElementById('verdict')?.innerText ?? ''),
+        overflowPx: await page.evaluate(() => ({
+          page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+          tables: [...document.querySelectorAll('.table-wrap')].map((e) => e.scrollWidth - e.clientWidth),
+        })),
       };
     } finally {
       await context.close();
@@ -215,6 +230,13 @@ describe.skipIf(executablePath === undefined && !inCi)('HTML report in Chromium'
     }
     const failed = models(any((c) => c.summary.failed > 0));
     if (failed.length > 0) expected['chart-errors'] = failed;
+    // Sweep lines are indexed by swept table, goodput by the models that have it.
+    const tables = data.runs.flatMap((run) => run.sweeps);
+    if (tables.length > 0) expected['chart-sweep'] = tables.map((_, i) => i);
+    const good = models(any((c) => c.model.goodput !== undefined));
+    if (good.length > 0) expected['chart-goodput'] = good.map((_, i) => i);
+    if (data.runs.length > 1)
+      expected['chart-history'] = models(any((c) => c.summary.latencyMs !== undefined));
     return expected;
   }
 
@@ -227,21 +249,50 @@ describe.skipIf(executablePath === undefined && !inCi)('HTML report in Chromium'
   function expectDrawn(result: PageVisit, runs: RunRecord[]): void {
     const expected = expectedCharted(runs);
     expect(result.charted).toEqual(expected);
+    // Readable without scrolling sideways at 1280 px: the page and every table.
+    expect(result.overflowPx.page).toBe(0);
+    expect(
+      result.overflowPx.tables.every((px) => px <= 0),
+      JSON.stringify(result.overflowPx),
+    ).toBe(true);
     for (const id of Object.keys(expected)) expect(result.inkedSamples[id], id).toBeGreaterThan(20);
     // A blank PNG compresses to a handful of distinct bytes; a drawn page uses all 256.
     expect(new Set(result.screenshot).size).toBeGreaterThan(200);
   }
 
-  it('draws a comparison of two runs, every model in every chart', async () => {
+  it('draws a comparison of two runs, every model in every chart, the verdicts first', async () => {
     const runs = [loadFixture('run-main'), loadFixture('run-branch')];
-    const result = await visit('comparison', runs, '/tmp/converse-bench-report-comparison.png');
+    const result = await visit('comparison', runs, join(tmpdir(), 'converse-bench-report-comparison.png'));
     expectCleanPage(result, 'comparison');
     expectDrawn(result, runs);
+    expect(result.banner).toMatch(
+      /^Comparison: (regressed|no regression|inconclusive): \d+ of \d+ checks regressed/,
+    );
+    expect(result.banner).toContain('Failed: mistral.mistral-large-2407-v1:0: budget p90 latencyMs.');
+  }, 60_000);
+
+  it('draws a run with a failing and passing budgets, both APIs: the failure leads', async () => {
+    const runs = [loadFixture('run-main')];
+    const result = await visit('budgets', runs, join(tmpdir(), 'converse-bench-report-budgets.png'));
+    expectCleanPage(result, 'budgets');
+    expectDrawn(result, runs);
+    expect(result.banner.split(/\n+/)).toEqual([
+      '1 of 5 checks failed.',
+      'Failed: mistral.mistral-large-2407-v1:0: budget p90 latencyMs.',
+    ]);
+  }, 60_000);
+
+  it('draws a sweep of both APIs: latency against throughput, goodput, levels in every label', async () => {
+    const runs = [loadFixture('sweep')];
+    const result = await visit('sweep', runs, join(tmpdir(), 'converse-bench-report-sweep.png'));
+    expectCleanPage(result, 'sweep');
+    expectDrawn(result, runs);
+    expect(result.banner).toContain('Latency not judged at time scale 0.05');
   }, 60_000);
 
   it('draws twelve models, one with no successful call', async () => {
     const runs = [loadFixture('run-many-models')];
-    const result = await visit('many-models', runs, '/tmp/converse-bench-report-many-models.png');
+    const result = await visit('many-models', runs, join(tmpdir(), 'converse-bench-report-many-models.png'));
     expectCleanPage(result, 'many-models');
     expectDrawn(result, runs);
     expect(result.charted['chart-latency-box']).toHaveLength(11);

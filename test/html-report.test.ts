@@ -49,7 +49,7 @@ describe('escaping', () => {
     expect(html).not.toContain('alert(1)</script>');
     expect(html).not.toContain('<img');
     expect(html).not.toContain('\u2028');
-    expect(html).toContain('<th scope="row">&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;</th>');
+    expect(html).toContain('<th scope="row">&lt;/script&gt;&lt;script&gt;alert(1)&lt;/script&gt;');
     // The label reaches the chart intact, through the JSON block.
     const box = chart(html, 'chart-latency-box') as { yAxis: { data: string[] } };
     expect(box.yAxis.data[0]).toBe(BREAKOUT);
@@ -212,11 +212,17 @@ describe('comparison', () => {
     expect(box.map((s) => s.name)).toEqual(data.runs.map((r) => r.label));
     expect(box[0]?.data[5]).toEqual([]);
     expect(box[1]?.data[5]).toHaveLength(5);
-    const ecdf = charts['chart-latency-ecdf']?.series as Array<{ name: string }>;
-    expect(ecdf.map((s) => s.name)).toContain(
-      'amazon.nova-micro-v1:0 (stream) · run 2: feature/http2-transport@b7e41c0+dirty 2026-11-27 15:31',
-    );
+    // 9 lines: past 8, one panel per model with its runs overlaid, each line named by its run.
+    const ecdf = charts['chart-latency-ecdf']?.series as Array<{
+      name: string;
+      id: string;
+      xAxisIndex: number;
+    }>;
     expect(ecdf).toHaveLength(4 + 5);
+    expect(ecdf.find((s) => s.id === 'model:5|run:1')).toMatchObject({
+      name: 'run 2: feature/http2-transport@b7e41c0+dirty 2026-11-27 15:31',
+      xAxisIndex: 5,
+    });
     const bars = charts['chart-latency-stats']?.series as unknown[];
     expect(bars).toHaveLength(6);
   });
@@ -295,5 +301,127 @@ describe('chart shapes', () => {
     );
     const context = { ...loadFixture('run-main').context, git: {} };
     expect(runLabel(context, 2)).toBe('run 3: no branch@no commit 2026-11-20 10:04');
+  });
+});
+
+describe('the verdict first', () => {
+  const head = (html: string): string => html.slice(html.indexOf('<body>'), html.indexOf('<main>'));
+
+  it('leads with the failed check, linked to its row in the checks table', () => {
+    const html = renderHtmlReport([loadFixture('run-main')], { echartsSource: ECHARTS });
+    const banner = head(html);
+    expect(banner.indexOf('class="verdict verdict-fail"')).toBeLessThan(banner.indexOf('class="lead"'));
+    expect(banner).toContain('1 of 5 checks failed.');
+    const link =
+      /Failed: <a href="#(check-\d+-\d+-\d+)">mistral\.mistral-large-2407-v1:0: budget p90 latencyMs<\/a>/.exec(
+        banner,
+      );
+    expect(link).not.toBeNull();
+    expect(html).toContain(`<tr id="${link?.[1]}" class="check-fail">`);
+  });
+
+  it('says a time-scaled run was not judged on latency, and names the models without a budget', () => {
+    const run = loadFixture('sweep');
+    const banner = head(renderHtmlReport([run], { echartsSource: ECHARTS }));
+    expect(banner).toContain(
+      'Latency not judged at time scale 0.05: every modelled delay was scaled, so latency budgets and regressions are reported, not failed; errors still fail.',
+    );
+    const first = run.models[0];
+    if (first === undefined) throw new Error('the sweep fixture has no model');
+    first.checks = [
+      {
+        name: 'budget',
+        status: 'inconclusive',
+        line: 'no budget: no entry under "emulator" in data/budgets.json',
+      },
+    ];
+    const noBudget = head(renderHtmlReport([run], { echartsSource: ECHARTS }));
+    expect(noBudget).toContain('No budget: amazon.nova-micro-v1:0 @ concurrency=1.');
+  });
+
+  it('with no check at all, says nothing was gated', () => {
+    const run = loadFixture('run-stream-only');
+    for (const model of run.models) model.checks = [];
+    delete run.verdict;
+    const banner = head(renderHtmlReport([run], { echartsSource: ECHARTS }));
+    expect(banner).toContain('class="verdict verdict-none"');
+    expect(banner).toContain('No check ran: no model has a budget or a baseline, so nothing was gated.');
+  });
+
+  it("a comparison leads with the gate's comparison verdict and lists every gated metric", () => {
+    const html = renderHtmlReport([loadFixture('run-main'), loadFixture('run-branch')], {
+      echartsSource: ECHARTS,
+    });
+    expect(head(html)).toMatch(
+      /<strong>Comparison: (regressed|no regression|inconclusive): \d+ of \d+ checks regressed/,
+    );
+    expect(head(html)).toContain('<a href="#verdict-differences">listed under Verdicts</a>');
+    expect(html).toContain('<table class="verdicts">');
+    expect(html).toContain(
+      '<p class="note" id="verdict-differences">Differences between the runs: transport differs',
+    );
+    // Each gated P90 row carries the gate's own line, with its method and bounds.
+    expect(html).toMatch(/<td>P90 latency \(ms\)<\/td>.*pooled-P90 test/);
+  });
+});
+
+describe('tables that fit', () => {
+  it('splits the summary into latency, detail and checks tables, the run column wrapping', () => {
+    const html = renderHtmlReport([loadFixture('run-main'), loadFixture('run-branch')], {
+      echartsSource: ECHARTS,
+    });
+    expect(html).toContain('<table class="summary">');
+    expect(html).toContain('<table class="details">');
+    expect(html).toContain('<table class="checks">');
+    expect(html).toContain(
+      '<td class="run">run 2: feature/http2-transport@b7e41c0+dirty 2026-11-27 15:31</td>',
+    );
+    const latencyHead =
+      /<table class="summary">[\s\S]*?<thead><tr>(.*?)<\/tr><\/thead>/.exec(html)?.[1] ?? '';
+    expect(latencyHead.match(/<th /g)).toHaveLength(12);
+  });
+
+  it('prints the time scale as set, counts models and series apart', () => {
+    const html = renderHtmlReport([loadFixture('sweep')], { echartsSource: ECHARTS });
+    expect(html).toContain('<td>0.05 (every modelled delay x 0.05)</td>');
+    expect(html).toContain('One run, 1 model in 6 series (by API, latency mode and level).');
+    expect(html).toContain('<th scope="row">amazon.nova-micro-v1:0 (stream) @ concurrency=4</th>');
+  });
+});
+
+describe('load and history charts', () => {
+  it('draws each swept model against its throughput, a point per level, labelled', () => {
+    const run = loadFixture('sweep');
+    const sweep = chart(renderHtmlReport([run], { echartsSource: ECHARTS }), 'chart-sweep');
+    expect(sweep.series.map((s) => s.name)).toEqual([
+      'amazon.nova-micro-v1:0 P50',
+      'amazon.nova-micro-v1:0 P90',
+      'amazon.nova-micro-v1:0 (stream) P50',
+      'amazon.nova-micro-v1:0 (stream) P90',
+    ]);
+    const table = run.sweeps?.[0];
+    expect(sweep.series[1]?.data).toEqual(
+      table?.rows.map((row) => [row.achievedRate, row.latencyMs?.p90, `concurrency=${row.level}`]),
+    );
+  });
+
+  it('draws goodput per model when the run had objectives', () => {
+    const run = loadFixture('sweep');
+    const goodput = chart(renderHtmlReport([run], { echartsSource: ECHARTS }), 'chart-goodput');
+    expect(goodput.series[0]?.data).toEqual(
+      run.models.map((m) => Math.round((m.goodput?.share ?? 0) * 1000) / 10),
+    );
+  });
+
+  it('with several runs, draws each model P50 and P90 from run to run', () => {
+    const runs = [loadFixture('run-main'), loadFixture('run-branch')];
+    const history = chart(renderHtmlReport(runs, { echartsSource: ECHARTS }), 'chart-history');
+    const p90 = history.series.find((s) => s.id === 'model:0|run:0|history:p90');
+    expect(p90?.data).toEqual(runs.map((r) => r.models[0]?.summary.latencyMs?.p90));
+    expect(
+      reportJson(renderHtmlReport([runs[0] as RunRecord], { echartsSource: ECHARTS })).charts.map(
+        (c) => c.id,
+      ),
+    ).not.toContain('chart-history');
   });
 });

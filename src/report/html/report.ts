@@ -1,4 +1,5 @@
 import { COMPARE_DEFAULTS, compareRuns, type RunComparison } from '../../compare/compare-runs.ts';
+import { timeScaleReason } from '../../gate/client-noise.ts';
 import { runVerdictLine } from '../../gate/family.ts';
 import type { RunRecord } from '../../records/run-record.ts';
 import { buildCharts } from './charts.ts';
@@ -153,12 +154,10 @@ function verdictBanner(data: ReportData, comparison: RunComparison | undefined):
   if (noBudget.length > 0) {
     lines.push(`No budget: ${noBudget.map(({ model }) => escapeHtml(model.label)).join(', ')}.`);
   }
-  const scale = run.context.timeScale;
-  if (run.context.target === 'emulator' && scale !== undefined && scale !== 1) {
+  const scaled = timeScaleReason(run.context.target, run.context.timeScale);
+  if (scaled !== undefined) {
     lines.push(
-      escapeHtml(
-        `Time scale ${scale}: every modelled delay was multiplied by ${scale}, so latencies are not real time.`,
-      ),
+      escapeHtml(`Latency ${scaled}: every modelled delay was scaled, so latency budgets and regressions are reported, not failed; errors still fail.`),
     );
   }
   const regressed = comparison?.verdict.word === 'regressed';
