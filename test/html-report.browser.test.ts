@@ -197,6 +197,7 @@ describe.skipIf(executablePath === undefined && !inCi)('HTML report in Chromium'
         xss: await page.evaluate(() => (window as unknown as { __xss?: unknown }).__xss),
         injectedImages: await page.evaluate(() => document.querySelectorAll('img').length),
         screenshot,
+        // biome-ignore lint/performance/useDomNodeTextContent: the text as a reader sees it, line breaks included
         banner: await page.evaluate(() => document.getElementById('verdict')?.innerText ?? ''),
         overflowPx: await page.evaluate(() => ({
           page: document.documentElement.scrollWidth - document.documentElement.clientWidth,

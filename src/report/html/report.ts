@@ -157,7 +157,9 @@ function verdictBanner(data: ReportData, comparison: RunComparison | undefined):
   const scaled = timeScaleReason(run.context.target, run.context.timeScale);
   if (scaled !== undefined) {
     lines.push(
-      escapeHtml(`Latency ${scaled}: every modelled delay was scaled, so latency budgets and regressions are reported, not failed; errors still fail.`),
+      escapeHtml(
+        `Latency ${scaled}: every modelled delay was scaled, so latency budgets and regressions are reported, not failed; errors still fail.`,
+      ),
     );
   }
   const regressed = comparison?.verdict.word === 'regressed';
