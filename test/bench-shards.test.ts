@@ -38,7 +38,7 @@ function rowsOf(folder: string): Map<string, Record<string, string>> {
       );
       expect(rows.has(key), `duplicate row ${key}`).toBe(false);
       rows.set(key, {
-        file: file.replace(/_\d{8}-\d{6}\.csv$/, ''),
+        file: file.replace(/_\d{8}_\d{6}\.csv$/, ''),
         status: row.status ?? '',
         model_response: row.model_response ?? '',
         model_input_tokens: row.model_input_tokens ?? '',

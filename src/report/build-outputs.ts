@@ -9,6 +9,7 @@ import {
   logFileName,
   markdownSummaryFileName,
   runRecordFileName,
+  warmupCsvFileName,
 } from './file-names.ts';
 import { renderHtmlReport } from './html/report.ts';
 import { renderLog } from './log.ts';
@@ -28,25 +29,29 @@ export interface BuiltOutputs {
 }
 
 /**
- * One CSV per model id: a model run through both APIs (or both latency modes) shares the file, and
- * the `api` and `inference_profile` columns tell the rows apart, as the workshop's one file per model.
+ * One CSV of measured calls per model id: a model run through both APIs (or both latency modes, or
+ * several sweep levels) shares the file, and the `api`, `inference_profile` columns tell the rows
+ * apart, as the workshop's one file per model. Warmup rows go to a file of their own per model, which
+ * the workshop's glob does not read.
  */
 function csvFiles(inputs: ReportInputs, documents: DocumentLookup, timestamp: string): OutputFile[] {
-  const rowsByModel = new Map<string, CsvRow[]>();
+  const byModel = new Map<string, { measure: CsvRow[]; warmup: CsvRow[] }>();
   for (const { model, records } of inputs.models) {
     const context = {
       transport: model.options.transport,
       documents: documents(model),
       redactTexts: model.options.redactTexts,
     };
-    const rows = rowsByModel.get(model.modelId) ?? [];
-    for (const record of records) rows.push(toCsvRow(record, context));
-    rowsByModel.set(model.modelId, rows);
+    const rows = byModel.get(model.modelId) ?? { measure: [], warmup: [] };
+    for (const record of records) rows[record.phase].push(toCsvRow(record, context));
+    byModel.set(model.modelId, rows);
   }
-  return [...rowsByModel].map(([modelId, rows]) => ({
-    name: csvFileName(modelId, timestamp),
-    content: renderCsv(rows),
-  }));
+  return [...byModel].flatMap(([modelId, { measure, warmup }]) => [
+    { name: csvFileName(modelId, timestamp), content: renderCsv(measure) },
+    ...(warmup.length === 0
+      ? []
+      : [{ name: warmupCsvFileName(modelId, timestamp), content: renderCsv(warmup) }]),
+  ]);
 }
 
 /**

@@ -1,20 +1,37 @@
-import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, linkSync, mkdirSync, unlinkSync, writeFileSync } from 'node:fs';
 import type { OutputFile } from './build-outputs.ts';
-import { outputPath } from './file-names.ts';
+import { outputPath, takenNameSuffix } from './file-names.ts';
 
 /**
  * The one place the reporter writes files. Creates `outputDir`; each file is written to a temporary
- * name then renamed, so a reader never sees half a file. Returns the absolute paths written, in order.
+ * name then linked to its own (a reader never sees half a file), created exclusively: a name already
+ * taken gets a suffix (`takenNameSuffix`), so no output is ever overwritten. Returns the absolute
+ * paths written, in order.
  */
 export function writeOutputs(outputDir: string, files: readonly OutputFile[]): string[] {
   mkdirSync(outputDir, { recursive: true });
   return files.map((file) => {
-    const path = outputPath(outputDir, file.name);
-    const temporary = `${path}.${process.pid}.tmp`;
+    const temporary = `${outputPath(outputDir, file.name)}.${process.pid}.tmp`;
     writeFileSync(temporary, file.content);
-    renameSync(temporary, path);
-    return path;
+    try {
+      return linkExclusively(temporary, outputDir, file.name);
+    } finally {
+      unlinkSync(temporary);
+    }
   });
+}
+
+/** Links `temporary` to the first free one of `name`, `name-2`, ...; fails only on other errors. */
+function linkExclusively(temporary: string, outputDir: string, name: string): string {
+  for (let attempt = 1; ; attempt++) {
+    const path = outputPath(outputDir, attempt === 1 ? name : takenNameSuffix(name, attempt));
+    try {
+      linkSync(temporary, path);
+      return path;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
 }
 
 /** Appends to a file someone else owns (GitHub's `$GITHUB_STEP_SUMMARY`), creating it if needed. */
