@@ -21,6 +21,7 @@ async function vitest(args: string[], outputDir: string): Promise<void> {
     CONVERSE_BENCH_TRACKING_FILE: 'data/tracking.csv',
     CONVERSE_BENCH_BUDGETS_FILE: 'data/none.json',
     CONVERSE_BENCH_OUTPUT_DIR: outputDir,
+    CONVERSE_BENCH_DELAY_BETWEEN_CALLS: '0',
   });
   await runOk(process.execPath, [VITEST, ...args], { cwd: PROJECT, env, timeout: 90_000 });
 }

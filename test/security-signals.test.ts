@@ -61,6 +61,7 @@ function env(outDir: string): Record<string, string> {
     CONVERSE_BENCH_OUTPUT_DIR: outDir,
     CONVERSE_BENCH_INVOCATIONS_PER_SCENARIO: '50',
     CONVERSE_BENCH_NUM_PARALLEL_CALLS: '2',
+    CONVERSE_BENCH_DELAY_BETWEEN_CALLS: '0',
   });
 }
 

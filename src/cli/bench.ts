@@ -13,11 +13,13 @@ import { watchParent } from '../lifecycle/parent-watch.ts';
 /** Named bundles of settings; flags given alongside a preset win over it. */
 export const PRESETS: Record<string, { description: string; env: Record<string, string> }> = {
   gate: {
-    description: '300 measured calls per model (10 documents x 30), 16 in flight: enough to gate a P90',
+    description:
+      '300 measured calls per model (10 documents x 30), 16 in flight, no pause between calls: enough to gate a P90',
     env: {
       CONVERSE_BENCH_INVOCATIONS_PER_SCENARIO: '30',
       CONVERSE_BENCH_NUM_PARALLEL_CALLS: '16',
       CONVERSE_BENCH_WARMUP_CALLS: '4',
+      CONVERSE_BENCH_DELAY_BETWEEN_CALLS: '0',
     },
   },
   smoke: {

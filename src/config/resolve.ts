@@ -264,8 +264,16 @@ const SPECS: { [K in Key]: Spec<K> } = {
   numParallelCalls: { rule: counted, description: 'Calls in flight at once (closed loop).' },
   timeoutSeconds: { rule: positive, description: 'Deadline per call, retries included, seconds.' },
   retryAttempts: { rule: counted, description: 'SDK maxAttempts, standard retry mode (1 = no retry).' },
-  delayBetweenCalls: { rule: nonNegative, description: 'Pause before each call of a worker, seconds.' },
+  delayBetweenCalls: {
+    rule: nonNegative,
+    description:
+      "Pause before each call of a closed-loop worker, seconds, at the time scale (the workshop's 1.0).",
+  },
   warmupCalls: { rule: wholeNumber(0), description: 'Unmeasured calls per model and API before measuring.' },
+  earlyStopCalls: {
+    rule: wholeNumber(0),
+    description: 'Stop a model when its first N calls all fail; the rest are skipped (0 = never).',
+  },
   temperature: { rule: fraction, description: 'inferenceConfig.temperature.' },
   maxTokens: { rule: counted, description: 'inferenceConfig.maxTokens.' },
   topP: { rule: fraction, description: 'inferenceConfig.topP.' },
@@ -284,7 +292,11 @@ const SPECS: { [K in Key]: Spec<K> } = {
   trackingFile: { rule: path, description: 'CSV of models and prompt templates.' },
   budgetsFile: { rule: path, description: 'Latency budgets keyed by model id.' },
   emulatorProfilesFile: { rule: path, description: 'Emulator latency profiles and faults.' },
-  timeScale: { rule: positive, description: 'Emulator time scale (0.01 = 100 times faster).' },
+  timeScale: {
+    rule: positive,
+    description:
+      'Emulator time scale (0.01 = 100 times faster): its latencies, delayBetweenCalls and open-loop rates alike.',
+  },
   emulatorFaults: {
     rule: optionalText,
     description:

@@ -59,10 +59,15 @@ export interface ResolvedOptions {
   timeoutSeconds: number;
   /** SDK `maxAttempts` (standard retry mode; 1 = no retry). @default 3 */
   retryAttempts: number;
-  /** Pause before each call of a worker, seconds; not counted in latency. @default 0 */
+  /** Pause before each call of a worker, seconds, at the emulator's time scale; not in any latency. @default 1 */
   delayBetweenCalls: number;
   /** Calls made before measuring, per model and API; recorded with phase `warmup`. @default 1 */
   warmupCalls: number;
+  /**
+   * Stop a model (per API and sweep level) when its first this many calls, warmup included, all failed;
+   * the rest are not made and are counted as skipped. 0 = never stop early. @default 5
+   */
+  earlyStopCalls: number;
   temperature: number;
   maxTokens: number;
   topP: number;

@@ -116,10 +116,16 @@ function loadNotes(model: ModelRun): string[] {
 function notes(model: ModelRun, paint: Paint): string[] {
   const kinds = Object.entries(model.summary.errorsByKind).sort(([a], [b]) => a.localeCompare(b));
   const load = loadNotes(model);
-  if (kinds.length === 0 && model.checks.length === 0 && load.length === 0) return [];
+  const stop = model.earlyStop;
+  if (kinds.length === 0 && model.checks.length === 0 && load.length === 0 && !stop) return [];
   const lines = [
     `  ${model.modelId} ${model.api} ${model.latencyMode}${model.sweepLevel ? ` ${model.sweepLevel.label}` : ''}`,
   ];
+  if (stop) {
+    lines.push(
+      `    ${paint('stopped early', 'red')}: ${stop.reason}; ${stop.skippedCalls} of ${stop.plannedCalls} planned calls skipped`,
+    );
+  }
   if (kinds.length > 0) {
     lines.push(`    ${paint('failed', 'red')}: ${kinds.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   }
