@@ -43,4 +43,5 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   maxCalls: 500,
   allowLargeRun: false,
   dryRun: false,
+  quiet: false,
 };

@@ -319,6 +319,10 @@ const SPECS: { [K in Key]: Spec<K> } = {
   },
   allowLargeRun: { rule: flag, description: 'Allow a model over maxCalls against Bedrock.' },
   dryRun: { rule: flag, description: 'Print the plan and make no call.' },
+  quiet: {
+    rule: flag,
+    description: 'No progress lines on stderr (per model: calls done, ok / failed, ETA, P50 / P90).',
+  },
 };
 
 const KEYS = Object.keys(SPECS) as Key[];

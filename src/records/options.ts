@@ -109,6 +109,8 @@ export interface ResolvedOptions {
   allowLargeRun: boolean;
   /** Print the plan and make no call. @default false */
   dryRun: boolean;
+  /** No progress lines on stderr while the run goes. @default false */
+  quiet: boolean;
 }
 
 /** What a bench file, an environment variable or a flag may set: any subset. */

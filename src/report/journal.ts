@@ -1,4 +1,14 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { CallRecord } from '../records/call-record.ts';
@@ -175,4 +185,33 @@ export function readJournal(path: string): JournalContents {
     }
   }
   return contents;
+}
+
+/**
+ * The whole lines appended to a journal since byte `offset`, for watching a run from another process;
+ * a line still being written is left for the next read, a line that does not parse is skipped (the
+ * reader only shows progress; `readJournal` is the one that judges). No file yet: nothing.
+ */
+export function readJournalTail(path: string, offset: number): { lines: JournalLine[]; offset: number } {
+  if (!existsSync(path)) return { lines: [], offset };
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size <= offset) return { lines: [], offset };
+    const buffer = Buffer.alloc(size - offset);
+    const read = readSync(fd, buffer, 0, buffer.length, offset);
+    const end = buffer.subarray(0, read).lastIndexOf(0x0a);
+    if (end === -1) return { lines: [], offset };
+    const lines: JournalLine[] = [];
+    for (const raw of buffer.subarray(0, end).toString('utf8').split('\n')) {
+      try {
+        if (raw !== '') lines.push(JSON.parse(raw) as JournalLine);
+      } catch {
+        // Left to readJournal, which names the line.
+      }
+    }
+    return { lines, offset: offset + end + 1 };
+  } finally {
+    closeSync(fd);
+  }
 }
