@@ -5,9 +5,10 @@ import { ProgressBoard, renderProgress } from '../report/progress.ts';
 /**
  * Progress on stderr while a run goes, in Vitest's main process, beside Vitest's own reporter: it reads
  * the lines the bench files append to the run's journal (the records, as they complete), so nothing
- * runs on the event loop that times the calls. On a terminal one line, rewritten each tick; otherwise
- * (CI logs) a plain line every `plainEveryMs` while calls arrive, and each model's last line when it
- * has made every planned call.
+ * runs on the event loop that times the calls. A plain line every few seconds while calls arrive (2 s
+ * on a terminal, 5 s otherwise), and each model's last line when it has made every planned call. Not a
+ * line rewritten in place: on a terminal Vitest's live window intercepts stderr and prints every write
+ * above itself, so a `\r` line would pile up there instead of updating.
  */
 export interface ProgressOptions {
   /** The run's journal, once it is known (the global setup provides it after the reporter starts). */
@@ -16,7 +17,7 @@ export interface ProgressOptions {
   tty: boolean;
   /** @default 500 */
   tickMs?: number;
-  /** @default 5000 */
+  /** @default 2000 on a terminal, 5000 otherwise */
   plainEveryMs?: number;
   now?: () => number;
 }
@@ -31,12 +32,10 @@ export interface ProgressWatch {
 export function watchProgress(options: ProgressOptions): ProgressWatch {
   const board = new ProgressBoard();
   const now = options.now ?? Date.now;
-  const plainEveryMs = options.plainEveryMs ?? 5000;
+  const plainEveryMs = options.plainEveryMs ?? (options.tty ? 2000 : 5000);
   const finished = new Set<string>();
   let offset = 0;
   let lastPlainMs = Number.NEGATIVE_INFINITY;
-  let lastPlain = '';
-  let shown = false;
 
   const feed = (line: JournalLine): void => {
     if (line.type === 'model') board.addModel(line.model);
@@ -54,21 +53,12 @@ export function watchProgress(options: ProgressOptions): ProgressWatch {
     for (const model of board.models()) {
       if (finished.has(model.key) || model.done < model.planned || model.planned === 0) continue;
       finished.add(model.key);
-      const text = line(renderProgress(model, at));
-      options.write(options.tty ? `\r\u001b[K${text}\n` : `${text}\n`);
-      shown = false;
+      options.write(`${line(renderProgress(model, at))}\n`);
     }
     const latest = board.latest();
-    if (latest === undefined || finished.has(latest.key)) return;
-    const text = line(renderProgress(latest, at));
-    if (options.tty) {
-      options.write(`\r\u001b[K${text}`);
-      shown = true;
-    } else if (at - lastPlainMs >= plainEveryMs && text !== lastPlain) {
-      options.write(`${text}\n`);
-      lastPlainMs = at;
-      lastPlain = text;
-    }
+    if (latest === undefined || finished.has(latest.key) || at - lastPlainMs < plainEveryMs) return;
+    options.write(`${line(renderProgress(latest, at))}\n`);
+    lastPlainMs = at;
   };
 
   const timer = setInterval(tick, options.tickMs ?? 500);
@@ -78,7 +68,6 @@ export function watchProgress(options: ProgressOptions): ProgressWatch {
     stop() {
       clearInterval(timer);
       tick();
-      if (shown) options.write('\r\u001b[K');
     },
   };
 }
