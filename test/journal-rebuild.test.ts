@@ -96,6 +96,7 @@ describe('converse-bench rebuild', () => {
       'model_latency_benchmarking-20261102_101529.log',
       'report-20261102_101529.html',
       'run-20261102_101529.json',
+      'summary-20261102_101529.csv',
       'summary-20261102_101529.md',
       'warmup_document_summarization_anthropic.claude-3-haiku-20240307-v1-0_20261102_101529.csv',
     ]);

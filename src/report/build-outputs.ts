@@ -9,6 +9,7 @@ import {
   logFileName,
   markdownSummaryFileName,
   runRecordFileName,
+  summaryCsvFileName,
   warmupCsvFileName,
 } from './file-names.ts';
 import { renderHtmlReport } from './html/report.ts';
@@ -16,6 +17,7 @@ import { renderLog } from './log.ts';
 import { renderRunMarkdown } from './markdown-summary.ts';
 import type { ReportInputs } from './report-inputs.ts';
 import { type CsvRow, toCsvRow } from './rows.ts';
+import { renderSummaryCsv } from './summary-csv.ts';
 
 /** A file to write: a bare name (the sink puts it inside the output folder) and its text. */
 export interface OutputFile {
@@ -81,6 +83,7 @@ export function buildOutputs(
       { name: logFileName(timestamp), content: renderLog(run) },
       { name: runRecordFileName(timestamp), content: `${JSON.stringify(run, null, 2)}\n` },
       { name: markdownSummaryFileName(timestamp), content: renderRunMarkdown(run) },
+      { name: summaryCsvFileName(timestamp), content: renderSummaryCsv(run) },
       ...html,
     ],
   };

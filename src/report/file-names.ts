@@ -108,6 +108,11 @@ export function htmlReportFileName(timestamp: string): string {
   return `report-${timestamp}.html`;
 }
 
+/** The summary table, a row per model, as CSV (the printout's cells). */
+export function summaryCsvFileName(timestamp: string): string {
+  return `summary-${timestamp}.csv`;
+}
+
 /** The pull-request summary in markdown. */
 export function markdownSummaryFileName(timestamp: string): string {
   return `summary-${timestamp}.md`;

@@ -125,7 +125,8 @@ export default class ConverseBenchReporter implements Reporter {
       result = writeReport(inputs, {
         rootDir,
         outputDir,
-        color: process.stdout.isTTY === true,
+        // Colour on a terminal, unless NO_COLOR is set to anything (https://no-color.org).
+        color: process.stdout.isTTY === true && !process.env.NO_COLOR,
         stepSummaryFile: this.#options.stepSummaryFile,
         githubAnnotations: this.#options.githubAnnotations,
       });
