@@ -28,13 +28,26 @@ export const PRESETS: Record<string, { description: string; env: Record<string, 
   },
 };
 
-function help(): string {
-  const width = Math.max(...OPTION_TABLE.map((row) => row.flag.length)) + 8;
-  const rows = OPTION_TABLE.map((row) => {
+/**
+ * Each option on two lines: the flag and what it does, then its allowed values, its default and an
+ * example. Shared by the commands that take the bench options (`bench`, `plan`).
+ */
+export function optionsHelp(): string[] {
+  const width = Math.max(...OPTION_TABLE.map((row) => row.flag.length)) + 6;
+  return OPTION_TABLE.flatMap((row) => {
     const value = row.type === 'boolean' ? '' : ' <v>';
-    const fallback = row.default === '' ? '' : ` (default ${row.default})`;
-    return `  ${`${row.flag}${value}`.padEnd(width)}${row.description}${fallback}`;
+    const fallback = row.default === '' ? 'not set' : row.default;
+    const example = row.example === '' ? row.flag : `${row.flag} ${row.example}`;
+    return [
+      `  ${`${row.flag}${value}`.padEnd(width)}${row.description}`,
+      `  ${''.padEnd(width)}values: ${row.type}; default: ${fallback}; e.g. ${example}`,
+    ];
   });
+}
+
+function help(): string {
+  const rows = optionsHelp();
+  const width = Math.max(...OPTION_TABLE.map((row) => row.flag.length)) + 6;
   const presets = Object.entries(PRESETS).map(
     ([name, p]) => `  --preset ${name.padEnd(width - 9)}${p.description}`,
   );
@@ -45,9 +58,12 @@ function help(): string {
     'named in the README, e.g. --num-parallel-calls 4 is CONVERSE_BENCH_NUM_PARALLEL_CALLS=4).',
     '',
     ...rows,
+    '',
+    'Presets (flags given alongside win):',
     ...presets,
     '',
     'Anything after `--` goes to Vitest unchanged, e.g. `-- --shard=1/2` or `-- bench/nova-micro`.',
+    'Example: converse-bench bench --api both --num-parallel-calls 4 --time-scale 0.1',
   ].join('\n');
 }
 

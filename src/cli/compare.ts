@@ -18,7 +18,13 @@ candidate (a run record, or a folder whose newest run record is taken).
   --json                 print the comparison as JSON
   --markdown             print it as a markdown table (for a pull request)
 
-Exit status: 0 when nothing regressed, 1 when a metric regressed, 2 on bad input.`;
+Exit status: 0 when nothing regressed, 1 when a metric regressed, 2 on bad input.
+
+Examples:
+  converse-bench compare outputs/main-history/ outputs/run-20261201_101530.json
+  converse-bench compare --tolerance 0 --confidence 0.99 base.json candidate.json
+  converse-bench compare --error-tolerance 0.05 --allow-mismatch --json base.json candidate.json
+  converse-bench compare --markdown base.json candidate.json >> comment.md`;
 
 function fraction(
   flag: string,

@@ -327,6 +327,46 @@ const SPECS: { [K in Key]: Spec<K> } = {
 
 const KEYS = Object.keys(SPECS) as Key[];
 
+/** A value to show in `--help` for each option (a flag's text; empty for a boolean given bare). */
+const EXAMPLES: Record<Key, string> = {
+  target: 'bedrock',
+  endpoint: 'http://127.0.0.1:4010',
+  region: 'eu-west-1',
+  transport: 'http2',
+  api: 'both',
+  invocationsPerScenario: '30',
+  experimentCounts: '3',
+  numParallelCalls: '4',
+  timeoutSeconds: '60',
+  retryAttempts: '1',
+  delayBetweenCalls: '0',
+  warmupCalls: '3',
+  earlyStopCalls: '0',
+  temperature: '0',
+  maxTokens: '256',
+  topP: '1',
+  latencyMode: 'optimized',
+  load: 'open:5:poisson:7',
+  maxInFlight: '32',
+  sweep: 'concurrency:1,4,16',
+  slo: 'ttft:800,latency:3000',
+  datasetFile: 'data/synthetic.csv',
+  trackingFile: 'data/my-models.csv',
+  budgetsFile: 'data/budgets.json',
+  emulatorProfilesFile: 'data/emulator-profiles.json',
+  timeScale: '0.02',
+  emulatorFaults: 'throttle~0.05',
+  emulatorSeed: '7',
+  outputDir: 'outputs/pr-123',
+  baseline: 'outputs/main-history',
+  tolerance: '0',
+  redactTexts: '',
+  maxCalls: '2000',
+  allowLargeRun: '',
+  dryRun: '',
+  quiet: '',
+};
+
 /** One row of the option table: the CLI turns flags into env vars with it, the README lists it. */
 export interface OptionRow {
   name: Key;
@@ -336,6 +376,8 @@ export interface OptionRow {
   /** The default, as text (`closed` for load, empty when unset). */
   default: string;
   description: string;
+  /** A value for `--help` (empty for a boolean given bare). */
+  example: string;
 }
 
 function formatDefault(value: unknown): string {
@@ -351,6 +393,7 @@ export const OPTION_TABLE: readonly OptionRow[] = KEYS.map((name) => ({
   type: SPECS[name].rule.type,
   default: formatDefault(DEFAULT_OPTIONS[name]),
   description: SPECS[name].description,
+  example: EXAMPLES[name],
 }));
 
 function fromEnvText(key: Key, variable: string, text: string): unknown {
