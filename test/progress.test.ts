@@ -11,6 +11,21 @@ import { childEnv, FIXTURE_DATA_ENV, vitestBench } from './helpers/subprocess.ts
 const T0 = Date.parse('2026-11-02T10:15:30.250Z');
 const info = modelInfo(SOURCE_ID, 'converse', { scheduledCalls: 6 });
 
+/** A watch on a fresh journal path, its output, and a fake wall clock set with `at(ms after T0)`. */
+function watching(tty: boolean) {
+  const path = join(mkdtempSync(join(tmpdir(), 'cb-progress-')), 'journal-run.jsonl');
+  const out: string[] = [];
+  let now = T0;
+  const watch = watchProgress({
+    journal: () => path,
+    write: (t) => out.push(t),
+    tty,
+    tickMs: 3_600_000,
+    now: () => now,
+  });
+  return { path, out, watch, at: (ms: number) => (now = T0 + ms) };
+}
+
 describe('progress lines', () => {
   test('calls done of planned, ok and failed, elapsed, ETA from the pace so far, running P50 / P90', () => {
     const board = new ProgressBoard();
@@ -30,17 +45,7 @@ describe('progress lines', () => {
   });
 
   test('read from the journal as it grows: a plain line every 5 s, and the last line of a finished model', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cb-progress-'));
-    const path = join(dir, 'journal-run.jsonl');
-    const out: string[] = [];
-    let now = T0;
-    const watch = watchProgress({
-      journal: () => path,
-      write: (text) => out.push(text),
-      tty: false,
-      tickMs: 3_600_000,
-      now: () => now,
-    });
+    const { path, out, watch, at } = watching(false);
     watch.tick();
     expect(out).toEqual([]);
     const journal = openJournal(path);
@@ -49,20 +54,20 @@ describe('progress lines', () => {
     // A line still being written is left for the next read.
     const third = `${JSON.stringify({ type: 'call', key: info.key, record: okCall({ latencyMs: 3000 }) })}\n`;
     writeFileSync(path, third.slice(0, 20), { flag: 'a' });
-    now = T0 + 1000;
+    at(1000);
     watch.tick();
-    now = T0 + 3000;
+    at(3000);
     watch.tick();
     expect(out).toEqual([
       `converse-bench: ${SOURCE_ID} converse 2/6 calls, ok 2, failed 0, elapsed 1.0s, ETA 2.0s, P50 1.000 s, P90 1.000 s\n`,
     ]);
     writeFileSync(path, third.slice(20), { flag: 'a' });
-    now = T0 + 6000;
+    at(6000);
     watch.tick();
     expect(out[1]).toContain('3/6 calls, ok 3');
     for (let i = 0; i < 3; i++) journal.append(okCall({ latencyMs: 2000 }), info);
     await journal.close();
-    now = T0 + 7000;
+    at(7000);
     watch.stop();
     // Measured latencies 1000, 3000, 2000, 2000, 2000: P90 at rank 3.6 of 0..4 is 2000 + 0.6 x 1000.
     expect(out[2]).toBe(
@@ -72,24 +77,14 @@ describe('progress lines', () => {
   });
 
   test('on a terminal a line every 2 s (Vitest prints each write above its live window)', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'cb-progress-'));
-    const path = join(dir, 'journal-run.jsonl');
-    const out: string[] = [];
-    let now = T0;
-    const watch = watchProgress({
-      journal: () => path,
-      write: (t) => out.push(t),
-      tty: true,
-      tickMs: 3_600_000,
-      now: () => now,
-    });
+    const { path, out, watch, at } = watching(true);
     const journal = openJournal(path);
     journal.append(okCall(), info);
     watch.tick();
-    now = T0 + 1999;
+    at(1999);
     journal.append(okCall(), info);
     watch.tick();
-    now = T0 + 2000;
+    at(2000);
     watch.tick();
     await journal.close();
     watch.stop();
