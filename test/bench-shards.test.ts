@@ -29,7 +29,7 @@ async function vitest(args: string[], outputDir: string): Promise<void> {
 /** Rows of every CSV of a folder, keyed, with the columns that do not depend on timing. */
 function rowsOf(folder: string): Map<string, Record<string, string>> {
   const rows = new Map<string, Record<string, string>>();
-  for (const file of readdirSync(folder).filter((name) => name.endsWith('.csv'))) {
+  for (const file of readdirSync(folder).filter((name) => /document_summarization_.*\.csv$/.test(name))) {
     for (const row of parse(readFileSync(join(folder, file), 'utf8'), { columns: true }) as Record<
       string,
       string
