@@ -22,6 +22,7 @@ async function vitest(args: string[], outputDir: string): Promise<void> {
     // No budgets, on purpose (a missing budgets file is an error).
     CONVERSE_BENCH_BUDGETS_FILE: 'none',
     CONVERSE_BENCH_OUTPUT_DIR: outputDir,
+    CONVERSE_BENCH_DELAY_BETWEEN_CALLS: '0',
   });
   await runOk(process.execPath, [VITEST, ...args], { cwd: PROJECT, env, timeout: 90_000 });
 }
@@ -29,7 +30,7 @@ async function vitest(args: string[], outputDir: string): Promise<void> {
 /** Rows of every CSV of a folder, keyed, with the columns that do not depend on timing. */
 function rowsOf(folder: string): Map<string, Record<string, string>> {
   const rows = new Map<string, Record<string, string>>();
-  for (const file of readdirSync(folder).filter((name) => name.endsWith('.csv'))) {
+  for (const file of readdirSync(folder).filter((name) => /document_summarization_.*\.csv$/.test(name))) {
     for (const row of parse(readFileSync(join(folder, file), 'utf8'), { columns: true }) as Record<
       string,
       string
@@ -39,7 +40,7 @@ function rowsOf(folder: string): Map<string, Record<string, string>> {
       );
       expect(rows.has(key), `duplicate row ${key}`).toBe(false);
       rows.set(key, {
-        file: file.replace(/_\d{8}-\d{6}\.csv$/, ''),
+        file: file.replace(/_\d{8}_\d{6}\.csv$/, ''),
         status: row.status ?? '',
         model_response: row.model_response ?? '',
         model_input_tokens: row.model_input_tokens ?? '',

@@ -56,7 +56,7 @@ describe.concurrent('scripts/ci-gate.sh', () => {
     });
     expect(run.code, run.stdout + run.stderr).toBe(0);
     expect(run.stderr).toContain('not found (first run of the main branch?): gating on budgets only');
-    expect(run.stderr).toMatch(/converse-bench gate: run record: .*run-\d{8}-\d{6}\.json\n/);
+    expect(run.stderr).toMatch(/converse-bench gate: run record: .*run-\d{8}_\d{6}\.json\n/);
     expect(run.stderr).toContain('converse-bench gate: benchmark exit 0, comparison exit 0');
     expect(existsSync(join(out, 'comparison.md'))).toBe(false);
   });

@@ -229,6 +229,7 @@ describe('OPTION_TABLE', () => {
       type: 'whole number >= 1',
       default: '1',
       description: 'Calls per document per experiment.',
+      example: '30',
     });
     expect(OPTION_TABLE.find((r) => r.name === 'topP')?.env).toBe('CONVERSE_BENCH_TOP_P');
     expect(OPTION_TABLE.find((r) => r.name === 'load')?.default).toBe('closed');

@@ -88,19 +88,26 @@ function outputFile(outDir: string, prefix: string): string {
   return join(outDir, file);
 }
 
-/** Rows of the per-call CSV, the run record's calls and its interrupted flag, and the log's first lines. */
+/** Rows of the CSV named `prefix*`, 0 when there is none. */
+function csvRows(outDir: string, prefix: string): number {
+  if (!readdirSync(outDir).some((f) => f.startsWith(prefix))) return 0;
+  return (parse(readFileSync(outputFile(outDir, prefix), 'utf8'), { columns: true, bom: true }) as unknown[])
+    .length;
+}
+
+/**
+ * Rows of the per-call CSVs (measured and warmup), the run record's calls and its interrupted flag,
+ * and the log's first lines.
+ */
 function countOutputs(outDir: string) {
-  const csv = parse(readFileSync(outputFile(outDir, 'document_summarization_'), 'utf8'), {
-    columns: true,
-    bom: true,
-  }) as Record<string, string>[];
+  outputFile(outDir, 'document_summarization_');
   const run = JSON.parse(readFileSync(outputFile(outDir, 'run-'), 'utf8')) as {
     context: { interrupted: boolean };
     models: { calls: unknown[] }[];
   };
   const log = readFileSync(outputFile(outDir, 'model_latency_benchmarking-'), 'utf8');
   return {
-    csvRows: csv.length,
+    csvRows: csvRows(outDir, 'document_summarization_') + csvRows(outDir, 'warmup_document_summarization_'),
     runCalls: run.models.reduce((sum, m) => sum + m.calls.length, 0),
     interrupted: run.context.interrupted,
     logSaysInterrupted: log.includes('INTERRUPTED'),

@@ -95,22 +95,22 @@ describe('converse-bench rebuild', () => {
       process.stdout.write = write;
     }
     expect(readdirSync(join(dir, 'out')).sort()).toEqual([
+      'document_summarization_anthropic.claude-3-haiku-20240307-v1-0_20261102_101529.csv',
       expect.stringMatching(
-        /^document_summarization_anthropic.claude-3-haiku-20240307-v1_0_[0-9a-f]{8}_20261102-101529\.csv$/,
+        /^document_summarization_arn_aws_bedrock_us-east-1_123_inference-profile_us.amazon.nova-lite-v1_0_[0-9a-f]{8}_20261102_101529\.csv$/,
       ),
-      expect.stringMatching(
-        /^document_summarization_arn_aws_bedrock_us-east-1_123_inference-profile_us.amazon.nova-lite-v1_0_[0-9a-f]{8}_20261102-101529\.csv$/,
-      ),
-      'model_latency_benchmarking-20261102-101529.log',
-      'report-20261102-101529.html',
-      'run-20261102-101529.json',
-      'summary-20261102-101529.md',
+      'model_latency_benchmarking-20261102_101529.log',
+      'report-20261102_101529.html',
+      'run-20261102_101529.json',
+      'summary-20261102_101529.csv',
+      'summary-20261102_101529.md',
+      'warmup_document_summarization_anthropic.claude-3-haiku-20240307-v1-0_20261102_101529.csv',
     ]);
     const expected = buildOutputs(direct, datasetDocuments(dir, []), { echartsSource: loadEchartsSource() });
     for (const file of expected.files)
       expect(readFileSync(join(dir, 'out', file.name), 'utf8')).toBe(outputText(file));
     expect(readFileSync(join(dir, 'out', expected.files[0]?.name ?? ''), 'utf8')).toContain('Ref two.');
-    expect(readRunRecord(join(dir, 'out', 'run-20261102-101529.json'))).toEqual(expected.run);
+    expect(readRunRecord(join(dir, 'out', 'run-20261102_101529.json'))).toEqual(expected.run);
     expect(stdout.join('')).toContain('converse-bench wrote:');
   });
 

@@ -1,9 +1,12 @@
 import { describe, expect, test } from 'vitest';
 import { DEFAULT_OPTIONS } from '../src/config/defaults.ts';
 import { OPTION_TABLE, resolveOptions } from '../src/config/resolve.ts';
+import { runTimeScale, scheduledLoad } from '../src/config/time-scale.ts';
 import { modelKey, optionsAtLevel, sweepLevels } from '../src/load/sweep.ts';
-import { buildSweepTables, type SweepRun } from '../src/load/sweep-table.ts';
+import { achievedRate, buildSweepTables, type SweepRun } from '../src/load/sweep-table.ts';
+import { delayBetweenCallsMs } from '../src/plan/calls.ts';
 import type { CallRecord } from '../src/records/call-record.ts';
+import type { SweepTable } from '../src/records/load.ts';
 import { renderSweepTable } from '../src/report/render-sweep.ts';
 import { errorCall, okCall, warmupCall } from './fixtures/report-records.ts';
 
@@ -150,8 +153,38 @@ describe('latency-versus-throughput table', () => {
     if (table === undefined) throw new Error('no table');
     expect(renderSweepTable(table)).toEqual([
       'sweep m converse standard: latency from the scheduled start; goodput: latency:1000 ms',
-      '  rate /s  calls  ok  achieved /s  tokens out /s  P50 s  P90 s  P99 s  TTFT P90 s  goodput',
-      '        2      5   4         2.00          200.0  0.650  0.770  0.797           -    80.0%',
+      '  rate /s  offered /s  calls  ok  achieved /s  tokens out /s  P50 s  P90 s  P99 s  TTFT P90 s  goodput',
+      '        2           -      5   4         2.00          200.0  0.650  0.770  0.797           -    80.0%',
     ]);
+  });
+
+  test('the achieved rate of an open loop is over the schedule span, so it never passes the offered rate', () => {
+    // 10 calls at 2/s, 20 ms each: first start 0, last end 4520 ms. 10 / 4.52 s would print 2.21/s.
+    const records = Array.from({ length: 10 }, (_, i) =>
+      okCall({ startMs: i * 500, latencyMs: 20, scheduledStartMs: i * 500, queueDelayMs: 0 }),
+    );
+    expect(achievedRate(10, 10, 4520, 2)).toBe(2);
+    expect(achievedRate(10, 10, 4520)).toBeCloseTo(10 / 4.52, 12);
+    // Calls that outlast the schedule: the wall clock is the window (10 over 8 s).
+    expect(achievedRate(10, 10, 8000, 2)).toBe(1.25);
+    expect(achievedRate(0, 0, 0, 2)).toBe(0);
+    const [table] = buildSweepTables([{ ...run(2, records), scheduledRate: 2 }]);
+    expect(table?.rows[0]).toMatchObject({ offeredRate: 2, achievedRate: 2 });
+    expect(renderSweepTable(table as SweepTable)[2]).toMatch(/^ {8}2 {8}2\.00 {5}10 {2}10 {9}2\.00 /);
+  });
+
+  test('the time scale speeds up the schedule: open:2 at 0.02 runs 100 calls a second, Bedrock never scaled', () => {
+    const open = { kind: 'open', rate: 2, arrival: 'constant', seed: 1 } as const;
+    expect(scheduledLoad({ target: 'emulator', timeScale: 0.02, load: open })).toEqual({
+      ...open,
+      rate: 100,
+    });
+    expect(scheduledLoad({ target: 'bedrock', timeScale: 0.02, load: open })).toEqual(open);
+    expect(scheduledLoad({ target: 'emulator', timeScale: 0.02, load: { kind: 'closed' } })).toEqual({
+      kind: 'closed',
+    });
+    expect(runTimeScale({ target: 'emulator', timeScale: 0.5 })).toBe(0.5);
+    expect(delayBetweenCallsMs({ target: 'emulator', timeScale: 0.02, delayBetweenCalls: 1 })).toBe(20);
+    expect(delayBetweenCallsMs({ target: 'bedrock', timeScale: 0.02, delayBetweenCalls: 1 })).toBe(1000);
   });
 });

@@ -115,7 +115,8 @@ describe('planRun', () => {
       ['converse-stream', 1, 2],
     ]);
     expect(plan.total.calls).toBe(6);
-    expect(plan.total.maxOutputTokens).toBe(6 * 512);
+    // The default maxTokens, the workshop's 1000, per call.
+    expect(plan.total.maxOutputTokens).toBe(6 * 1000);
     expect(plan.overCap).toEqual([]);
 
     const none = planRun({ root: PROJECT, options: options(), benchDir: 'no-such-dir', count: chars });

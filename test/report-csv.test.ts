@@ -16,7 +16,7 @@ describe('renderCsv', () => {
     expect(header).toBe(CSV_COLUMNS.join(','));
     expect(
       first?.startsWith(
-        'anthropic.claude-3-haiku-20240307-v1:0,us-east-1,standard,,,A short summary.,1.2345,1100,812,190,ok,,',
+        'anthropic.claude-3-haiku-20240307-v1:0,us-east-1,standard,,,A short summary.,1.2345,1100,812,190,success,,',
       ),
     ).toBe(true);
   });

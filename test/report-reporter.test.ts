@@ -12,7 +12,7 @@ const dir = mkdtempSync(join(tmpdir(), 'report-reporter-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const CONFIG = resolve('test/fixtures/reporter/vitest.config.ts');
-const STAMP = '20261102-101529';
+const STAMP = '20261102_101529';
 
 async function vitest(args: string[], env: Record<string, string>): Promise<string> {
   const { stdout } = await runOk(process.execPath, [VITEST, ...args, '--config', CONFIG], {
@@ -39,13 +39,15 @@ describe('ConverseBenchReporter in vitest bench', () => {
     expect(record.context.versions.vitest).toBe('5.1.1');
     const log = readFileSync(join(out, `model_latency_benchmarking-${STAMP}.log`), 'utf8');
     expect(log.split('\n').filter((line) => line.includes(' INFO call '))).toHaveLength(3);
-    const csvFile = stdout.match(/\S*document_summarization_\S+\.csv/)?.[0] ?? '';
+    const csvFile = stdout.match(/\s(\S*\/document_summarization_\S+\.csv)/)?.[1] ?? '';
     const rows = parse(readFileSync(csvFile, 'utf8'), { columns: true }) as Record<string, string>[];
     expect(rows.map((row) => [row.phase, row.status, row.model_response])).toEqual([
-      ['warmup', 'ok', ''],
-      ['measure', 'ok', ''],
+      ['measure', 'success', ''],
       ['measure', 'error', ''],
     ]);
+    const warmupFile = stdout.match(/\S*\/warmup_document_summarization_\S+\.csv/)?.[0] ?? '';
+    const warmup = parse(readFileSync(warmupFile, 'utf8'), { columns: true }) as Record<string, string>[];
+    expect(warmup.map((row) => [row.phase, row.status])).toEqual([['warmup', 'success']]);
     expect(stdout).toContain('PASS budget p90 latencyMs: P90 1.235 s <= budget 2.000 s over 1 calls');
     expect(stdout).toContain(`converse-bench wrote:\n  ${csvFile}\n`);
     expect(stdout).not.toContain('\u001b[1m');

@@ -25,7 +25,7 @@ describe('toCsvRow', () => {
       model_latencyMs: 1100,
       model_input_tokens: 812,
       model_output_tokens: 190,
-      status: 'ok',
+      status: 'success',
       error_message: '',
       timestamp: '2026-11-02T10:15:30.250Z',
       api: 'converse',

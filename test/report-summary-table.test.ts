@@ -1,6 +1,8 @@
+import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { buildRunRecord } from '../src/report/build-run-record.ts';
-import { contextLine, renderSummaryTable } from '../src/report/summary-table.ts';
+import { renderSummaryCsv } from '../src/report/summary-csv.ts';
+import { contextLine, renderSummaryTable, summaryTable, verdictLine } from '../src/report/summary-table.ts';
 import { CANDIDATE_ID, modelInfo, okCall, SOURCE_ID, sampleInputs } from './fixtures/report-records.ts';
 
 describe('renderSummaryTable', () => {
@@ -27,6 +29,9 @@ describe('renderSummaryTable', () => {
       'TTFT P90 s',
       'client P50 ms',
       'P90 vs source',
+      'ITL P50 ms',
+      'tok/s P50',
+      'throughput tok/s',
     ]);
     // Warmup (3 s) excluded; the throttled call counted as failed, not timed.
     expect(lines[2]?.split(/\s+/)).toEqual([
@@ -46,6 +51,10 @@ describe('renderSummaryTable', () => {
       '-',
       '-',
       'source',
+      '-',
+      '-',
+      // 190 tokens over 1000 ms (ok start) to 4200.25 ms (the failed call's end).
+      '59.4',
     ]);
     // 2.0 s and 2.4 s: P90 = 2.0 + 0.9 * 0.4, std = 0.4 / sqrt(2); TTFT 400 and 500 ms.
     expect(lines[3]?.split(/\s+/)).toEqual([
@@ -65,6 +74,9 @@ describe('renderSummaryTable', () => {
       '0.490',
       '-',
       '-',
+      '17.5',
+      '57.6',
+      '84.2',
     ]);
     expect(lines.slice(4)).toEqual([
       '',
@@ -91,7 +103,7 @@ describe('renderSummaryTable', () => {
       checks: [],
     });
     const lines = renderSummaryTable(buildRunRecord(inputs), { color: false }).split('\n');
-    expect(lines[4]?.split(/\s+/).at(-1)).toBe('2.00x');
+    expect(lines[4]?.split(/\s+/).at(-4)).toBe('2.00x');
   });
 
   it('colours only when asked', () => {
@@ -100,6 +112,45 @@ describe('renderSummaryTable', () => {
     const colored = renderSummaryTable(run, { color: true });
     expect(colored).toContain('\u001b[31mFAIL\u001b[0m');
     expect(colored).toContain('\u001b[32mPASS\u001b[0m');
+  });
+
+  it('adds a level column when the run swept, and the same table as CSV', () => {
+    const inputs = sampleInputs();
+    const [first] = inputs.models;
+    if (first === undefined) throw new Error('no model');
+    first.model.sweepLevel = { kind: 'concurrency', level: 4, label: 'concurrency=4' };
+    const run = buildRunRecord(inputs);
+    const table = summaryTable(run);
+    expect(table.header.slice(0, 5)).toEqual(['model', 'api', 'mode', 'level', 'ok']);
+    expect(table.rows.map((row) => row[3])).toEqual(['concurrency=4', '-']);
+    const csv = parse(renderSummaryCsv(run), { columns: true }) as Record<string, string>[];
+    expect(csv.map((row) => [row.model, row.level, row['P90 s']])).toEqual([
+      [SOURCE_ID, 'concurrency=4', '1.234'],
+      [CANDIDATE_ID, '', '2.360'],
+    ]);
+    expect(Object.keys(csv[0] ?? {})).toEqual(table.header);
+  });
+
+  it('ends with the verdict: FAIL when a check failed, PASS only with checks that all held', () => {
+    const run = buildRunRecord(sampleInputs());
+    expect(verdictLine(run, { color: false })).toBe(
+      'verdict: FAIL (2 checks: 1 held, 1 failed, 0 inconclusive)',
+    );
+    expect(verdictLine(run, { color: true })).toContain('\u001b[31mFAIL\u001b[0m');
+    for (const model of run.models) model.checks = model.checks.filter((c) => c.status === 'pass');
+    expect(verdictLine(run, { color: false })).toBe(
+      'verdict: PASS (1 checks: 1 held, 0 failed, 0 inconclusive)',
+    );
+    for (const model of run.models) model.checks = [];
+    expect(verdictLine(run, { color: false })).toBe(
+      'verdict: NO CHECKS (0 checks: 0 held, 0 failed, 0 inconclusive)',
+    );
+    const [model] = run.models;
+    if (model)
+      model.earlyStop = { plannedCalls: 11, skippedCalls: 6, reason: 'its first 5 calls all failed' };
+    expect(verdictLine(run, { color: false })).toBe(
+      'verdict: FAIL (0 checks: 0 held, 0 failed, 0 inconclusive; 1 model run(s) stopped early)',
+    );
   });
 
   it('says so when no call was recorded', () => {

@@ -100,7 +100,7 @@ test('nothing secret and none of the texts reach any output or the printout', {
   const files = readdirSync(outDir);
   expect(
     files.filter((f) => /^(journal-|run-|report-|summary-|model_latency|document_summ)/.test(f)),
-  ).toHaveLength(6);
+  ).toHaveLength(7);
   const texts = [printed, ...files.map((f) => readFileSync(join(outDir, f), 'utf8'))];
   const all = texts.join('\n');
   // The echoes were there to cut: the calls reached the server and were signed.

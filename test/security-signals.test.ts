@@ -61,6 +61,7 @@ function env(outDir: string): Record<string, string> {
     CONVERSE_BENCH_OUTPUT_DIR: outDir,
     CONVERSE_BENCH_INVOCATIONS_PER_SCENARIO: '50',
     CONVERSE_BENCH_NUM_PARALLEL_CALLS: '2',
+    CONVERSE_BENCH_DELAY_BETWEEN_CALLS: '0',
   });
 }
 
@@ -141,15 +142,21 @@ function outputs(outDir: string) {
           context: { interrupted: boolean };
           models: { calls: unknown[] }[];
         });
-  const csv = find('document_summarization_');
+  const rows = (prefix: string): number => {
+    const csv = find(prefix);
+    return csv === undefined ? 0 : readFileSync(join(outDir, csv), 'utf8').trim().split('\n').length - 1;
+  };
   return {
     kinds: ['run-', 'report-', 'summary-', 'model_latency_benchmarking-', 'document_summarization_'].filter(
       (p) => find(p),
     ),
     interrupted: record?.context.interrupted,
     runCalls: record?.models.reduce((sum, m) => sum + m.calls.length, 0),
+    // Measured and warmup rows: every call is a row in one of the two.
     csvRows:
-      csv === undefined ? undefined : readFileSync(join(outDir, csv), 'utf8').trim().split('\n').length - 1,
+      find('document_summarization_') === undefined
+        ? undefined
+        : rows('document_summarization_') + rows('warmup_document_summarization_'),
   };
 }
 

@@ -14,12 +14,13 @@ import { watchParent } from '../lifecycle/parent-watch.ts';
 export const PRESETS: Record<string, { description: string; env: Record<string, string> }> = {
   gate: {
     description:
-      '400 measured calls per model (10 documents x 40), 16 in flight, every model needs a budget: enough to flag a 1.5x slower model 90% of the time',
+      '400 measured calls per model (10 documents x 40), 16 in flight, no pause between calls, every model needs a budget: enough to flag a 1.5x slower model 90% of the time',
     env: {
       CONVERSE_BENCH_REQUIRE_BUDGETS: 'true',
       CONVERSE_BENCH_INVOCATIONS_PER_SCENARIO: '40',
       CONVERSE_BENCH_NUM_PARALLEL_CALLS: '16',
       CONVERSE_BENCH_WARMUP_CALLS: '4',
+      CONVERSE_BENCH_DELAY_BETWEEN_CALLS: '0',
     },
   },
   smoke: {
@@ -28,13 +29,26 @@ export const PRESETS: Record<string, { description: string; env: Record<string, 
   },
 };
 
-function help(): string {
-  const width = Math.max(...OPTION_TABLE.map((row) => row.flag.length)) + 8;
-  const rows = OPTION_TABLE.map((row) => {
+/**
+ * Each option on two lines: the flag and what it does, then its allowed values, its default and an
+ * example. Shared by the commands that take the bench options (`bench`, `plan`).
+ */
+export function optionsHelp(): string[] {
+  const width = Math.max(...OPTION_TABLE.map((row) => row.flag.length)) + 6;
+  return OPTION_TABLE.flatMap((row) => {
     const value = row.type === 'boolean' ? '' : ' <v>';
-    const fallback = row.default === '' ? '' : ` (default ${row.default})`;
-    return `  ${`${row.flag}${value}`.padEnd(width)}${row.description}${fallback}`;
+    const fallback = row.default === '' ? 'not set' : row.default;
+    const example = row.example === '' ? row.flag : `${row.flag} ${row.example}`;
+    return [
+      `  ${`${row.flag}${value}`.padEnd(width)}${row.description}`,
+      `  ${''.padEnd(width)}values: ${row.type}; default: ${fallback}; e.g. ${example}`,
+    ];
   });
+}
+
+function help(): string {
+  const rows = optionsHelp();
+  const width = Math.max(...OPTION_TABLE.map((row) => row.flag.length)) + 6;
   const presets = Object.entries(PRESETS).map(
     ([name, p]) => `  --preset ${name.padEnd(width - 9)}${p.description}`,
   );
@@ -45,9 +59,12 @@ function help(): string {
     'named in the README, e.g. --num-parallel-calls 4 is CONVERSE_BENCH_NUM_PARALLEL_CALLS=4).',
     '',
     ...rows,
+    '',
+    'Presets (flags given alongside win):',
     ...presets,
     '',
     'Anything after `--` goes to Vitest unchanged, e.g. `-- --shard=1/2` or `-- bench/nova-micro`.',
+    'Example: converse-bench bench --api both --num-parallel-calls 4 --time-scale 0.1',
   ].join('\n');
 }
 

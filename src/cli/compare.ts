@@ -23,7 +23,12 @@ P90 and TTFT P90 (type 7, as the summary), the error rate, and the candidate's c
 are one family of tests with one verdict (docs/gate-statistics.md); P50 and mean are shown only.
 Output ends with the verdict line: regressed, no regression or inconclusive, with counts.
 
-Exit status: 0 when nothing regressed, 1 when a check regressed, 2 on bad input.`;
+Exit status: 0 when nothing regressed, 1 when a check regressed, 2 on bad input.
+Examples:
+  converse-bench compare outputs/main-history/ outputs/run-20261201_101530.json
+  converse-bench compare --tolerance 0 --confidence 0.99 base.json candidate.json
+  converse-bench compare --error-tolerance 0.05 --allow-mismatch --json base.json candidate.json
+  converse-bench compare --markdown base.json candidate.json >> comment.md`;
 
 function fraction(
   flag: string,

@@ -23,6 +23,10 @@ options:
   --fault SPEC           fault for every model, repeatable, e.g. throttle~0.1 (with --profiles)
   --time-scale X         multiply every delay, e.g. 0.01 for 100x faster (default 1)
   --help                 show this help
+
+Examples:
+  converse-bench emulator --port 0 --host 127.0.0.1 --ttft-ms 200 --tokens-per-second 120
+  converse-bench emulator --profiles data/emulator-profiles.json --seed 7 --fault 'throttle~0.05' --time-scale 0.1
 `;
 
 /** Where the command writes and what stops it; the defaults are the process's own. */

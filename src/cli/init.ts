@@ -33,7 +33,9 @@ budgets file, init writes a starter one (every model, error rate 0; add latency 
   --budgets FILE      your budgets JSON, copied to ${DEFAULT_OPTIONS.budgetsFile} (default: the example)
   --out DIR           folder of bench files (default bench)
   --import SPECIFIER  where benchModel comes from (default converse-bench)
-  --help              show this help`;
+  --help              show this help
+
+Example: converse-bench init --tracking my-models.csv --dataset my-documents.csv`;
 
 /** First line of every generated file; remove it to keep a file as you edit it. */
 export const GENERATED_MARKER = `// ${MARKER_TEXT}`;

@@ -9,7 +9,7 @@ import { formatThousands } from '../format/numbers.ts';
 import { apisFor, sweepLevelCount } from '../plan/calls.ts';
 import { estimatePlan, type PlanEstimate, renderPlanLine } from '../plan/estimate.ts';
 import type { ResolvedOptions } from '../records/options.ts';
-import { flagsToEnv } from './bench.ts';
+import { flagsToEnv, optionsHelp } from './bench.ts';
 
 /**
  * `converse-bench plan [bench flags] [--json] [--bench-dir DIR]`: what `converse-bench bench` with the
@@ -167,7 +167,9 @@ export async function planCommand(args: string[]): Promise<number> {
   const own = ownFlags(args);
   const parsed = flagsToEnv(own.rest);
   if (parsed.help) {
-    process.stdout.write(`${HELP}\n`);
+    const example =
+      'Example: converse-bench plan --target bedrock --api both --invocations-per-scenario 30 --json';
+    process.stdout.write(`${[HELP, '', 'Options:', ...optionsHelp(), '', example].join('\n')}\n`);
     return 0;
   }
   if (parsed.vitestArgs.length > 0) {

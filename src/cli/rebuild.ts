@@ -8,7 +8,9 @@ Rebuilds the CSVs, log and run record of a run from its journal(s) (outputs/jour
 several for a sharded run), e.g. after the run was killed. Calls missing from the plan mark the run
 interrupted. A cut-short last line (a killed writer) is left out.
 
-  --output-dir DIR   where to write (default: the outputDir the run used, else outputs)`;
+  --output-dir DIR   where to write (default: the outputDir the run used, else outputs)
+
+Example: converse-bench rebuild --output-dir outputs/rebuilt outputs/journal-20261201-101530-ab12.jsonl`;
 
 export class RebuildUsageError extends UserError {
   override name = 'RebuildUsageError';

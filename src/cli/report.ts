@@ -13,7 +13,9 @@ Writes one self-contained HTML report (charts work offline) from one run record,
 drawn side by side. A folder stands for every run-*.json in it, oldest name first.
 
   --out FILE     where to write (default: outputs/report-<time>.html)
-  --title TEXT   the page's title (default: converse-bench report)`;
+  --title TEXT   the page's title (default: converse-bench report)
+
+Example: converse-bench report --out outputs/main-vs-pr.html --title 'main vs PR 123' base.json candidate.json`;
 
 export class ReportUsageError extends UserError {
   override name = 'ReportUsageError';

@@ -15,7 +15,11 @@ summaries. The same flags always give the same bytes.
   --words N         words per document, exactly (${MIN_SYNTHETIC_WORDS} to ${MAX_SYNTHETIC_WORDS})
   --words MIN-MAX   words per document, drawn per document (default 150-1500)
   --out FILE        write the CSV to FILE (folders are created) instead of stdout
-  --help            show this help`;
+  --help            show this help
+
+Examples:
+  converse-bench synth --count 50 --words 200-2000 --seed 7 --out data/synthetic.csv
+  converse-bench synth --count 5 --words 8000 > long.csv`;
 
 /** Where the command writes; the process streams unless a test passes its own. */
 export interface SynthIo {

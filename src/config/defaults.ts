@@ -1,6 +1,12 @@
 import type { ResolvedOptions } from '../records/options.ts';
 
-/** Every setting's default, as the README's Settings table lists it. */
+/**
+ * Every setting's default, as the README's Settings table lists it. Where the workshop had a value, it
+ * is the workshop's: its request (temperature 0.7, maxTokens 1000, topP 0.9) and its BENCHMARK_CONFIG
+ * (1 invocation, 1 experiment, 1 call in flight, 300 s, 3 attempts, 1.0 s between calls). Retries are
+ * standard mode, not the workshop's adaptive: adaptive mode's client-side rate limiter delays calls
+ * without reporting it.
+ */
 export const DEFAULT_OPTIONS: ResolvedOptions = {
   target: 'emulator',
   endpoint: undefined,
@@ -13,10 +19,11 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   workers: 1,
   timeoutSeconds: 300,
   retryAttempts: 3,
-  delayBetweenCalls: 0,
+  delayBetweenCalls: 1,
   warmupCalls: 1,
-  temperature: 0.1,
-  maxTokens: 512,
+  earlyStopCalls: 5,
+  temperature: 0.7,
+  maxTokens: 1000,
   topP: 0.9,
   latencyMode: 'standard',
   load: { kind: 'closed' },
@@ -38,4 +45,5 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   maxCalls: 500,
   allowLargeRun: false,
   dryRun: false,
+  quiet: false,
 };

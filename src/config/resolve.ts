@@ -268,8 +268,16 @@ const SPECS: { [K in Key]: Spec<K> } = {
   },
   timeoutSeconds: { rule: positive, description: 'Deadline per call, retries included, seconds.' },
   retryAttempts: { rule: counted, description: 'SDK maxAttempts, standard retry mode (1 = no retry).' },
-  delayBetweenCalls: { rule: nonNegative, description: 'Pause before each call of a worker, seconds.' },
+  delayBetweenCalls: {
+    rule: nonNegative,
+    description:
+      "Pause before each call of a closed-loop worker, seconds, at the time scale (the workshop's 1.0).",
+  },
   warmupCalls: { rule: wholeNumber(0), description: 'Unmeasured calls per model and API before measuring.' },
+  earlyStopCalls: {
+    rule: wholeNumber(0),
+    description: 'Stop a model when its first N calls all fail; the rest are skipped (0 = never).',
+  },
   temperature: { rule: fraction, description: 'inferenceConfig.temperature.' },
   maxTokens: { rule: counted, description: 'inferenceConfig.maxTokens.' },
   topP: { rule: fraction, description: 'inferenceConfig.topP.' },
@@ -297,7 +305,11 @@ const SPECS: { [K in Key]: Spec<K> } = {
     description:
       "Emulator latency profiles and faults; unset: the package's own data/emulator-profiles.json.",
   },
-  timeScale: { rule: positive, description: 'Emulator time scale (0.01 = 100 times faster).' },
+  timeScale: {
+    rule: positive,
+    description:
+      'Emulator time scale (0.01 = 100 times faster): its latencies, delayBetweenCalls and open-loop rates alike.',
+  },
   emulatorFaults: {
     rule: optionalText,
     description:
@@ -320,9 +332,55 @@ const SPECS: { [K in Key]: Spec<K> } = {
   },
   allowLargeRun: { rule: flag, description: 'Allow a model over maxCalls against Bedrock.' },
   dryRun: { rule: flag, description: 'Print the plan and make no call.' },
+  quiet: {
+    rule: flag,
+    description: 'No progress lines on stderr (per model: calls done, ok / failed, ETA, P50 / P90).',
+  },
 };
 
 const KEYS = Object.keys(SPECS) as Key[];
+
+/** A value to show in `--help` for each option (a flag's text; empty for a boolean given bare). */
+const EXAMPLES: Record<Key, string> = {
+  target: 'bedrock',
+  endpoint: 'http://127.0.0.1:4010',
+  region: 'eu-west-1',
+  transport: 'http2',
+  api: 'both',
+  invocationsPerScenario: '30',
+  experimentCounts: '3',
+  numParallelCalls: '4',
+  workers: '2',
+  timeoutSeconds: '60',
+  retryAttempts: '1',
+  delayBetweenCalls: '0',
+  warmupCalls: '3',
+  earlyStopCalls: '0',
+  temperature: '0',
+  maxTokens: '256',
+  topP: '1',
+  latencyMode: 'optimized',
+  load: 'open:5:poisson:7',
+  maxInFlight: '32',
+  sweep: 'concurrency:1,4,16',
+  slo: 'ttft:800,latency:3000',
+  datasetFile: 'data/synthetic.csv',
+  trackingFile: 'data/my-models.csv',
+  budgetsFile: 'data/budgets.json',
+  requireBudgets: '',
+  emulatorProfilesFile: 'data/emulator-profiles.json',
+  timeScale: '0.02',
+  emulatorFaults: 'throttle~0.05',
+  emulatorSeed: '7',
+  outputDir: 'outputs/pr-123',
+  baseline: 'outputs/main-history',
+  tolerance: '0',
+  redactTexts: '',
+  maxCalls: '2000',
+  allowLargeRun: '',
+  dryRun: '',
+  quiet: '',
+};
 
 /** One row of the option table: the CLI turns flags into env vars with it, the README lists it. */
 export interface OptionRow {
@@ -333,6 +391,8 @@ export interface OptionRow {
   /** The default, as text (`closed` for load, empty when unset). */
   default: string;
   description: string;
+  /** A value for `--help` (empty for a boolean given bare). */
+  example: string;
 }
 
 function formatDefault(value: unknown): string {
@@ -348,6 +408,7 @@ export const OPTION_TABLE: readonly OptionRow[] = KEYS.map((name) => ({
   type: SPECS[name].rule.type,
   default: formatDefault(DEFAULT_OPTIONS[name]),
   description: SPECS[name].description,
+  example: EXAMPLES[name],
 }));
 
 function fromEnvText(key: Key, variable: string, text: string): unknown {

@@ -21,6 +21,7 @@ const shift = performance.timeOrigin - data.originMs;
 const clock: Clock = { now: () => performance.now() + shift, sleep: realClock.sleep };
 const client = createBedrockClient(data.client);
 const stop = new AbortController();
+let stopStarting = false;
 const post = (message: FromThread): void => port.postMessage(message);
 
 async function run(message: Extract<ToThread, { type: 'run' }>): Promise<void> {
@@ -41,6 +42,7 @@ async function run(message: Extract<ToThread, { type: 'run' }>): Promise<void> {
       ...message.schedule,
       clock,
       signal: stop.signal,
+      shouldStop: () => stopStarting,
       onRecord: (record: CallRecord) => post({ type: 'record', record }),
     },
   );
@@ -50,6 +52,7 @@ async function run(message: Extract<ToThread, { type: 'run' }>): Promise<void> {
 port.on('message', (message: ToThread) => {
   if (message.type === 'run') void run(message);
   else if (message.type === 'abort') stop.abort();
+  else if (message.type === 'stop') stopStarting = true;
   else if (message.type === 'close') {
     client.destroy();
     port.close();

@@ -33,6 +33,11 @@ export interface ScheduleOptions {
    * computed elsewhere (a share of one schedule split across worker threads); else from `load`.
    */
   arrivals?: readonly number[];
+  /**
+   * Asked before each call starts: when true, no further call starts (calls in flight finish and are
+   * records; the rest are never made and have no record). For an early stop, not an interrupt.
+   */
+  shouldStop?: () => boolean;
 }
 
 /**
@@ -77,8 +82,10 @@ async function closedLoop<S extends SpecIdentity>(
   const worker = async (): Promise<void> => {
     for (;;) {
       const spec = specs[next++];
-      if (!spec) return;
+      if (!spec || opts.shouldStop?.()) return;
       if (delayBetweenMs > 0) await opts.clock.sleep(delayBetweenMs, opts.signal);
+      // Asked again after the pause: a call that failed meanwhile may have stopped the run.
+      if (opts.shouldStop?.()) return;
       emit(await run(spec));
     }
   };
@@ -101,6 +108,7 @@ async function openLoop<S extends SpecIdentity>(
     const scheduled = starts[i] as number;
     await clock.sleep(scheduled - clock.now(), signal);
     while (inFlight.size >= cap && !signal?.aborted) await Promise.race(inFlight);
+    if (opts.shouldStop?.()) break;
     const call = run(spec, scheduled).then(emit);
     const tracked = call.finally(() => inFlight.delete(tracked));
     inFlight.add(tracked);

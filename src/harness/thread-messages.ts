@@ -23,6 +23,8 @@ export type ThreadSchedule = Pick<
 export type ToThread =
   | { type: 'run'; prompts: string[]; specs: ThreadSpec[]; schedule: ThreadSchedule }
   | { type: 'abort' }
+  /** No further call starts (an early stop); calls in flight finish. */
+  | { type: 'stop' }
   | { type: 'close' };
 
 export type FromThread =

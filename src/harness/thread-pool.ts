@@ -102,10 +102,16 @@ export async function runOnThreads(
 ): Promise<ThreadedResult> {
   const records: CallRecord[] = [];
   const made = new Set<string>();
+  let stopped = false;
   const onRecord = (record: CallRecord): void => {
     made.add(keyOf(record));
     records.push(record);
     opts.onRecord?.(record);
+    // An early stop: no thread starts another call.
+    if (!stopped && opts.shouldStop?.() === true) {
+      stopped = true;
+      for (const thread of threads) thread.send({ type: 'stop' });
+    }
   };
   const data: ThreadData = { originMs: performance.timeOrigin, client: threaded.client };
   const threads = Array.from({ length: threaded.workers }, () => startThread(data, onRecord));
@@ -130,7 +136,7 @@ export async function runOnThreads(
       ),
     );
     const t0 = realClock.now() + START_LEAD_MS;
-    const shares = splitSchedule(measured, threads.length, opts, t0);
+    const shares = splitSchedule(stopped ? [] : measured, threads.length, opts, t0);
     const samples = await Promise.all(
       threads.map((thread, t) => {
         const share = shares[t];
@@ -155,7 +161,7 @@ export async function runOnThreads(
     }
     await Promise.all(threads.map((thread) => thread.worker.terminate()));
   }
-  if (failure !== undefined) {
+  if (failure !== undefined && !stopped) {
     const why = `the measuring thread stopped before this call: ${failure.message.split('\n')[0]}`;
     for (const spec of specs)
       if (!made.has(keyOf(spec))) onRecord(unmadeCallRecord(spec, realClock.now(), why));

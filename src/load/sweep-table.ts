@@ -15,20 +15,34 @@ export interface SweepRun {
   level: SweepLevel;
   slo: Slo | undefined;
   records: readonly CallRecord[];
+  /** Open loop: the rate the schedule ran at, calls per second of real time (`scheduledLoad`). */
+  scheduledRate?: number | undefined;
+}
+
+/**
+ * Ok calls per second of real time. Closed loop: over the wall clock (first measured start to last
+ * measured end). Open loop: over at least the schedule's own span, calls / rate: n calls at rate r
+ * take n / r seconds to offer, while the first start to the last end can be shorter (n - 1 gaps plus
+ * one short call), which would print an achieved rate above the offered one.
+ */
+export function achievedRate(ok: number, calls: number, wallClockMs: number, scheduledRate?: number): number {
+  const offeredMs = scheduledRate === undefined ? 0 : (calls / scheduledRate) * 1000;
+  const windowMs = Math.max(wallClockMs, offeredMs);
+  return windowMs > 0 ? ok / (windowMs / 1000) : 0;
 }
 
 export function sweepRow(run: SweepRun): SweepRow {
   const summary = summarizeCalls(run.records);
   const ok = okMeasuredCalls(run.records);
-  const seconds = summary.wallClockMs / 1000;
   const row: SweepRow = {
     level: run.level.level,
     key: run.key,
     calls: summary.calls,
     ok: summary.ok,
-    achievedRate: seconds > 0 ? summary.ok / seconds : 0,
+    achievedRate: achievedRate(summary.ok, summary.calls, summary.wallClockMs, run.scheduledRate),
     outputTokensPerSecond: summary.throughputTokensPerSecond ?? 0,
   };
+  if (run.scheduledRate !== undefined) row.offeredRate = run.scheduledRate;
   const latency = distribution(ok.map(responseTimeMs));
   if (latency !== undefined) row.latencyMs = { p50: latency.p50, p90: latency.p90, p99: latency.p99 };
   if (summary.ttftMs !== undefined) row.ttftP90Ms = summary.ttftMs.p90;

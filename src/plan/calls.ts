@@ -1,3 +1,4 @@
+import { runTimeScale } from '../config/time-scale.ts';
 import type { Api, Phase } from '../records/call-record.ts';
 import type { ApiMode, ResolvedOptions } from '../records/options.ts';
 
@@ -90,7 +91,9 @@ export function callDeadlineMs(options: Pick<ResolvedOptions, 'timeoutSeconds'>)
   return options.timeoutSeconds * 1000;
 }
 
-/** The pause before each call of a closed-loop worker, ms (`delayBetweenCalls`). */
-export function delayBetweenCallsMs(options: Pick<ResolvedOptions, 'delayBetweenCalls'>): number {
-  return options.delayBetweenCalls * 1000;
+/** The pause before each call of a closed-loop worker, ms (`delayBetweenCalls`, at the run's time scale). */
+export function delayBetweenCallsMs(
+  options: Pick<ResolvedOptions, 'delayBetweenCalls' | 'target' | 'timeScale'>,
+): number {
+  return options.delayBetweenCalls * 1000 * runTimeScale(options);
 }

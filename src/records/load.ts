@@ -19,7 +19,15 @@ export interface SweepRow {
   /** Measured calls, and the ok ones among them. */
   calls: number;
   ok: number;
-  /** Ok calls per second of wall clock (first measured start to last measured end). */
+  /**
+   * Rate levels: the schedule's rate in calls per second of real time, the level divided by the
+   * emulator's time scale (the level itself at time scale 1).
+   */
+  offeredRate?: number;
+  /**
+   * Ok calls per second of real time: over the wall clock (first measured start to last measured end),
+   * and under open-loop load over at least the schedule's span (calls / offered rate).
+   */
   achievedRate: number;
   /** Output tokens per second of wall clock. */
   outputTokensPerSecond: number;

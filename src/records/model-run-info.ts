@@ -1,7 +1,7 @@
 import type { ClientHealthSample } from './client-health.ts';
 import type { SweepLevel } from './load.ts';
 import type { ResolvedOptions } from './options.ts';
-import type { ModelIdentity } from './run-record.ts';
+import type { EarlyStopInfo, ModelIdentity } from './run-record.ts';
 
 /** Identity and settings of one model benchmarked through one API. */
 export interface ModelRunInfo extends ModelIdentity {
@@ -22,4 +22,6 @@ export interface ModelRunInfo extends ModelIdentity {
   clientHealth?: ClientHealthSample;
   /** With `workers` > 1: each measuring thread's own CPU time and event-loop delay, in thread order. */
   threadHealth?: ClientHealthSample[];
+  /** Set when the model stopped early; its skipped calls have no rows. */
+  earlyStop?: EarlyStopInfo;
 }

@@ -64,10 +64,15 @@ export interface ResolvedOptions {
   timeoutSeconds: number;
   /** SDK `maxAttempts` (standard retry mode; 1 = no retry). @default 3 */
   retryAttempts: number;
-  /** Pause before each call of a worker, seconds; not counted in latency. @default 0 */
+  /** Pause before each call of a worker, seconds, at the emulator's time scale; not in any latency. @default 1 */
   delayBetweenCalls: number;
   /** Calls made before measuring, per model and API; recorded with phase `warmup`. @default 1 */
   warmupCalls: number;
+  /**
+   * Stop a model (per API and sweep level) when its first this many calls, warmup included, all failed;
+   * the rest are not made and are counted as skipped. 0 = never stop early. @default 5
+   */
+  earlyStopCalls: number;
   temperature: number;
   maxTokens: number;
   topP: number;
@@ -111,6 +116,8 @@ export interface ResolvedOptions {
   allowLargeRun: boolean;
   /** Print the plan and make no call. @default false */
   dryRun: boolean;
+  /** No progress lines on stderr while the run goes. @default false */
+  quiet: boolean;
 }
 
 /** What a bench file, an environment variable or a flag may set: any subset. */

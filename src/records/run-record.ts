@@ -80,6 +80,17 @@ export interface ModelIdentity {
   role: 'source' | 'candidate';
 }
 
+/**
+ * A model (through one API, at one sweep level) stopped early because its first calls all failed
+ * (`earlyStopCalls`): the rest of its plan was not made. planned = rows + skipped.
+ */
+export interface EarlyStopInfo {
+  plannedCalls: number;
+  skippedCalls: number;
+  /** Why, e.g. `its first 5 calls all failed (AccessDeniedException x5)`. */
+  reason: string;
+}
+
 /** One model benchmarked through one API in one run. */
 export interface ModelRun extends ModelIdentity {
   /** Bench file that produced it, relative to the project root. */
@@ -96,6 +107,8 @@ export interface ModelRun extends ModelIdentity {
   clientHealth?: ClientHealthSample;
   /** With `workers` > 1: each measuring thread's CPU time and event-loop delay, in thread order. */
   threadHealth?: ClientHealthSample[];
+  /** Set when the model stopped early (its first calls all failed): the calls planned and skipped. */
+  earlyStop?: EarlyStopInfo;
   /** Every call, warmup included, in completion order; texts are left out of the run record. */
   calls: CallRecord[];
 }

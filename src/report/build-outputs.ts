@@ -1,3 +1,4 @@
+import type { Phase } from '../records/call-record.ts';
 import type { RunRecord } from '../records/run-record.ts';
 import { buildRunRecord } from './build-run-record.ts';
 import { csvChunks } from './csv.ts';
@@ -9,6 +10,8 @@ import {
   logFileName,
   markdownSummaryFileName,
   runRecordFileName,
+  summaryCsvFileName,
+  warmupCsvFileName,
 } from './file-names.ts';
 import { renderHtmlReport } from './html/report.ts';
 import { logChunks } from './log.ts';
@@ -16,6 +19,7 @@ import { renderRunMarkdown } from './markdown-summary.ts';
 import type { ReportInputs } from './report-inputs.ts';
 import { type CsvRow, toCsvRow } from './rows.ts';
 import { runRecordChunks } from './run-record-json.ts';
+import { renderSummaryCsv } from './summary-csv.ts';
 
 /**
  * A file to write: a bare name (the sink puts it inside the output folder) and its text, or a function
@@ -37,13 +41,14 @@ export interface BuiltOutputs {
 }
 
 /**
- * One CSV per model id: a model run through both APIs (or both latency modes) shares the file, and
- * the `api` and `inference_profile` columns tell the rows apart, as the workshop's one file per model.
- * Rows are made as the file is written, never all at once.
+ * One CSV of measured calls per model id: a model run through both APIs (or both latency modes, or
+ * several sweep levels) shares the file, and the `api`, `inference_profile` columns tell the rows
+ * apart, as the workshop's one file per model. Warmup rows go to a file of their own per model, which
+ * the workshop's glob does not read. Rows are made as the file is written, never all at once.
  */
 function csvFiles(inputs: ReportInputs, documents: DocumentLookup, timestamp: string): OutputFile[] {
   const modelIds = [...new Set(inputs.models.map(({ model }) => model.modelId))];
-  function* rowsOf(modelId: string): Generator<CsvRow> {
+  function* rowsOf(modelId: string, phase: Phase): Generator<CsvRow> {
     for (const { model, records } of inputs.models) {
       if (model.modelId !== modelId) continue;
       const context = {
@@ -51,13 +56,19 @@ function csvFiles(inputs: ReportInputs, documents: DocumentLookup, timestamp: st
         documents: documents(model),
         redactTexts: model.options.redactTexts,
       };
-      for (const record of records) yield toCsvRow(record, context);
+      for (const record of records) if (record.phase === phase) yield toCsvRow(record, context);
     }
   }
-  return modelIds.map((modelId) => ({
-    name: csvFileName(modelId, timestamp),
-    content: () => csvChunks(rowsOf(modelId)),
-  }));
+  const warmedUp = (modelId: string): boolean =>
+    inputs.models.some(
+      ({ model, records }) => model.modelId === modelId && records.some((r) => r.phase === 'warmup'),
+    );
+  return modelIds.flatMap((modelId) => [
+    { name: csvFileName(modelId, timestamp), content: () => csvChunks(rowsOf(modelId, 'measure')) },
+    ...(warmedUp(modelId)
+      ? [{ name: warmupCsvFileName(modelId, timestamp), content: () => csvChunks(rowsOf(modelId, 'warmup')) }]
+      : []),
+  ]);
 }
 
 /**
@@ -87,6 +98,7 @@ export function buildOutputs(
       { name: logFileName(timestamp), content: () => logChunks(run) },
       { name: runRecordFileName(timestamp), content: () => runRecordChunks(run) },
       { name: markdownSummaryFileName(timestamp), content: renderRunMarkdown(run) },
+      { name: summaryCsvFileName(timestamp), content: renderSummaryCsv(run) },
       ...html,
     ],
   };

@@ -1,8 +1,10 @@
 import { DEFAULT_OPTIONS } from '../config/defaults.ts';
+import { scheduledLoad } from '../config/time-scale.ts';
 import { judgeRun } from '../gate/family.ts';
 import { goodput } from '../load/goodput.ts';
 import { buildSweepTables } from '../load/sweep-table.ts';
 import { shownEndpoint } from '../records/endpoint.ts';
+import type { LoadShape } from '../records/options.ts';
 import { type ModelRun, RUN_RECORD_SCHEMA, type RunContext, type RunRecord } from '../records/run-record.ts';
 import { aggregateClientHealth } from '../summary/client-health.ts';
 import { summarizeCalls } from '../summary/summarize-calls.ts';
@@ -31,9 +33,14 @@ export function runSpan(
   return { startedAt: new Date(start).toISOString(), endedAt: new Date(Math.round(end)).toISOString() };
 }
 
-/** Stopped by Vitest, or some model has fewer rows than its plan scheduled. */
+/** Stopped by Vitest, or some model has fewer rows than its plan scheduled (and did not stop early). */
 export function isInterrupted(inputs: ReportInputs): boolean {
-  return inputs.stopped || inputs.models.some(({ model, records }) => records.length < model.scheduledCalls);
+  return (
+    inputs.stopped ||
+    inputs.models.some(
+      ({ model, records }) => records.length + (model.earlyStop?.skippedCalls ?? 0) < model.scheduledCalls,
+    )
+  );
 }
 
 function buildContext(inputs: ReportInputs): RunContext {
@@ -80,12 +87,22 @@ function clientHealthOf(inputs: ReportInputs): Pick<RunContext, 'client'> {
   return client === undefined ? {} : { client };
 }
 
+const rateOf = (load: LoadShape): number | undefined => (load.kind === 'open' ? load.rate : undefined);
+
 /** Latency-versus-throughput tables of the models that ran as sweep levels. */
 function sweepsOf(inputs: ReportInputs): Pick<RunRecord, 'sweeps'> {
   const runs = inputs.models.flatMap(({ model, records }) =>
     model.sweepLevel === undefined
       ? []
-      : [{ ...model, level: model.sweepLevel, slo: model.options.slo, records }],
+      : [
+          {
+            ...model,
+            level: model.sweepLevel,
+            slo: model.options.slo,
+            records,
+            scheduledRate: rateOf(scheduledLoad(model.options)),
+          },
+        ],
   );
   return runs.length === 0 ? {} : { sweeps: buildSweepTables(runs) };
 }
@@ -106,6 +123,7 @@ function buildModelRun({ model, records, checks }: ModelInputs): ModelRun {
     ...(model.options.slo === undefined ? {} : { goodput: goodput(records, model.options.slo) }),
     ...(model.clientHealth === undefined ? {} : { clientHealth: model.clientHealth }),
     ...(model.threadHealth === undefined ? {} : { threadHealth: model.threadHealth }),
+    ...(model.earlyStop === undefined ? {} : { earlyStop: model.earlyStop }),
     calls: records.map(withoutTexts),
   };
 }

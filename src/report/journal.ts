@@ -1,9 +1,19 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  fstatSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  readSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { CallRecord } from '../records/call-record.ts';
 import type { ModelRunInfo } from '../records/model-run-info.ts';
-import type { CheckOutcome } from '../records/run-record.ts';
+import type { CheckOutcome, EarlyStopInfo } from '../records/run-record.ts';
 import type { RunEnvironment } from './report-inputs.ts';
 import { withoutTexts } from './without-texts.ts';
 
@@ -15,7 +25,8 @@ import { withoutTexts } from './without-texts.ts';
  * - `environment`: versions, git and host of the measuring process (optional, first);
  * - `model`: the ModelRunInfo, once per model key per writer, before its first call;
  * - `call`: `{ key, record }`;
- * - `checks`: `{ key, checks }`, the model's budget and regression outcomes.
+ * - `checks`: `{ key, checks }`, the model's budget and regression outcomes;
+ * - `early-stop`: `{ key, earlyStop }`, when the model stopped early (its skipped calls have no line).
  *
  * Durability: the file is opened once in append mode and each line is one `writeSync` (~0.01 ms
  * here, JSON included). Once `write(2)` returns, the line is in the kernel's page cache and survives
@@ -27,11 +38,13 @@ export type JournalLine =
   | { type: 'environment'; environment: RunEnvironment }
   | { type: 'model'; model: ModelRunInfo }
   | { type: 'call'; key: string; record: CallRecord }
-  | { type: 'checks'; key: string; checks: CheckOutcome[] };
+  | { type: 'checks'; key: string; checks: CheckOutcome[] }
+  | { type: 'early-stop'; key: string; earlyStop: EarlyStopInfo };
 
 export interface JournalWriter {
   append(record: CallRecord, model: ModelRunInfo): void;
   appendChecks(model: ModelRunInfo, checks: CheckOutcome[]): void;
+  appendEarlyStop(model: ModelRunInfo, earlyStop: EarlyStopInfo): void;
   close(): Promise<void>;
 }
 
@@ -68,6 +81,10 @@ export function openJournal(path: string, options: { environment?: RunEnvironmen
       head(model);
       write({ type: 'checks', key: model.key, checks });
     },
+    appendEarlyStop(model, earlyStop) {
+      head(model);
+      write({ type: 'early-stop', key: model.key, earlyStop });
+    },
     async close() {
       if (fd === undefined) return;
       const closing = fd;
@@ -103,10 +120,14 @@ function lineProblem(value: unknown, known: ReadonlySet<string>): string | undef
         ? undefined
         : 'model line without a key';
     case 'call':
-    case 'checks': {
+    case 'checks':
+    case 'early-stop': {
       if (typeof value.key !== 'string') return `${value.type} line without a key`;
       if (!known.has(value.key)) return `${value.type} line for model "${value.key}" before its model line`;
       if (value.type === 'call') return isObject(value.record) ? undefined : 'call line without a record';
+      if (value.type === 'early-stop') {
+        return isObject(value.earlyStop) ? undefined : 'early-stop line without "earlyStop"';
+      }
       return Array.isArray(value.checks) ? undefined : 'checks line without a list of checks';
     }
     default:
@@ -157,7 +178,40 @@ export function readJournal(path: string): JournalContents {
       if (!known.has(line.model.key)) contents.models.push(line.model);
       known.add(line.model.key);
     } else if (line.type === 'call') contents.calls.push({ key: line.key, record: line.record });
-    else contents.checks.push({ key: line.key, checks: line.checks });
+    else if (line.type === 'checks') contents.checks.push({ key: line.key, checks: line.checks });
+    else {
+      const model = contents.models.find((m) => m.key === line.key);
+      if (model) model.earlyStop = line.earlyStop;
+    }
   }
   return contents;
+}
+
+/**
+ * The whole lines appended to a journal since byte `offset`, for watching a run from another process;
+ * a line still being written is left for the next read, a line that does not parse is skipped (the
+ * reader only shows progress; `readJournal` is the one that judges). No file yet: nothing.
+ */
+export function readJournalTail(path: string, offset: number): { lines: JournalLine[]; offset: number } {
+  if (!existsSync(path)) return { lines: [], offset };
+  const fd = openSync(path, 'r');
+  try {
+    const size = fstatSync(fd).size;
+    if (size <= offset) return { lines: [], offset };
+    const buffer = Buffer.alloc(size - offset);
+    const read = readSync(fd, buffer, 0, buffer.length, offset);
+    const end = buffer.subarray(0, read).lastIndexOf(0x0a);
+    if (end === -1) return { lines: [], offset };
+    const lines: JournalLine[] = [];
+    for (const raw of buffer.subarray(0, end).toString('utf8').split('\n')) {
+      try {
+        if (raw !== '') lines.push(JSON.parse(raw) as JournalLine);
+      } catch {
+        // Left to readJournal, which names the line.
+      }
+    }
+    return { lines, offset: offset + end + 1 };
+  } finally {
+    closeSync(fd);
+  }
 }

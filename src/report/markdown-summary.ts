@@ -22,9 +22,10 @@ function ms(value: number | undefined): string {
 
 function modelRow(model: ModelRun): string {
   const s = model.summary;
-  const kinds = Object.entries(s.errorsByKind)
-    .map(([kind, n]) => `${kind} ${n}`)
-    .join(', ');
+  const kinds = [
+    ...Object.entries(s.errorsByKind).map(([kind, n]) => `${kind} ${n}`),
+    ...(model.earlyStop ? [`stopped early, ${model.earlyStop.skippedCalls} calls skipped`] : []),
+  ].join(', ');
   return `| ${[
     markdownCell(model.modelId),
     model.api,

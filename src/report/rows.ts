@@ -79,6 +79,12 @@ export interface RowContext {
   redactTexts: boolean;
 }
 
+/**
+ * The `status` cell in the workshop's words: `success` or `error`, which its analysis filters on
+ * (`status == 'success'`). Whether the call was a warmup is `phase`; why it failed is `error_kind`.
+ */
+export const CSV_STATUS = { ok: 'success', error: 'error' } as const;
+
 function cell(value: number | string | undefined): CsvCell {
   if (value === undefined) return '';
   if (typeof value === 'number') return Number.isFinite(value) ? value : '';
@@ -102,7 +108,7 @@ export function toCsvRow(record: CallRecord, context: RowContext): CsvRow {
     model_latencyMs: cell(ok?.serverLatencyMs),
     model_input_tokens: cell(ok?.inputTokens),
     model_output_tokens: cell(ok?.outputTokens),
-    status: record.status,
+    status: CSV_STATUS[record.status],
     error_message: cell(failed?.errorMessage),
     timestamp: record.timestamp,
     api: record.api,

@@ -14,6 +14,10 @@ const ANSI = {
 };
 type Paint = (text: string, style: keyof typeof ANSI) => string;
 
+function painter(color: boolean): Paint {
+  return color ? (text, style) => `${ANSI[style]}${text}${ANSI.reset}` : (text) => text;
+}
+
 const HEADER = [
   'model',
   'api',
@@ -32,8 +36,62 @@ const HEADER = [
   'client P50 ms',
   'P90 vs source',
 ] as const;
-/** Columns 0..2 are text (left-aligned); the rest are numbers (right-aligned). */
-const TEXT_COLUMNS = 3;
+/** With streamed calls: per-call ITL and output speed (P50), and the model's throughput. */
+const STREAM_HEADER = ['ITL P50 ms', 'tok/s P50', 'throughput tok/s'] as const;
+
+function streamCells(model: ModelRun): string[] {
+  const { summary } = model;
+  const fixed = (value: number | undefined, digits: number): string =>
+    value === undefined ? '-' : value.toFixed(digits);
+  return [
+    fixed(summary.itlMs?.p50, 1),
+    fixed(summary.outputTokensPerSecond?.p50, 1),
+    fixed(summary.throughputTokensPerSecond, 1),
+  ];
+}
+
+/**
+ * The summary as a table of text cells: a row per model, a `level` column when the run swept, the
+ * streaming columns when any call was streamed. Shared by the printout and the summary CSV.
+ */
+export function summaryTable(run: RunRecord): { header: string[]; rows: string[][]; textColumns: number } {
+  const swept = run.models.some((model) => model.sweepLevel !== undefined);
+  const streamed = run.models.some((model) => model.api === 'converse-stream');
+  const header: string[] = [...HEADER];
+  if (swept) header.splice(3, 0, 'level');
+  if (streamed) header.push(...STREAM_HEADER);
+  const rows = run.models.map((model) => {
+    const cells = row(run, model);
+    if (swept) cells.splice(3, 0, model.sweepLevel?.label ?? '-');
+    if (streamed) cells.push(...streamCells(model));
+    return cells;
+  });
+  return { header, rows, textColumns: swept ? 4 : 3 };
+}
+
+/**
+ * The run's verdict, the summary's last line: from the checks as they are (FAIL when any failed, or a
+ * model stopped early; PASS only when there were checks and all held), never PASS by default.
+ */
+export function verdictLine(run: RunRecord, options: { color: boolean }): string {
+  const paint = painter(options.color);
+  const checks = run.models.flatMap((model) => model.checks);
+  const failed = checks.filter((check) => check.status === 'fail').length;
+  const inconclusive = checks.filter((check) => check.status === 'inconclusive').length;
+  const stopped = run.models.filter((model) => model.earlyStop !== undefined).length;
+  const parts = [
+    `${checks.length} checks: ${checks.length - failed - inconclusive} held, ${failed} failed, ${inconclusive} inconclusive`,
+  ];
+  if (stopped > 0) parts.push(`${stopped} model run(s) stopped early`);
+  if (run.context.interrupted) parts.push('interrupted');
+  const word =
+    failed > 0 || stopped > 0
+      ? paint('FAIL', 'red')
+      : checks.length === 0
+        ? paint('NO CHECKS', 'yellow')
+        : paint('PASS', 'green');
+  return `verdict: ${word} (${parts.join('; ')})`;
+}
 
 function tokens(mean: number | undefined): string {
   return mean === undefined ? '-' : mean.toFixed(1);
@@ -119,10 +177,16 @@ function loadNotes(model: ModelRun): string[] {
 function notes(model: ModelRun, paint: Paint): string[] {
   const kinds = Object.entries(model.summary.errorsByKind).sort(([a], [b]) => a.localeCompare(b));
   const load = loadNotes(model);
-  if (kinds.length === 0 && model.checks.length === 0 && load.length === 0) return [];
+  const stop = model.earlyStop;
+  if (kinds.length === 0 && model.checks.length === 0 && load.length === 0 && !stop) return [];
   const lines = [
     `  ${model.modelId} ${model.api} ${model.latencyMode}${model.sweepLevel ? ` ${model.sweepLevel.label}` : ''}`,
   ];
+  if (stop) {
+    lines.push(
+      `    ${paint('stopped early', 'red')}: ${stop.reason}; ${stop.skippedCalls} of ${stop.plannedCalls} planned calls skipped`,
+    );
+  }
   if (kinds.length > 0) {
     lines.push(`    ${paint('failed', 'red')}: ${kinds.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   }
@@ -133,24 +197,25 @@ function notes(model: ModelRun, paint: Paint): string[] {
 
 /**
  * The end-of-run summary: a context line, one row per model (latency in seconds, 3 decimals, over
- * successful measured calls), then failures by kind and each model's checks. Pure; `color` adds ANSI.
+ * successful measured calls), then failures by kind and each model's checks, and the sweep tables
+ * (the run's verdict, `verdictLine`, is printed after the list of files written). Pure; `color` adds ANSI (the caller decides: a terminal, and no NO_COLOR).
  */
 export function renderSummaryTable(run: RunRecord, options: { color: boolean }): string {
-  const paint: Paint = options.color ? (text, style) => `${ANSI[style]}${text}${ANSI.reset}` : (text) => text;
+  const paint = painter(options.color);
   const lines = [contextLine(run.context)];
   for (const warning of run.context.client?.warnings ?? [])
     lines.push(`${paint('WARNING', 'yellow')} ${warning}`);
   if (run.models.length === 0) return `${[...lines, 'no converse-bench calls were recorded'].join('\n')}\n`;
-  const rows = run.models.map((model) => row(run, model));
-  const widths = HEADER.map((title, i) =>
+  const { header, rows, textColumns } = summaryTable(run);
+  const widths = header.map((title, i) =>
     Math.max(title.length, ...rows.map((cells) => cells[i]?.length ?? 0)),
   );
   const format = (cells: readonly string[]): string =>
     cells
-      .map((text, i) => (i < TEXT_COLUMNS ? text.padEnd(widths[i] ?? 0) : text.padStart(widths[i] ?? 0)))
+      .map((text, i) => (i < textColumns ? text.padEnd(widths[i] ?? 0) : text.padStart(widths[i] ?? 0)))
       .join('  ')
       .trimEnd();
-  lines.push(paint(format(HEADER), 'bold'));
+  lines.push(paint(format(header), 'bold'));
   for (const cells of rows) lines.push(format(cells));
   const noteLines = run.models.flatMap((model) => notes(model, paint));
   if (noteLines.length > 0) lines.push('', ...noteLines);

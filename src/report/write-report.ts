@@ -6,7 +6,7 @@ import { loadEchartsSource } from './html/assets.ts';
 import { renderAnnotations, renderRunMarkdown } from './markdown-summary.ts';
 import type { ReportInputs } from './report-inputs.ts';
 import { appendToFile, writeOutputs } from './sink.ts';
-import { renderSummaryTable } from './summary-table.ts';
+import { renderSummaryTable, verdictLine } from './summary-table.ts';
 
 /** Everything a finished run produced, for a caller (or a test) that wants more than the printout. */
 export interface ReportResult {
@@ -39,6 +39,8 @@ export function writeReport(
     ...(options.githubAnnotations ? renderAnnotations(run) : []),
     'converse-bench wrote:',
     ...paths.map((path) => `  ${path}`),
+    '',
+    verdictLine(run, { color: options.color }),
     '',
   ].join('\n');
   return { paths, warnings, printed, verdict: run.verdict };

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { inject, test } from 'vitest';
 import { resolveOptions } from '../config/resolve.ts';
+import { scheduledLoad } from '../config/time-scale.ts';
 import { loadDataset } from '../data/dataset.ts';
 import { loadTracking, type TrackedModel } from '../data/tracking.ts';
 import { optionsAtLevel, sweepLevels } from '../load/sweep.ts';
@@ -100,9 +101,9 @@ function runTimeoutMs(options: ResolvedOptions, api: Api, documents: number): nu
   const closedMs = Math.ceil(calls / options.numParallelCalls) * callMs;
   // Open loop: the schedule's span, or with an in-flight cap the calls' worst case through the cap.
   const cappedMs = options.maxInFlight === undefined ? 0 : Math.ceil(calls / options.maxInFlight) * callMs;
-  const openMs =
-    options.load.kind === 'open' ? Math.max((calls / options.load.rate) * 1000, cappedMs) + callMs : closedMs;
-  return Math.min(2 ** 31 - 1, (options.load.kind === 'open' ? openMs : closedMs) + TIMEOUT_MARGIN_MS);
+  const load = scheduledLoad(options);
+  const openMs = load.kind === 'open' ? Math.max((calls / load.rate) * 1000, cappedMs) + callMs : closedMs;
+  return Math.min(2 ** 31 - 1, (load.kind === 'open' ? openMs : closedMs) + TIMEOUT_MARGIN_MS);
 }
 
 function findTracked(models: readonly TrackedModel[], shown: string, modelId: string): TrackedModel {

@@ -1,5 +1,6 @@
 import { relative, resolve } from 'node:path';
 import { expect, inject, recordArtifact, type TestContext } from 'vitest';
+import { scheduledLoad } from '../config/time-scale.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { promptFingerprint, renderPrompt } from '../data/template.ts';
 import type { TrackedModel } from '../data/tracking.ts';
@@ -10,6 +11,7 @@ import { regressionChecks as compareWithBaseline } from '../gate/regression.ts';
 import { type CallSpec, callModel } from '../harness/call.ts';
 import { type ClientOptions, createBedrockClient } from '../harness/client.ts';
 import { startClientHealth } from '../harness/client-health.ts';
+import { earlyStop } from '../harness/early-stop.ts';
 import { PreflightError, preflightInputFor, preflightKey, preflightModel } from '../harness/preflight.ts';
 import { indexTexts, type TextIndex } from '../harness/redact-texts.ts';
 import { modelKey } from '../load/sweep.ts';
@@ -207,6 +209,7 @@ async function measureAndJudge(
       result.records.push(record);
       journal.append(record, info);
     });
+    if (info.earlyStop) journal.appendEarlyStop(info, info.earlyStop);
     const checks = [...budgetChecks(model, info, records), ...regressionChecks(model, info, records)];
     result.checks.push(...checks);
     journal.appendChecks(info, checks);
@@ -215,6 +218,13 @@ async function measureAndJudge(
     for (const check of checks) if (check.test === undefined) expect.soft(check, model.name).toPassCheck();
   } finally {
     await journal.close();
+  }
+  if (info.earlyStop) {
+    const { reason, skippedCalls, plannedCalls } = info.earlyStop;
+    throw new BenchModelError(
+      `${model.name}: stopped early: ${reason}; ${skippedCalls} of ${plannedCalls} planned calls not made ` +
+        '(fix the cause, or set earlyStopCalls to 0 to make them anyway)',
+    );
   }
 }
 
@@ -234,6 +244,7 @@ async function runCalls(
   const records: CallRecord[] = [];
   const health = startClientHealth();
   const client = options.workers > 1 ? undefined : createBedrockClient(clientOptions);
+  const stop = earlyStop(options.earlyStopCalls);
   try {
     const fn = jobFunction({
       specs,
@@ -248,12 +259,14 @@ async function runCalls(
       schedule: {
         concurrency: options.numParallelCalls,
         delayBetweenMs: delayBetweenCallsMs(options),
-        load: options.load,
+        load: scheduledLoad(options),
         ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
         onRecord: (record) => {
           records.push(record);
+          stop.observe(record);
           onRecord(record);
         },
+        shouldStop: () => stop.stopped,
       },
       ...(client === undefined
         ? {
@@ -272,6 +285,13 @@ async function runCalls(
   } finally {
     // Carried with the model's info in every artifact sent from here on.
     info.clientHealth = health.stop();
+    if (stop.stopped && stop.reason !== undefined) {
+      info.earlyStop = {
+        plannedCalls: specs.length,
+        skippedCalls: specs.length - records.length,
+        reason: stop.reason,
+      };
+    }
     client?.destroy();
     // One batch even when empty, so the reporter knows the model ran.
     for (let i = 0; i === 0 || i < records.length; i += ARTIFACT_BATCH) {

@@ -1,12 +1,15 @@
 import { resolve } from 'node:path';
 import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
+import { resolveOptions } from '../config/resolve.ts';
 import { holdSignals } from '../lifecycle/hold-signals.ts';
 import { watchParent } from '../lifecycle/parent-watch.ts';
 import { collectEnvironment } from '../report/environment.ts';
 import type { ReportInputs } from '../report/report-inputs.ts';
 import { writeReport } from '../report/write-report.ts';
 import { gatherArtifacts } from './gather.ts';
+import type { ConverseBenchContext } from './global-setup.ts';
 import { runJournalPath, writeInterruptedRun } from './interrupted-run.ts';
+import { type ProgressWatch, watchProgress } from './progress.ts';
 
 export interface ConverseBenchReporterOptions {
   /** Where outputs go, relative to `rootDir`. @default the first model's `outputDir` option, else `outputs` */
@@ -31,6 +34,7 @@ export default class ConverseBenchReporter implements Reporter {
   #stopped = false;
   /** A shard judges only its own models: advisory; the merge judges the whole run once. */
   #shard = false;
+  #progress: ProgressWatch | undefined;
 
   constructor(options: ConverseBenchReporterOptions = {}) {
     this.#options = options;
@@ -51,7 +55,18 @@ export default class ConverseBenchReporter implements Reporter {
       },
       { throughShells: process.env.npm_lifecycle_event !== undefined },
     );
+    let journal: string | null | undefined;
+    this.#progress = watchProgress({
+      // Settled once the global setup has provided the run's context: its journal, or null when quiet.
+      journal: () => {
+        journal ??= progressJournal(vitest);
+        return journal ?? undefined;
+      },
+      write: (text) => process.stderr.write(text),
+      tty: process.stderr.isTTY === true,
+    });
     vitest.onClose(() => {
+      this.#progress?.stop();
       process.off('SIGINT', onSignal);
       process.off('SIGTERM', onSignal);
       unwatch();
@@ -63,13 +78,12 @@ export default class ConverseBenchReporter implements Reporter {
     if (this.#stopped) return;
     this.#stopped = true;
     holdSignals();
+    this.#progress?.stop();
     this.#writeInterrupted(vitest, why);
   }
 
   #writeInterrupted(vitest: Vitest, why: string): void {
-    const context = vitest.projects
-      .map((project) => project.getProvidedContext().converseBench)
-      .find((provided) => provided !== undefined);
+    const context = providedContext(vitest);
     if (context === undefined) return;
     let result: ReturnType<typeof writeInterruptedRun>;
     try {
@@ -97,6 +111,7 @@ export default class ConverseBenchReporter implements Reporter {
     _unhandledErrors: ReadonlyArray<SerializedError>,
     reason: TestRunEndReason,
   ): void {
+    this.#progress?.stop();
     const collector = gatherArtifacts(testModules);
     const models = collector.models();
     if (models.length === 0) return;
@@ -114,7 +129,8 @@ export default class ConverseBenchReporter implements Reporter {
       result = writeReport(inputs, {
         rootDir,
         outputDir,
-        color: process.stdout.isTTY === true,
+        // Colour on a terminal, unless NO_COLOR is set to anything (https://no-color.org).
+        color: process.stdout.isTTY === true && !process.env.NO_COLOR,
         stepSummaryFile: this.#options.stepSummaryFile,
         githubAnnotations: this.#options.githubAnnotations,
       });
@@ -130,6 +146,26 @@ export default class ConverseBenchReporter implements Reporter {
     // sets the exit code, and Vitest never lowers it.
     if (result.verdict?.verdict === 'fail' && !this.#shard) process.exitCode = 1;
   }
+}
+
+/**
+ * The run's journal for the progress lines: undefined until the global setup has provided the run's
+ * context, then the journal, or null when quiet (or when the settings are wrong: the bench files say so).
+ */
+function progressJournal(vitest: Vitest): string | null | undefined {
+  const context = providedContext(vitest);
+  if (context === undefined) return undefined;
+  try {
+    return resolveOptions({ env: context.env, where: 'environment' }).quiet ? null : runJournalPath(context);
+  } catch {
+    return null;
+  }
+}
+
+function providedContext(vitest: Vitest): ConverseBenchContext | undefined {
+  return vitest.projects
+    .map((project) => project.getProvidedContext().converseBench)
+    .find((provided) => provided !== undefined);
 }
 
 /** Outputs that could not be written: why, and how to make them from the journal, which has every call. */

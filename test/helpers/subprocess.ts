@@ -6,11 +6,16 @@ export const ROOT = resolve(import.meta.dirname, '../..');
 export const VITEST = join(ROOT, 'node_modules/vitest/vitest.mjs');
 export const CLI_MAIN = join(ROOT, 'src/cli/main.ts');
 
-/** The data files every fixture project holds, relative to its folder (the child's cwd). */
+/**
+ * The data files every fixture project holds, relative to its folder (the child's cwd), and no pause
+ * between calls: fixture runs are about other things than the workshop's 1 s courtesy delay (which
+ * test/workshop-analysis.test.ts and the scheduler tests cover), and pay it per call at real time.
+ */
 export const FIXTURE_DATA_ENV = {
   CONVERSE_BENCH_EMULATOR_PROFILES_FILE: 'data/profiles.json',
   CONVERSE_BENCH_DATASET_FILE: 'data/documents.csv',
   CONVERSE_BENCH_TRACKING_FILE: 'data/tracking.csv',
+  CONVERSE_BENCH_DELAY_BETWEEN_CALLS: '0',
 } as const;
 
 /**
