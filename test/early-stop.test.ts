@@ -107,7 +107,7 @@ describe('early stop in vitest bench', () => {
       childEnv({
         ...FIXTURE_DATA_ENV,
         CONVERSE_BENCH_OUTPUT_DIR: outDir,
-        CONVERSE_BENCH_BUDGETS_FILE: join(outDir, 'none.json'),
+        CONVERSE_BENCH_BUDGETS_FILE: 'none',
         CONVERSE_BENCH_EMULATOR_FAULTS: 'error=AccessDeniedException',
         CONVERSE_BENCH_EARLY_STOP_CALLS: '2',
       }),

@@ -101,7 +101,7 @@ describe('progress in vitest bench', () => {
       childEnv({
         ...FIXTURE_DATA_ENV,
         CONVERSE_BENCH_OUTPUT_DIR: mkdtempSync(join(tmpdir(), 'cb-progress-out-')),
-        CONVERSE_BENCH_BUDGETS_FILE: 'data/none.json',
+        CONVERSE_BENCH_BUDGETS_FILE: 'none',
         ...extra,
       }),
       90_000,
