@@ -72,6 +72,31 @@ const CLI_CASES: CliCase[] = [
   },
   { input: 'out-of-range setting', args: ['bench', '--top-p', '1.5'], says: /TOP_P="1.5".*from 0 to 1/ },
   {
+    input: 'empty flag value',
+    args: ['bench', '--num-parallel-calls', ''],
+    says: /^converse-bench: --num-parallel-calls "": empty; give a whole number >= 1, or leave the flag out for the default \(1\)$/,
+  },
+  {
+    input: 'empty inline flag value',
+    args: ['bench', '--timeout-seconds='],
+    says: /^converse-bench: --timeout-seconds "": empty; give a number > 0 and <= 2147483, or leave the flag out for the default \(300\)$/,
+  },
+  {
+    input: 'empty path flag',
+    args: ['bench', '--output-dir', ''],
+    says: /^converse-bench: --output-dir "": empty; give a path, or leave the flag out for the default \(outputs\)$/,
+  },
+  {
+    input: 'timeout past the longest timer',
+    args: ['bench', '--timeout-seconds', '2147484'],
+    says: /TIMEOUT_SECONDS="2147484": timeoutSeconds must be a number > 0 and <= 2147483/,
+  },
+  {
+    input: 'maxTokens no model accepts',
+    args: ['bench', '--max-tokens', '1e9'],
+    says: /MAX_TOKENS="1e9": maxTokens must be a whole number from 1 to 128000/,
+  },
+  {
     input: 'unknown flag',
     args: ['bench', '--no-such-flag'],
     says: /--no-such-flag: unknown option; run `converse-bench bench --help`/,

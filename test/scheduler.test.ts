@@ -191,3 +191,24 @@ describe('realClock', () => {
     await expect(sleeping).resolves.toBeUndefined();
   });
 });
+
+describe('realClock.sleep beyond the longest timer', () => {
+  test('waits without a TimeoutOverflowWarning (Node would fire such a timer after 1 ms, again and again)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning.name);
+    };
+    process.on('warning', onWarning);
+    const stop = new AbortController();
+    let woke = false;
+    const sleeping = realClock.sleep(1e12, stop.signal).then(() => {
+      woke = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(woke).toBe(false);
+    stop.abort();
+    await sleeping;
+    process.off('warning', onWarning);
+    expect(warnings).toEqual([]);
+  });
+});

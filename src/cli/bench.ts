@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
+import { constants } from 'node:os';
 import { dirname, join } from 'node:path';
 import { OPTION_TABLE, resolveOptions } from '../config/resolve.ts';
 import { UserError } from '../errors.ts';
@@ -89,10 +90,23 @@ export function flagsToEnv(args: string[]): {
       else if (next === undefined) throw new UserError(`${flag}: needs a value (${row.type})`);
       else value = own[++i];
     }
+    // In the environment an empty value means unset; given as a flag it is a mistake, not the default.
+    if (row.type !== 'boolean' && (value ?? '').trim() === '') {
+      const fallback = row.default === '' ? 'no value' : `the default (${row.default})`;
+      throw new UserError(
+        `${flag} ${JSON.stringify(value ?? '')}: empty; give a ${row.type}, or leave the flag out for ${fallback}`,
+      );
+    }
     fromFlags[row.env] = value ?? '';
   }
   Object.assign(env, fromFlags);
   return { env, vitestArgs, help: false };
+}
+
+/** A child's exit as ours: its code, or 128 + the number of the signal that ended it (as a shell does). */
+export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  return signal === null ? 1 : 128 + (constants.signals[signal] ?? 0);
 }
 
 export async function benchCommand(args: string[]): Promise<number> {
@@ -123,7 +137,7 @@ export async function benchCommand(args: string[]): Promise<number> {
   try {
     return await new Promise<number>((resolve, reject) => {
       child.on('error', reject);
-      child.on('exit', (code, signal) => resolve(code ?? (signal === null ? 1 : 128 + 2)));
+      child.on('exit', (code, signal) => resolve(exitCodeOf(code, signal)));
     });
   } finally {
     unwatch();
