@@ -138,7 +138,7 @@ async function runOne<S extends SpecIdentity>(
     return errorRecord(
       spec,
       start,
-      0,
+      undefined,
       0,
       'aborted',
       'the run was interrupted before this call started',
@@ -186,7 +186,8 @@ function withSchedule(record: CallRecord, scheduledStartMs: number | undefined):
 function errorRecord(
   spec: SpecIdentity,
   startMs: number,
-  latencyMs: number,
+  /** Undefined for a call that never started. */
+  latencyMs: number | undefined,
   attempts: number,
   errorKind: string,
   errorMessage: string,
@@ -197,7 +198,7 @@ function errorRecord(
     ...identityOf(spec),
     timestamp: new Date().toISOString(),
     startMs,
-    latencyMs,
+    ...(latencyMs === undefined ? {} : { latencyMs }),
     attempts,
     retryDelayMs: 0,
     attemptMs: [],

@@ -51,11 +51,6 @@ interface CallBase extends CallIdentity {
   timestamp: string;
   /** `performance.now()` just before `send()`, in ms, in the measuring process's time origin. */
   startMs: number;
-  /**
-   * End to end, ms: from just before `send()` to the parsed response (Converse) or the stream's last
-   * event (ConverseStream); for a failed call, to the moment the failure surfaced. Includes retries.
-   */
-  latencyMs: number;
   /** Attempts the SDK made (1 = no retry). */
   attempts: number;
   /** Total delay the SDK's retry strategy waited between attempts, ms. */
@@ -78,6 +73,11 @@ interface CallBase extends CallIdentity {
 
 export interface OkCall extends CallBase {
   status: 'ok';
+  /**
+   * End to end, ms: from just before `send()` to the parsed response (Converse) or the stream's last
+   * event (ConverseStream). Includes retries.
+   */
+  latencyMs: number;
   /** `metrics.latencyMs` from the response or the stream's metadata event. */
   serverLatencyMs?: number;
   inputTokens: number;
@@ -93,6 +93,11 @@ export interface OkCall extends CallBase {
 
 export interface ErrorCall extends CallBase {
   status: 'error';
+  /**
+   * From just before `send()` to the moment the failure surfaced, ms, retries included. Absent for a
+   * call that never started (the run was interrupted first): never a latency of 0.
+   */
+  latencyMs?: number;
   errorKind: ErrorKind;
   errorMessage: string;
   /** ConverseStream only: output text received before the stream failed. */

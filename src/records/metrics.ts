@@ -54,7 +54,7 @@ export function isScheduled(record: CallRecord): boolean {
  * a user arriving on schedule waited, so a stalled client or a full in-flight cap cannot hide a slow
  * server (coordinated omission). Without a schedule (closed loop) it is the latency itself.
  */
-export function responseTimeMs(record: CallRecord): number {
+export function responseTimeMs(record: { queueDelayMs?: number; latencyMs: number }): number {
   return (record.queueDelayMs ?? 0) + record.latencyMs;
 }
 

@@ -23,7 +23,7 @@ export function runSpan(
       const at = Date.parse(record.timestamp);
       if (Number.isNaN(at)) continue;
       start = Math.min(start, at);
-      end = Math.max(end, at + record.latencyMs);
+      end = Math.max(end, at + (record.latencyMs ?? 0));
     }
   }
   if (!Number.isFinite(start)) return { startedAt: fallbackTime, endedAt: fallbackTime };

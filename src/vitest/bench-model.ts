@@ -4,7 +4,7 @@ import { resolveOptions } from '../config/resolve.ts';
 import { loadDataset } from '../data/dataset.ts';
 import { loadTracking, type TrackedModel } from '../data/tracking.ts';
 import { optionsAtLevel, sweepLevels } from '../load/sweep.ts';
-import { apisFor, callDeadlineMs, delayBetweenCallsMs, planInput, plannedCallCount } from '../plan/calls.ts';
+import { apisFor, worstCaseMs } from '../plan/calls.ts';
 import type { Api, CallRecord } from '../records/call-record.ts';
 import type { SweepLevel } from '../records/load.ts';
 import type { BenchOptions, ResolvedOptions } from '../records/options.ts';
@@ -83,16 +83,9 @@ function loadInputs(root: string, options: ResolvedOptions, modelId: string): Mo
   return { tracked, dataset: loadDataset(resolve(root, options.datasetFile)) };
 }
 
-/** Worst case of one model and API: every call up to its deadline, at the configured concurrency. */
+/** The Vitest timeout of one model and API: its calls' worst case plus room for setup and teardown. */
 function runTimeoutMs(options: ResolvedOptions, api: Api, documents: number): number {
-  const calls = plannedCallCount(planInput(options, [api], documents));
-  const callMs = callDeadlineMs(options) + delayBetweenCallsMs(options);
-  const closedMs = Math.ceil(calls / options.numParallelCalls) * callMs;
-  // Open loop: the schedule's span, or with an in-flight cap the calls' worst case through the cap.
-  const cappedMs = options.maxInFlight === undefined ? 0 : Math.ceil(calls / options.maxInFlight) * callMs;
-  const openMs =
-    options.load.kind === 'open' ? Math.max((calls / options.load.rate) * 1000, cappedMs) + callMs : closedMs;
-  return Math.min(2 ** 31 - 1, (options.load.kind === 'open' ? openMs : closedMs) + TIMEOUT_MARGIN_MS);
+  return Math.min(2 ** 31 - 1, worstCaseMs(options, [api], documents) + TIMEOUT_MARGIN_MS);
 }
 
 function findTracked(path: string, shown: string, modelId: string): TrackedModel {
