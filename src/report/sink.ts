@@ -1,19 +1,115 @@
-import { appendFileSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { appendFileSync, constants, copyFileSync, linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { basename, dirname, extname, join } from 'node:path';
+import { UserError } from '../errors.ts';
 import type { OutputFile } from './build-outputs.ts';
 import { outputPath } from './file-names.ts';
 
+export class OutputWriteError extends UserError {
+  override name = 'OutputWriteError';
+}
+
+/** The file-system calls the sink makes; tests inject faults (a full disk, a failing link) through them. */
+export interface SinkFs {
+  mkdirSync: typeof mkdirSync;
+  writeFileSync: typeof writeFileSync;
+  linkSync: typeof linkSync;
+  copyFileSync: typeof copyFileSync;
+  rmSync: typeof rmSync;
+}
+
+const NODE_FS: SinkFs = { mkdirSync, writeFileSync, linkSync, copyFileSync, rmSync };
+
+/** What to do about a failed write, by its error code. */
+function fixFor(code: string | undefined): string {
+  switch (code) {
+    case 'ENOTDIR':
+    case 'EEXIST':
+      return 'it is a file, not a folder: pass --output-dir (CONVERSE_BENCH_OUTPUT_DIR) a folder';
+    case 'EROFS':
+    case 'EACCES':
+    case 'EPERM':
+      return 'it is not writable: pass --output-dir (CONVERSE_BENCH_OUTPUT_DIR) a writable folder';
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return 'the disk is full: free some space, or pass --output-dir (CONVERSE_BENCH_OUTPUT_DIR) a folder on another disk';
+    default:
+      return 'check the folder, or pass --output-dir (CONVERSE_BENCH_OUTPUT_DIR) another one';
+  }
+}
+
+function writeError(outputDir: string, cause: unknown): OutputWriteError {
+  const code = (cause as NodeJS.ErrnoException).code;
+  return new OutputWriteError(
+    `cannot write to output folder ${outputDir} (${code ?? String(cause)}); ${fixFor(code)}`,
+    {
+      cause,
+    },
+  );
+}
+
+/** `name`, then `name-2`, `name-3`, ... before the extension: the names tried for one output. */
+function candidateName(name: string, attempt: number): string {
+  if (attempt === 1) return name;
+  const extension = extname(name);
+  return `${name.slice(0, name.length - extension.length)}-${attempt}${extension}`;
+}
+
+/**
+ * Publishes a finished temporary file under `name` or, when another run (or `report` a moment ago)
+ * took that name, under the first free `name-N`. A hard link is created only when its name is free,
+ * so nothing is ever overwritten, and a reader never sees half a file.
+ */
+function publish(fs: SinkFs, outputDir: string, temporary: string, name: string): string {
+  for (let attempt = 1; ; attempt++) {
+    const path = outputPath(outputDir, candidateName(name, attempt));
+    try {
+      fs.linkSync(temporary, path);
+      return path;
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === 'EEXIST') continue;
+      if (code !== 'EPERM' && code !== 'ENOTSUP') throw error;
+    }
+    // A file system without hard links: an exclusive copy, which still never overwrites.
+    try {
+      fs.copyFileSync(temporary, path, constants.COPYFILE_EXCL);
+      return path;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
 /**
  * The one place the reporter writes files. Creates `outputDir`; each file is written to a temporary
- * name then renamed, so a reader never sees half a file. Returns the absolute paths written, in order.
+ * name then published under its own name (a suffix only when the name is taken). A failure is one
+ * OutputWriteError naming the folder and the fix, and leaves no temporary file behind. Returns the
+ * absolute paths written, in order.
  */
-export function writeOutputs(outputDir: string, files: readonly OutputFile[]): string[] {
-  mkdirSync(outputDir, { recursive: true });
+export function writeOutputs(
+  outputDir: string,
+  files: readonly OutputFile[],
+  fs: SinkFs = NODE_FS,
+): string[] {
+  try {
+    fs.mkdirSync(outputDir, { recursive: true });
+  } catch (error) {
+    throw writeError(outputDir, error);
+  }
   return files.map((file) => {
-    const path = outputPath(outputDir, file.name);
-    const temporary = `${path}.${process.pid}.tmp`;
-    writeFileSync(temporary, file.content);
-    renameSync(temporary, path);
-    return path;
+    const final = outputPath(outputDir, file.name);
+    const temporary = join(dirname(final), `.${basename(final)}.${process.pid}.tmp`);
+    try {
+      fs.writeFileSync(temporary, file.content);
+      return publish(fs, outputDir, temporary, file.name);
+    } catch (error) {
+      throw writeError(outputDir, error);
+    } finally {
+      // The published name is a second link to the same data: dropping the temporary one loses nothing.
+      try {
+        fs.rmSync(temporary, { force: true });
+      } catch {}
+    }
   });
 }
 
