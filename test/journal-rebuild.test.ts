@@ -1,4 +1,12 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -69,16 +77,17 @@ describe('rebuildFromJournal', () => {
 });
 
 describe('converse-bench rebuild', () => {
-  it('writes the CSVs, log and run record, joining texts from the dataset when it still matches', async () => {
+  it('writes the CSVs, log and run record beside the journal (never in the folder the journal names), joining texts from the dataset when it still matches', async () => {
     const csv =
       'document,referenceResponse\n"First document, about ""quotes"".",Ref one.\n"Second document\nwith a newline.",Ref two.\n';
     writeFileSync(join(dir, 'docs.csv'), csv);
     const direct = sampleInputs();
     for (const { model } of direct.models) {
-      model.options = { ...model.options, datasetFile: join(dir, 'docs.csv'), outputDir: join(dir, 'out') };
+      model.options = { ...model.options, datasetFile: join(dir, 'docs.csv'), outputDir: join(dir, 'named') };
       model.datasetFingerprint = datasetFingerprint(DOCUMENTS.map((d) => d.document));
     }
-    const path = join(dir, 'journal-cli.jsonl');
+    mkdirSync(join(dir, 'out'));
+    const path = join(dir, 'out', 'journal-cli.jsonl');
     await journal(path, direct);
     const stdout: string[] = [];
     const write = process.stdout.write;
@@ -88,6 +97,7 @@ describe('converse-bench rebuild', () => {
     } finally {
       process.stdout.write = write;
     }
+    expect(existsSync(join(dir, 'named'))).toBe(false);
     expect(readdirSync(join(dir, 'out')).sort()).toEqual([
       expect.stringMatching(
         /^document_summarization_anthropic.claude-3-haiku-20240307-v1_0_[0-9a-f]{8}_20261102-101529\.csv$/,
@@ -95,6 +105,7 @@ describe('converse-bench rebuild', () => {
       expect.stringMatching(
         /^document_summarization_arn_aws_bedrock_us-east-1_123_inference-profile_us.amazon.nova-lite-v1_0_[0-9a-f]{8}_20261102-101529\.csv$/,
       ),
+      'journal-cli.jsonl',
       'model_latency_benchmarking-20261102-101529.log',
       'report-20261102-101529.html',
       'run-20261102-101529.json',
@@ -106,6 +117,31 @@ describe('converse-bench rebuild', () => {
     expect(readFileSync(join(dir, 'out', expected.files[0]?.name ?? ''), 'utf8')).toContain('Ref two.');
     expect(readRunRecord(join(dir, 'out', 'run-20261102-101529.json'))).toEqual(expected.run);
     expect(stdout.join('')).toContain('converse-bench wrote:');
+
+    // A second rebuild never writes over the first: its files take the next free names.
+    process.stdout.write = (() => true) as typeof process.stdout.write;
+    try {
+      expect(await rebuildCommand([path])).toBe(0);
+    } finally {
+      process.stdout.write = write;
+    }
+    expect(readFileSync(join(dir, 'out', 'run-20261102-101529-2.json'), 'utf8')).toBe(
+      readFileSync(join(dir, 'out', 'run-20261102-101529.json'), 'utf8'),
+    );
+    expect(readdirSync(join(dir, 'out'))).toHaveLength(13);
+  });
+
+  it('refuses the same journal twice (every call would count twice) and a journal without calls', async () => {
+    const path = join(dir, 'journal-twice.jsonl');
+    await journal(path, sampleInputs());
+    await expect(rebuildCommand([path, join(dir, '.', 'journal-twice.jsonl')])).rejects.toThrow(
+      `rebuild: ${join(dir, 'journal-twice.jsonl')} is given twice; pass each journal once`,
+    );
+    const empty = join(dir, 'journal-empty.jsonl');
+    writeFileSync(empty, '');
+    await expect(rebuildCommand([empty])).rejects.toThrow(
+      `rebuild: ${empty} holds no calls; pass the journal of a run that made calls, or rerun the benchmark`,
+    );
   });
 
   it('refuses a call without a journal and unknown options', async () => {

@@ -64,7 +64,7 @@ describe('output folder faults: one line naming the folder and the fix, no debri
     writeFileSync(path, 'not a folder');
     expect(() => writeOutputs(path, files)).toThrow(
       new OutputWriteError(
-        `cannot write to output folder ${path} (EEXIST); it is a file, not a folder: pass --output-dir (CONVERSE_BENCH_OUTPUT_DIR) a folder`,
+        `cannot write to output folder ${path} (EEXIST); it or a folder above it is a file: pass --output-dir (CONVERSE_BENCH_OUTPUT_DIR) a folder`,
       ),
     );
   });

@@ -296,7 +296,7 @@ describe('outputs that cannot be written', () => {
     const journal = join(outDir, readdirSync(outDir).find((f) => f.startsWith('journal-')) as string);
     expect(run.output()).toMatch(
       new RegExp(
-        `converse-bench: the outputs could not be written \\(ENOTDIR[^\\n]*\\); every completed call is in ${journal}: rebuild them with \`converse-bench rebuild ${journal}\`\n`,
+        `converse-bench: the outputs could not be written \\(cannot write to output folder [^\\n]*\\(ENOTDIR\\); [^\\n]*\\); every completed call is in ${journal}: rebuild them with \`converse-bench rebuild ${journal}\`\n`,
       ),
     );
     const rebuilt = start([process.execPath, CLI_MAIN, 'rebuild', journal], dir, env(outDir));
@@ -313,8 +313,8 @@ describe('outputs that cannot be written', () => {
       process.kill(-(run.child.pid as number), 'SIGINT');
       expect(await run.exited).toBe(130);
       const journal = join(outDir, readdirSync(outDir).find((f) => f.startsWith('journal-')) as string);
-      expect(run.output()).toContain(
-        `converse-bench: run interrupted by SIGINT; the outputs could not be written (ENOTDIR`,
+      expect(run.output()).toMatch(
+        /converse-bench: run interrupted by SIGINT; the outputs could not be written \(cannot write to output folder [^\n]*\(ENOTDIR\)/,
       );
       expect(run.output()).toContain(`rebuild them with \`converse-bench rebuild ${journal}\``);
     } finally {

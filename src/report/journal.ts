@@ -1,10 +1,20 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  fsyncSync,
+  ftruncateSync,
+  mkdirSync,
+  openSync,
+  readFileSync,
+  writeSync,
+} from 'node:fs';
 import { dirname } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { CallRecord } from '../records/call-record.ts';
 import type { ModelRunInfo } from '../records/model-run-info.ts';
 import type { CheckOutcome } from '../records/run-record.ts';
 import type { RunEnvironment } from './report-inputs.ts';
+import { outputFault } from './sink.ts';
 import { withoutTexts } from './without-texts.ts';
 
 /**
@@ -21,7 +31,9 @@ import { withoutTexts } from './without-texts.ts';
  * here, JSON included). Once `write(2)` returns, the line is in the kernel's page cache and survives
  * SIGKILL of the process; only a machine crash can lose it. An fsync per line would also cover that
  * but costs ~0.2 ms on this machine, on the event loop that times other calls, so fsync runs only at
- * `close()`.
+ * `close()`. A short write is continued until the line is whole; a failed one (a full disk) is cut
+ * back to the line's start, so no torn line is ever followed by others, and ends journaling: the
+ * writer's `failure` says why, and the calls still reach the reporter.
  */
 export type JournalLine =
   | { type: 'environment'; environment: RunEnvironment }
@@ -30,9 +42,17 @@ export type JournalLine =
   | { type: 'checks'; key: string; checks: CheckOutcome[] };
 
 export interface JournalWriter {
+  /** Never throws: a failed write is kept in `failure` and later appends are skipped. */
   append(record: CallRecord, model: ModelRunInfo): void;
   appendChecks(model: ModelRunInfo, checks: CheckOutcome[]): void;
   close(): Promise<void>;
+  /** Why the journal stopped taking lines (one line naming the folder and the fix), if it did. */
+  readonly failure: string | undefined;
+}
+
+/** The call the journal makes that fails on a full or broken disk; tests inject faults here. */
+export interface JournalFs {
+  writeSync(fd: number, buffer: Buffer, offset: number): number;
 }
 
 export class JournalError extends UserError {
@@ -40,13 +60,33 @@ export class JournalError extends UserError {
 }
 
 /** Opens (creating folders) a journal for appending; several writers may append to one file. */
-export function openJournal(path: string, options: { environment?: RunEnvironment } = {}): JournalWriter {
-  mkdirSync(dirname(path), { recursive: true });
-  let fd: number | undefined = openSync(path, 'a');
+export function openJournal(
+  path: string,
+  options: { environment?: RunEnvironment; fs?: JournalFs } = {},
+): JournalWriter {
+  const fs = options.fs ?? { writeSync };
+  let fd: number | undefined;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(path, 'a');
+  } catch (cause) {
+    throw new JournalError(`cannot open journal ${path}: ${outputFault(dirname(path), cause)}`, { cause });
+  }
   const headed = new Set<string>();
+  let failure: string | undefined;
   const write = (line: JournalLine): void => {
     if (fd === undefined) throw new JournalError(`journal ${path} is closed: open a new one to append`);
-    writeSync(fd, `${JSON.stringify(line)}\n`);
+    if (failure !== undefined) return;
+    const bytes = Buffer.from(`${JSON.stringify(line)}\n`);
+    const start = fstatSync(fd).size;
+    try {
+      for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done);
+    } catch (cause) {
+      try {
+        ftruncateSync(fd, start);
+      } catch {}
+      failure = `journal ${path} stopped at ${start} bytes: ${outputFault(dirname(path), cause)}`;
+    }
   };
   const head = (model: ModelRunInfo): void => {
     if (headed.has(model.key)) return;
@@ -55,6 +95,9 @@ export function openJournal(path: string, options: { environment?: RunEnvironmen
   };
   if (options.environment) write({ type: 'environment', environment: options.environment });
   return {
+    get failure() {
+      return failure;
+    },
     append(record, model) {
       head(model);
       // Texts stay out of the journal when the model runs with `redactTexts`.

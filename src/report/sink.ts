@@ -24,7 +24,7 @@ function fixFor(code: string | undefined): string {
   switch (code) {
     case 'ENOTDIR':
     case 'EEXIST':
-      return 'it is a file, not a folder: pass --output-dir (CONVERSE_BENCH_OUTPUT_DIR) a folder';
+      return 'it or a folder above it is a file: pass --output-dir (CONVERSE_BENCH_OUTPUT_DIR) a folder';
     case 'EROFS':
     case 'EACCES':
     case 'EPERM':
@@ -37,14 +37,14 @@ function fixFor(code: string | undefined): string {
   }
 }
 
-function writeError(outputDir: string, cause: unknown): OutputWriteError {
+/** `cannot write to output folder DIR (CODE); <the fix>`: one line for any failed write under it. */
+export function outputFault(outputDir: string, cause: unknown): string {
   const code = (cause as NodeJS.ErrnoException).code;
-  return new OutputWriteError(
-    `cannot write to output folder ${outputDir} (${code ?? String(cause)}); ${fixFor(code)}`,
-    {
-      cause,
-    },
-  );
+  return `cannot write to output folder ${outputDir} (${code ?? String(cause)}); ${fixFor(code)}`;
+}
+
+function writeError(outputDir: string, cause: unknown): OutputWriteError {
+  return new OutputWriteError(outputFault(outputDir, cause), { cause });
 }
 
 /** `name`, then `name-2`, `name-3`, ... before the extension: the names tried for one output. */

@@ -215,6 +215,10 @@ async function measureAndJudge(
     journal.appendChecks(info, checks);
     await recordArtifact(ctx.task, { type: 'converse-bench:checks', model: info, checks });
     for (const check of checks) expect.soft(check, model.name).toPassCheck();
+    // The run went on: every call reached the reporter. The journal, which a crash would need, did not.
+    if (journal.failure !== undefined) {
+      throw new BenchModelError(`${journal.failure}; the calls of ${model.name} are in the other outputs`);
+    }
   } finally {
     await journal.close();
   }
