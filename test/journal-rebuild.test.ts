@@ -59,6 +59,39 @@ describe('rebuildFromJournal', () => {
     expect(buildOutputs(inputs, documents)).toEqual(buildOutputs(direct, documents));
   });
 
+  it('marks a run killed between two tests interrupted: the plan names the test that never started', async () => {
+    const direct = sampleInputs();
+    const [source, candidate] = direct.models;
+    if (!source || !candidate) throw new Error('fixture has two models');
+    const path = join(dir, 'killed-between.jsonl');
+    const writer = openJournal(path, { environment: direct.environment });
+    writer.appendPlan(
+      [source, candidate].map(({ model }) => ({
+        benchFile: model.benchFile,
+        modelId: model.modelId,
+        api: model.api,
+        scheduledCalls: model.scheduledCalls,
+      })),
+    );
+    // The first test ran whole; the kill came before the second made a call.
+    for (const record of source.records) writer.append(record, source.model);
+    writer.appendChecks(source.model, source.checks);
+    await writer.close();
+    const { inputs } = rebuildFromJournal([path], { rootDir: dir, now: direct.fallbackTime });
+    expect(inputs.neverStarted).toEqual([`${candidate.model.modelId} converse-stream`]);
+    expect(buildOutputs(inputs, documents).run.context.interrupted).toBe(true);
+    // Without the kill the same plan is a whole run.
+    const whole = join(dir, 'whole.jsonl');
+    const all = openJournal(whole, { environment: direct.environment });
+    all.appendPlan([
+      { benchFile: 'b', modelId: source.model.modelId, api: source.model.api, scheduledCalls: 1 },
+    ]);
+    for (const record of source.records) all.append(record, source.model);
+    await all.close();
+    const rebuilt = rebuildFromJournal([whole], { rootDir: dir, now: direct.fallbackTime }).inputs;
+    expect(rebuilt.neverStarted).toBeUndefined();
+  });
+
   it('marks a killed run interrupted and leaves its torn last line out', async () => {
     const direct = sampleInputs();
     const path = join(dir, 'killed.jsonl');

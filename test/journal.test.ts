@@ -44,6 +44,7 @@ describe('journal', () => {
         { key: source.key, record: errorCall({ partialText: 'half' }) },
       ],
       checks: [{ key: source.key, checks: [{ name: 'budget p90 latencyMs', status: 'pass', line: 'ok' }] }],
+      planned: [],
       tornLastLine: false,
     });
     expect(() => journal.append(okCall(), source)).toThrow(JournalError);

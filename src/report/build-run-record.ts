@@ -32,7 +32,8 @@ export function runSpan(
 
 /** Stopped by Vitest, or some model has fewer rows than its plan scheduled. */
 export function isInterrupted(inputs: ReportInputs): boolean {
-  return inputs.stopped || inputs.models.some(({ model, records }) => records.length < model.scheduledCalls);
+  if (inputs.stopped || (inputs.neverStarted?.length ?? 0) > 0) return true;
+  return inputs.models.some(({ model, records }) => records.length < model.scheduledCalls);
 }
 
 function buildContext(inputs: ReportInputs): RunContext {

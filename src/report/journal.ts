@@ -12,6 +12,7 @@ import { dirname } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { CallRecord } from '../records/call-record.ts';
 import type { ModelRunInfo } from '../records/model-run-info.ts';
+import type { PlannedTest } from '../records/planned-test.ts';
 import type { CheckOutcome } from '../records/run-record.ts';
 import type { RunEnvironment } from './report-inputs.ts';
 import { outputFault } from './sink.ts';
@@ -23,6 +24,7 @@ import { withoutTexts } from './without-texts.ts';
  *
  * Lines, each `{"type": ...}`:
  * - `environment`: versions, git and host of the measuring process (optional, first);
+ * - `plan`: the tests a bench file defines, with their call counts, before the first of them runs;
  * - `model`: the ModelRunInfo, once per model key per writer, before its first call;
  * - `call`: `{ key, record }`;
  * - `checks`: `{ key, checks }`, the model's budget and regression outcomes.
@@ -37,6 +39,7 @@ import { withoutTexts } from './without-texts.ts';
  */
 export type JournalLine =
   | { type: 'environment'; environment: RunEnvironment }
+  | { type: 'plan'; tests: PlannedTest[] }
   | { type: 'model'; model: ModelRunInfo }
   | { type: 'call'; key: string; record: CallRecord }
   | { type: 'checks'; key: string; checks: CheckOutcome[] };
@@ -45,6 +48,7 @@ export interface JournalWriter {
   /** Never throws: a failed write is kept in `failure` and later appends are skipped. */
   append(record: CallRecord, model: ModelRunInfo): void;
   appendChecks(model: ModelRunInfo, checks: CheckOutcome[]): void;
+  appendPlan(tests: PlannedTest[]): void;
   close(): Promise<void>;
   /** Why the journal stopped taking lines (one line naming the folder and the fix), if it did. */
   readonly failure: string | undefined;
@@ -111,6 +115,9 @@ export function openJournal(
       head(model);
       write({ type: 'checks', key: model.key, checks });
     },
+    appendPlan(tests) {
+      write({ type: 'plan', tests });
+    },
     async close() {
       if (fd === undefined) return;
       const closing = fd;
@@ -127,6 +134,8 @@ export interface JournalContents {
   models: ModelRunInfo[];
   calls: { key: string; record: CallRecord }[];
   checks: { key: string; checks: CheckOutcome[] }[];
+  /** Every test the bench files planned, in order. */
+  planned: PlannedTest[];
   /** The last line was cut short (the writer was killed mid-line) and was left out. */
   tornLastLine: boolean;
 }
@@ -141,6 +150,10 @@ function lineProblem(value: unknown, known: ReadonlySet<string>): string | undef
   switch (value.type) {
     case 'environment':
       return isObject(value.environment) ? undefined : 'environment line without "environment"';
+    case 'plan':
+      return Array.isArray(value.tests) && value.tests.every(isObject)
+        ? undefined
+        : 'plan line without a list of tests';
     case 'model':
       return isObject(value.model) && typeof value.model.key === 'string'
         ? undefined
@@ -175,7 +188,7 @@ export function readJournal(path: string): JournalContents {
   // Index of the last non-empty line: only it may be torn.
   let last = lines.length - 1;
   while (last >= 0 && lines[last] === '') last--;
-  const contents: JournalContents = { models: [], calls: [], checks: [], tornLastLine: false };
+  const contents: JournalContents = { models: [], calls: [], checks: [], planned: [], tornLastLine: false };
   const known = new Set<string>();
   for (let i = 0; i <= last; i++) {
     const raw = lines[i] ?? '';
@@ -196,6 +209,7 @@ export function readJournal(path: string): JournalContents {
     }
     const line = value as JournalLine;
     if (line.type === 'environment') contents.environment ??= line.environment;
+    else if (line.type === 'plan') contents.planned.push(...line.tests);
     else if (line.type === 'model') {
       if (!known.has(line.model.key)) contents.models.push(line.model);
       known.add(line.model.key);

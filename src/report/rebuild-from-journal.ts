@@ -1,3 +1,4 @@
+import { type PlannedTest, plannedTestName } from '../records/planned-test.ts';
 import { ModelInputsCollector } from './assemble-inputs.ts';
 import { collectEnvironment } from './environment.ts';
 import { JournalError, readJournal } from './journal.ts';
@@ -22,8 +23,10 @@ export function rebuildFromJournal(
   const collector = new ModelInputsCollector();
   let environment: RunEnvironment | undefined;
   const tornJournals: string[] = [];
+  const planned: PlannedTest[] = [];
   for (const path of paths) {
     const journal = readJournal(path);
+    planned.push(...journal.planned);
     if (journal.tornLastLine) tornJournals.push(path);
     environment ??= journal.environment;
     const models = new Map(journal.models.map((model) => [model.key, model]));
@@ -37,11 +40,17 @@ export function rebuildFromJournal(
       if (model) collector.addChecks(model, checks);
     }
   }
+  const models = collector.models();
+  const started = new Set(
+    models.map(({ model }) => plannedTestName({ ...model, level: model.sweepLevel?.label })),
+  );
+  const neverStarted = [...new Set(planned.map(plannedTestName))].filter((name) => !started.has(name));
   return {
     inputs: {
       runId: collector.runId() ?? 'unknown',
-      models: collector.models(),
+      models,
       stopped: false,
+      ...(neverStarted.length === 0 ? {} : { neverStarted }),
       environment: environment ?? collectEnvironment(options.rootDir),
       fallbackTime: options.now,
     },

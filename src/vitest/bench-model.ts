@@ -1,16 +1,23 @@
-import { resolve } from 'node:path';
-import { inject, test } from 'vitest';
+import { relative, resolve } from 'node:path';
+import { beforeAll, inject, test } from 'vitest';
 import { resolveOptions } from '../config/resolve.ts';
 import { loadDataset } from '../data/dataset.ts';
 import { loadTracking, type TrackedModel } from '../data/tracking.ts';
 import { optionsAtLevel, sweepLevels } from '../load/sweep.ts';
-import { apisFor, worstCaseMs } from '../plan/calls.ts';
+import { apisFor, planInput, plannedCallCount, worstCaseMs } from '../plan/calls.ts';
 import type { Api, CallRecord } from '../records/call-record.ts';
 import type { SweepLevel } from '../records/load.ts';
 import type { BenchOptions, ResolvedOptions } from '../records/options.ts';
+import type { PlannedTest } from '../records/planned-test.ts';
 import type { CheckOutcome } from '../records/run-record.ts';
 import { registerLatencyMatchers } from './matchers.ts';
-import { BenchModelError, type ModelInputs, type PreflightOnce, runModel } from './model-test.ts';
+import {
+  BenchModelError,
+  journalPlan,
+  type ModelInputs,
+  type PreflightOnce,
+  runModel,
+} from './model-test.ts';
 
 /**
  * The bench-file helper: `benchModel('amazon.nova-micro-v1:0')` (or with options) defines one Vitest
@@ -63,17 +70,38 @@ export function benchModel(input: BenchModelInput): BenchModelResult {
   const preflight: PreflightOnce = { promise: undefined };
   // A sweep (CONVERSE_BENCH_SWEEP) defines one test per level, each with the level's options.
   const levels: (SweepLevel | undefined)[] = options.sweep === undefined ? [undefined] : sweepLevels(options);
+  const planned: Omit<PlannedTest, 'benchFile'>[] = [];
   for (const api of apisFor(options.api)) {
     for (const level of levels) {
       const name = level === undefined ? `${modelId} ${api}` : `${modelId} ${api} ${level.label}`;
       const at = level === undefined ? options : optionsAtLevel(options, level);
       const timeout =
         inputs instanceof Error ? TIMEOUT_MARGIN_MS : runTimeoutMs(at, api, inputs.dataset.documents.length);
+      if (!(inputs instanceof Error)) {
+        const scheduledCalls = plannedCallCount(planInput(at, [api], inputs.dataset.documents.length));
+        planned.push({
+          modelId,
+          api,
+          ...(level === undefined ? {} : { level: level.label }),
+          scheduledCalls,
+        });
+      }
       test(name, { timeout }, (ctx) => {
         if (inputs instanceof Error) throw inputs;
         return runModel(ctx, { name, modelId, api, options: at, level, inputs, result, preflight });
       });
     }
+  }
+  // Journaled before the first test runs, so a run killed between two tests is rebuilt as interrupted.
+  if (planned.length > 0 && !options.dryRun) {
+    // biome-ignore lint/correctness/noEmptyPattern: Vitest requires a destructuring pattern as a hook's first argument.
+    beforeAll(({}, suite) => {
+      const benchFile = relative(context.root, suite.file.filepath);
+      journalPlan(
+        options,
+        planned.map((test) => ({ benchFile, ...test })),
+      );
+    });
   }
   return result;
 }

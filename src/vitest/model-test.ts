@@ -21,6 +21,7 @@ import type { SweepLevel } from '../records/load.ts';
 import { okMeasuredCalls } from '../records/metrics.ts';
 import type { ModelRunInfo } from '../records/model-run-info.ts';
 import type { ResolvedOptions } from '../records/options.ts';
+import type { PlannedTest } from '../records/planned-test.ts';
 import type { CheckOutcome } from '../records/run-record.ts';
 import { openJournal } from '../report/journal.ts';
 import { jobFunction } from './provider.ts';
@@ -164,6 +165,14 @@ function modelRunInfo(
 function journalPath(options: ResolvedOptions): string {
   const { root, runId } = inject('converseBench');
   return resolve(root, options.outputDir, `journal-${runId}.jsonl`);
+}
+
+/** Appends a bench file's planned tests to the run's journal (one line naming the folder on a fault). */
+export function journalPlan(options: ResolvedOptions, tests: PlannedTest[]): void {
+  const journal = openJournal(journalPath(options));
+  journal.appendPlan(tests);
+  void journal.close();
+  if (journal.failure !== undefined) throw new BenchModelError(journal.failure);
 }
 
 /**
