@@ -22,6 +22,7 @@ export type LatencyMode = 'standard' | 'optimized';
  * - `timeout`: the call's deadline (`timeoutSeconds`, retries included) passed;
  * - `network`: the connection failed or was dropped before a response was parsed;
  * - `stream`: the event stream could not be decoded (truncated or corrupt frame);
+ * - `http`: an HTTP error whose body is not Bedrock's (a proxy's or load balancer's page);
  * - `aborted`: the run was interrupted while the call was in flight.
  */
 export type ErrorKind = string;
