@@ -97,6 +97,26 @@ const CLI_CASES: CliCase[] = [
     says: /MAX_TOKENS="1e9": maxTokens must be a whole number from 1 to 128000/,
   },
   {
+    input: 'bench: emulator faults that do not parse',
+    args: ['bench', '--emulator-faults', 'bogus'],
+    says: /^converse-bench: --emulator-faults: fault "bogus" has an unknown name "bogus"; write e\.g\. throttle/,
+  },
+  {
+    input: 'bench: emulator profiles file missing',
+    args: ['bench', '--emulator-profiles-file', join(BAD, 'absent-profiles.json')],
+    says: /^converse-bench: .*absent-profiles\.json: cannot be read \(ENOENT/,
+  },
+  {
+    input: 'bench: dataset missing',
+    args: ['bench', '--dataset-file', join(BAD, 'absent.csv')],
+    says: /^converse-bench: .*absent\.csv: no such file; check the path/,
+  },
+  {
+    input: 'bench: tracking file missing',
+    args: ['bench', '--tracking-file', join(BAD, 'absent.csv')],
+    says: /^converse-bench: .*absent\.csv: no such file; check the path/,
+  },
+  {
     input: 'unknown flag',
     args: ['bench', '--no-such-flag'],
     says: /--no-such-flag: unknown option; run `converse-bench bench --help`/,
