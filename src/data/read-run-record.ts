@@ -30,7 +30,28 @@ export function parseRunRecord(text: string, path: string): RunRecord {
       `${path}: run record without "context" or "models"; rerun the benchmark or pick another run record`,
     );
   }
+  const missing = missingPart(record);
+  if (missing !== undefined) {
+    throw new RunRecordError(
+      `${path}: run record without ${missing}; rebuild it from its journal (converse-bench rebuild <journal>) or pick another run record`,
+    );
+  }
   return record;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The first part `report` and `compare` read that the record lacks (a hand-edited or cut file), if any. */
+function missingPart(record: RunRecord): string | undefined {
+  const fingerprints: unknown = record.context.fingerprints;
+  if (!isObject(fingerprints) || typeof fingerprints.dataset !== 'string' || !isObject(fingerprints.prompts)) {
+    return '"context.fingerprints" (dataset and prompts)';
+  }
+  const index = record.models.findIndex(
+    (model: unknown) => !isObject(model) || !Array.isArray(model.calls) || !isObject(model.summary),
+  );
+  return index === -1 ? undefined : `"models[${index}].calls" or its "summary"`;
 }
 
 /** Reads a run record written by the sink (`outputs/run-<timestamp>.json`). */
