@@ -1,8 +1,10 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
 import { holdSignals } from '../lifecycle/hold-signals.ts';
 import { watchParent } from '../lifecycle/parent-watch.ts';
 import { collectEnvironment } from '../report/environment.ts';
+import { readJournal } from '../report/journal.ts';
 import type { ReportInputs } from '../report/report-inputs.ts';
 import { writeReport } from '../report/write-report.ts';
 import { gatherArtifacts } from './gather.ts';
@@ -27,6 +29,7 @@ export interface ConverseBenchReporterOptions {
 export default class ConverseBenchReporter implements Reporter {
   readonly #options: ConverseBenchReporterOptions;
   #rootDir: string | undefined;
+  #vitest: Vitest | undefined;
   #stopped = false;
 
   constructor(options: ConverseBenchReporterOptions = {}) {
@@ -35,6 +38,7 @@ export default class ConverseBenchReporter implements Reporter {
 
   onInit(vitest: Vitest): void {
     this.#rootDir = vitest.config.root;
+    this.#vitest = vitest;
     // Vitest exits ~1 ms after SIGINT/SIGTERM without calling reporters: write from the journal now.
     const onSignal = (signal: NodeJS.Signals): void => this.#stop(vitest, `by ${signal}`);
     process.once('SIGINT', onSignal);
@@ -88,6 +92,30 @@ export default class ConverseBenchReporter implements Reporter {
     );
   }
 
+  /**
+   * A worker that crashed (out of memory, killed) sends none of its calls to the reporter, but its
+   * journal holds them: say so, and how to make the outputs, whenever the journal has more calls.
+   */
+  #hintLostCalls(reported: number): void {
+    const context = this.#vitest?.projects
+      .map((project) => project.getProvidedContext().converseBench)
+      .find((provided) => provided !== undefined);
+    if (context === undefined) return;
+    const journal = runJournalPath(context);
+    if (!existsSync(journal)) return;
+    let journaled: number;
+    try {
+      journaled = readJournal(journal).calls.length;
+    } catch {
+      return;
+    }
+    if (journaled <= reported) return;
+    process.stderr.write(
+      `converse-bench: the journal holds ${journaled} calls, the outputs ${reported} (a Vitest worker crashed or was killed?): rebuild them with \`converse-bench rebuild ${journal}\`\n`,
+    );
+    process.exitCode = 1;
+  }
+
   onTestRunEnd(
     testModules: ReadonlyArray<TestModule>,
     _unhandledErrors: ReadonlyArray<SerializedError>,
@@ -95,6 +123,7 @@ export default class ConverseBenchReporter implements Reporter {
   ): void {
     const collector = gatherArtifacts(testModules);
     const models = collector.models();
+    this.#hintLostCalls(models.reduce((sum, { records }) => sum + records.length, 0));
     if (models.length === 0) return;
     const rootDir = this.#options.rootDir ?? this.#rootDir ?? process.cwd();
     const inputs: ReportInputs = {
