@@ -34,6 +34,9 @@ const BUDGETS_CORRUPT = join(TMP, 'budgets-corrupt.json');
 writeFileSync(BUDGETS_CORRUPT, '{ not json');
 const PROFILES_BROKEN = join(TMP, 'profiles-broken.json');
 writeFileSync(PROFILES_BROKEN, '{');
+// A template that alone makes the request body larger than the emulator's 2 MiB.
+const HUGE_TEMPLATE = join(TMP, 'tracking-huge-template.csv');
+writeFileSync(HUGE_TEMPLATE, `model,text_prompt\namazon.nova-micro-v1:0,"${'Be brief. '.repeat(220_000)}{context}"\n`);
 const HUGE = join(TMP, 'dataset-huge.csv');
 writeFileSync(HUGE, `document,referenceResponse\n"${'The council met again. '.repeat(200_000)}",x\n`);
 
@@ -271,6 +274,11 @@ const BENCH_CASES: BenchCase[] = [
     input: 'dataset: huge document',
     env: { CONVERSE_BENCH_DATASET_FILE: HUGE },
     says: /dataset-huge\.csv line 2: .*document/,
+  },
+  {
+    input: 'tracking: a template that makes the body exceed 2 MiB',
+    env: { CONVERSE_BENCH_TRACKING_FILE: HUGE_TEMPLATE },
+    says: /tracking-huge-template\.csv line 2: the prompt template of amazon\.nova-micro-v1:0 with document 1 of .* makes a request body of \d+ bytes, over the emulator's limit of 2097152 \(2 MiB\); shorten the template or the document/,
   },
   {
     input: 'tracking: model not in it',

@@ -5,6 +5,7 @@ import { loadRuns } from '../compare/load-runs.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { promptFingerprint, renderPrompt } from '../data/template.ts';
 import type { TrackedModel } from '../data/tracking.ts';
+import { DEFAULT_MAX_BODY_BYTES } from '../emulator/index.ts';
 import { UserError } from '../errors.ts';
 import { evaluateBudget, findBudget, loadBudgets } from '../gate/budgets.ts';
 import { regressionCheck } from '../gate/regression.ts';
@@ -84,6 +85,7 @@ export async function runModel(ctx: TestContext, model: ModelTest): Promise<void
   const endpoint = endpointOf(model);
   const info = modelRunInfo(ctx, model, placement, plan.length);
   const specs = callSpecs(plan, model, placement);
+  if (model.options.target === 'emulator') checkBodySize(model, specs);
   if (model.options.target === 'bedrock') await preflightOnce(model, placement, endpoint);
   await measureAndJudge(ctx, model, info, specs, endpoint);
 }
@@ -119,6 +121,28 @@ function checkCallCap({ modelId, options, inputs }: ModelTest): void {
       `${modelId}: ${modelCalls} calls against Bedrock exceed maxCalls ${options.maxCalls} (every API, every sweep level, warmups included): ` +
         'set CONVERSE_BENCH_ALLOW_LARGE_RUN=true or lower the counts (`converse-bench plan` shows them)',
     );
+  }
+}
+
+/**
+ * The emulator answers a body over 2 MiB with 413: a template and document that make one would turn
+ * every call of that document into an error row. Refused before any call instead, naming both.
+ */
+function checkBodySize({ modelId, options, inputs }: ModelTest, specs: readonly CallSpec[]): void {
+  const checked = new Set<number>();
+  for (const spec of specs) {
+    if (checked.has(spec.document)) continue;
+    checked.add(spec.document);
+    const body = JSON.stringify({
+      messages: [{ role: 'user', content: [{ text: spec.prompt }] }],
+      inferenceConfig: spec.inferenceConfig,
+    });
+    const bytes = Buffer.byteLength(body);
+    if (bytes > DEFAULT_MAX_BODY_BYTES) {
+      throw new BenchModelError(
+        `${options.trackingFile} line ${inputs.tracked.line}: the prompt template of ${modelId} with document ${spec.document + 1} of ${options.datasetFile} makes a request body of ${bytes} bytes, over the emulator's limit of ${DEFAULT_MAX_BODY_BYTES} (2 MiB); shorten the template or the document`,
+      );
+    }
   }
 }
 
