@@ -47,6 +47,28 @@ describe('rebuildFromJournal', () => {
     expect(buildOutputs(inputs, documents)).toEqual(buildOutputs(direct, documents));
   });
 
+  it('keeps client health, which is known only after the calls, as the reporter does', async () => {
+    const direct = sampleInputs();
+    const health = {
+      wallMs: 5000,
+      cpuUserMs: 900,
+      cpuSystemMs: 100,
+      eventLoopDelayMs: { p50: 1, p99: 12, max: 30 },
+    };
+    const path = join(dir, 'journal-health.jsonl');
+    const writer = openJournal(path, { environment: direct.environment });
+    for (const { model, records, checks } of direct.models) {
+      // As the harness does: the model line goes out with the first call, health is added at the end.
+      for (const record of records) writer.append(record, model);
+      model.clientHealth = health;
+      writer.appendChecks(model, checks);
+    }
+    await writer.close();
+    const { inputs } = rebuildFromJournal([path], { rootDir: dir, now: direct.fallbackTime });
+    expect(inputs.models.map(({ model }) => model.clientHealth)).toEqual([health, health]);
+    expect(buildOutputs(inputs, documents).run).toEqual(buildOutputs(direct, documents).run);
+  });
+
   it('merges the journals of shards', async () => {
     const direct = sampleInputs();
     const [first, second] = direct.models;

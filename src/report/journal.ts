@@ -11,6 +11,7 @@ import {
 import { dirname } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { CallRecord } from '../records/call-record.ts';
+import type { ClientHealthSample } from '../records/client-health.ts';
 import type { ModelRunInfo } from '../records/model-run-info.ts';
 import type { PlannedTest } from '../records/planned-test.ts';
 import type { CheckOutcome } from '../records/run-record.ts';
@@ -27,7 +28,8 @@ import { withoutTexts } from './without-texts.ts';
  * - `plan`: the tests a bench file defines, with their call counts, before the first of them runs;
  * - `model`: the ModelRunInfo, once per model key per writer, before its first call;
  * - `call`: `{ key, record }`;
- * - `checks`: `{ key, checks }`, the model's budget and regression outcomes.
+ * - `checks`: `{ key, checks, clientHealth? }`, the model's budget and regression outcomes, and the
+ *   measuring process's health while its calls ran (known only once they have).
  *
  * Durability: the file is opened once in append mode and each line is one `writeSync` (~0.01 ms
  * here, JSON included). Once `write(2)` returns, the line is in the kernel's page cache and survives
@@ -42,7 +44,7 @@ export type JournalLine =
   | { type: 'plan'; tests: PlannedTest[] }
   | { type: 'model'; model: ModelRunInfo }
   | { type: 'call'; key: string; record: CallRecord }
-  | { type: 'checks'; key: string; checks: CheckOutcome[] };
+  | { type: 'checks'; key: string; checks: CheckOutcome[]; clientHealth?: ClientHealthSample };
 
 export interface JournalWriter {
   /** Never throws: a failed write is kept in `failure` and later appends are skipped. */
@@ -113,7 +115,8 @@ export function openJournal(
     },
     appendChecks(model, checks) {
       head(model);
-      write({ type: 'checks', key: model.key, checks });
+      const health = model.clientHealth === undefined ? {} : { clientHealth: model.clientHealth };
+      write({ type: 'checks', key: model.key, checks, ...health });
     },
     appendPlan(tests) {
       write({ type: 'plan', tests });
@@ -133,7 +136,7 @@ export interface JournalContents {
   /** Models in order of first appearance. */
   models: ModelRunInfo[];
   calls: { key: string; record: CallRecord }[];
-  checks: { key: string; checks: CheckOutcome[] }[];
+  checks: { key: string; checks: CheckOutcome[]; clientHealth?: ClientHealthSample }[];
   /** Every test the bench files planned, in order. */
   planned: PlannedTest[];
   /** The last line was cut short (the writer was killed mid-line) and was left out. */
@@ -214,7 +217,10 @@ export function readJournal(path: string): JournalContents {
       if (!known.has(line.model.key)) contents.models.push(line.model);
       known.add(line.model.key);
     } else if (line.type === 'call') contents.calls.push({ key: line.key, record: line.record });
-    else contents.checks.push({ key: line.key, checks: line.checks });
+    else {
+      const health = line.clientHealth === undefined ? {} : { clientHealth: line.clientHealth };
+      contents.checks.push({ key: line.key, checks: line.checks, ...health });
+    }
   }
   return contents;
 }

@@ -35,9 +35,11 @@ export function rebuildFromJournal(
       const model = models.get(key);
       if (model) collector.addCalls(model, [record]);
     }
-    for (const { key, checks } of journal.checks) {
+    for (const { key, checks, clientHealth } of journal.checks) {
       const model = models.get(key);
-      if (model) collector.addChecks(model, checks);
+      if (model === undefined) continue;
+      if (clientHealth !== undefined) model.clientHealth = clientHealth;
+      collector.addChecks(model, checks);
     }
   }
   const models = collector.models();
