@@ -36,7 +36,10 @@ const PROFILES_BROKEN = join(TMP, 'profiles-broken.json');
 writeFileSync(PROFILES_BROKEN, '{');
 // A template that alone makes the request body larger than the emulator's 2 MiB.
 const HUGE_TEMPLATE = join(TMP, 'tracking-huge-template.csv');
-writeFileSync(HUGE_TEMPLATE, `model,text_prompt\namazon.nova-micro-v1:0,"${'Be brief. '.repeat(220_000)}{context}"\n`);
+writeFileSync(
+  HUGE_TEMPLATE,
+  `model,text_prompt\namazon.nova-micro-v1:0,"${'Be brief. '.repeat(220_000)}{context}"\n`,
+);
 const HUGE = join(TMP, 'dataset-huge.csv');
 writeFileSync(HUGE, `document,referenceResponse\n"${'The council met again. '.repeat(200_000)}",x\n`);
 

@@ -1,17 +1,9 @@
-import {
-  copyFileSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse } from 'csv-parse/sync';
 import { expect, test } from 'vitest';
-import { BENCH_PROJECT_DATA_ENV, benchProject } from './helpers/project.ts';
+import { BENCH_PROJECT_DATA_ENV, oneModelProject } from './helpers/project.ts';
 import { CLI_MAIN, childEnv, ROOT, run, VITEST } from './helpers/subprocess.ts';
 
 const MODEL = 'amazon.nova-micro-v1:0';
@@ -21,16 +13,7 @@ const MODEL = 'amazon.nova-micro-v1:0';
  * calls are in the journal: the worker sends the reporter nothing, the journal has every call made.
  */
 function crashingProject(outDir: string): string {
-  const dir = benchProject(
-    mkdtempSync(join(tmpdir(), 'converse-bench-crash-')),
-    `model,text_prompt\n${MODEL},"Summarize: {context}"\n`,
-  );
-  copyFileSync(
-    join(ROOT, 'test/fixtures/hardening/project/data/profiles.json'),
-    join(dir, 'data/profiles.json'),
-  );
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  mkdirSync(join(dir, 'bench'));
+  const dir = oneModelProject('converse-bench-crash-', MODEL);
   writeFileSync(
     join(dir, 'bench/model.bench.ts'),
     [
@@ -40,7 +23,8 @@ function crashingProject(outDir: string): string {
       `const out = ${JSON.stringify(outDir)};`,
       'setInterval(() => {',
       "  const name = readdirSync(out).find((file) => file.startsWith('journal-'));",
-      '  const calls = name === undefined ? 0 : readFileSync(`${out}/${name}`, \'utf8\').split(\'{"type":"call"\').length - 1;',
+      "  const text = name === undefined ? '' : readFileSync(out + '/' + name, 'utf8');",
+      '  const calls = text.split(\'{"type":"call"\').length - 1;',
       "  if (calls >= 3) process.kill(process.pid, 'SIGKILL');",
       '}, 5).unref();',
       '',

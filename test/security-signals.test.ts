@@ -1,20 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { renderBenchFile } from '../src/cli/init.ts';
-import { BENCH_PROJECT_DATA_ENV, benchProject } from './helpers/project.ts';
+import { BENCH_PROJECT_DATA_ENV, oneModelProject } from './helpers/project.ts';
 import { CLI_MAIN, childEnv, ROOT } from './helpers/subprocess.ts';
 
 /**
@@ -28,16 +18,7 @@ import { CLI_MAIN, childEnv, ROOT } from './helpers/subprocess.ts';
 const MODEL = 'amazon.nova-micro-v1:0';
 
 function project(): string {
-  const dir = benchProject(
-    mkdtempSync(join(tmpdir(), 'converse-bench-signals-')),
-    `model,text_prompt\n${MODEL},"Summarize: {context}"\n`,
-  );
-  copyFileSync(
-    join(ROOT, 'test/fixtures/hardening/project/data/profiles.json'),
-    join(dir, 'data/profiles.json'),
-  );
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  mkdirSync(join(dir, 'bench'));
+  const dir = oneModelProject('converse-bench-signals-', MODEL);
   writeFileSync(
     join(dir, 'bench/model.bench.ts'),
     renderBenchFile(MODEL, join(ROOT, 'src/vitest/bench-model.ts'), 'x'),
