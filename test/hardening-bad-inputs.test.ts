@@ -353,3 +353,21 @@ describe.concurrent('bad input to a bench file: vitest bench fails with the one-
     expect(outcome.code, outcome.stdout + outcome.stderr).toBe(0);
   }, 60_000);
 });
+
+describe('npm run bench takes converse-bench flags', () => {
+  // npm as the user runs it; npm_execpath when this test itself runs under npm.
+  const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
+
+  test('an unknown flag is one line pointing to the list and to `--` for Vitest options, exit 2', async () => {
+    const [file = 'npm', ...args] = npm;
+    const outcome = await runChild(file, [...args, 'run', '-s', 'bench', '--', '--frobnicate'], {
+      cwd: ROOT,
+      env: childEnv(),
+      timeout: 60_000,
+    });
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toBe(
+      "converse-bench: --frobnicate: unknown option; run `converse-bench bench --help` for the list (Vitest's own options go after `--`)\n",
+    );
+  }, 60_000);
+});
