@@ -13,6 +13,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { rebuildCommand } from '../src/cli/rebuild.ts';
 import { datasetFingerprint } from '../src/data/dataset.ts';
 import { readRunRecord } from '../src/data/read-run-record.ts';
+import { ModelInputsCollector } from '../src/report/assemble-inputs.ts';
 import { buildOutputs } from '../src/report/build-outputs.ts';
 import { datasetDocuments } from '../src/report/documents.ts';
 import { loadEchartsSource } from '../src/report/html/assets.ts';
@@ -67,6 +68,27 @@ describe('rebuildFromJournal', () => {
     const { inputs } = rebuildFromJournal([path], { rootDir: dir, now: direct.fallbackTime });
     expect(inputs.models.map(({ model }) => model.clientHealth)).toEqual([health, health]);
     expect(buildOutputs(inputs, documents).run).toEqual(buildOutputs(direct, documents).run);
+  });
+
+  it('orders models by bench file whatever order they ran in, as the reporter does', async () => {
+    const direct = sampleInputs();
+    const [source, candidate] = direct.models;
+    if (!source || !candidate) throw new Error('fixture has two models');
+    source.model.benchFile = 'bench/b.bench.ts';
+    candidate.model.benchFile = 'bench/a.bench.ts';
+    const path = join(dir, 'journal-order.jsonl');
+    await journal(path, direct);
+    const { inputs } = rebuildFromJournal([path], { rootDir: dir, now: direct.fallbackTime });
+    expect(inputs.models.map(({ model }) => model.benchFile)).toEqual([
+      'bench/a.bench.ts',
+      'bench/b.bench.ts',
+    ]);
+    const collector = new ModelInputsCollector();
+    for (const { model, records } of direct.models) collector.addCalls(model, records);
+    expect(collector.models().map(({ model }) => model.modelId)).toEqual([
+      candidate.model.modelId,
+      source.model.modelId,
+    ]);
   });
 
   it('merges the journals of shards', async () => {

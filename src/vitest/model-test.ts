@@ -353,7 +353,7 @@ function regressionChecks(
   records: CallRecord[],
 ): CheckOutcome[] {
   if (options.baseline === undefined) return [];
-  const history = loadRuns([resolve(root, options.baseline)])
+  const history = loadRuns([resolve(root, options.baseline)], 'calls')
     .map((run) => okMeasuredCalls(run.models.find((m) => m.key === info.key)?.calls ?? []))
     .filter((calls) => calls.length > 0);
   const candidate = okMeasuredCalls(records);
