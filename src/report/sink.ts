@@ -6,6 +6,8 @@ import { outputPath } from './file-names.ts';
 
 export class OutputWriteError extends UserError {
   override name = 'OutputWriteError';
+  /** The run's summary table, set by whoever rendered it, so it is printed even when no file could be. */
+  summary?: string;
 }
 
 /** The file-system calls the sink makes; tests inject faults (a full disk, a failing link) through them. */

@@ -6,6 +6,7 @@ import { watchParent } from '../lifecycle/parent-watch.ts';
 import { collectEnvironment } from '../report/environment.ts';
 import { readJournal } from '../report/journal.ts';
 import type { ReportInputs } from '../report/report-inputs.ts';
+import { OutputWriteError } from '../report/sink.ts';
 import { writeReport } from '../report/write-report.ts';
 import { gatherArtifacts } from './gather.ts';
 import { runJournalPath, writeInterruptedRun } from './interrupted-run.ts';
@@ -144,6 +145,8 @@ export default class ConverseBenchReporter implements Reporter {
         githubAnnotations: this.#options.githubAnnotations,
       });
     } catch (error) {
+      // The figures were measured: show them even though no file could hold them.
+      if (error instanceof OutputWriteError && error.summary) process.stdout.write(`\n${error.summary}\n`);
       const journal = resolve(rootDir, models[0]?.model.journal ?? outputDir);
       process.stderr.write(`converse-bench: ${notWritten(error, journal)}\n`);
       process.exitCode = 1;
