@@ -279,6 +279,16 @@ const BENCH_CASES: BenchCase[] = [
     says: /dataset-huge\.csv line 2: .*document/,
   },
   {
+    input: 'emulator faults that do not parse (vitest bench directly)',
+    env: { CONVERSE_BENCH_EMULATOR_FAULTS: 'bogus' },
+    says: /CONVERSE_BENCH_EMULATOR_FAULTS: fault "bogus" has an unknown name "bogus"; write e\.g\. throttle/,
+  },
+  {
+    input: 'emulator profiles file missing (vitest bench directly)',
+    env: { CONVERSE_BENCH_EMULATOR_PROFILES_FILE: join(BAD, 'absent-profiles.json') },
+    says: /absent-profiles\.json: cannot be read \(ENOENT/,
+  },
+  {
     input: 'tracking: a template that makes the body exceed 2 MiB',
     env: { CONVERSE_BENCH_TRACKING_FILE: HUGE_TEMPLATE },
     says: /tracking-huge-template\.csv line 2: the prompt template of amazon\.nova-micro-v1:0 with document 1 of .* makes a request body of \d+ bytes, over the emulator's limit of 2097152 \(2 MiB\); shorten the template or the document/,
@@ -333,6 +343,8 @@ describe.concurrent('bad input to a bench file: vitest bench fails with the one-
       const outcome = await run([VITEST, 'bench', '--run'], { ...BENCH_ENV, ...env }, PROJECT);
       const output = `${outcome.stdout}\n${outcome.stderr}`;
       expect(outcome.code, output).toBe(1);
+      // A failed test of the bench file, not Vitest's banner for an error outside any test.
+      expect(output).not.toContain('Unhandled Error');
       const at = output.search(/^\w*Error: /m);
       expect(at, output).toBeGreaterThanOrEqual(0);
       const [line = '', ...rest] = output.slice(at).split('\n');

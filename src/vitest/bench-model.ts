@@ -62,6 +62,7 @@ export function benchModel(input: BenchModelInput): BenchModelResult {
   // its own message rather than the whole file's collection.
   let inputs: ModelInputs | Error;
   try {
+    if (context.setupError !== undefined) throw new BenchModelError(context.setupError);
     inputs = loadInputs(context.root, options, modelId);
   } catch (error) {
     inputs = error instanceof Error ? error : new Error(String(error));
