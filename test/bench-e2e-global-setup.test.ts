@@ -58,10 +58,14 @@ describe('global setup', () => {
     }
   });
 
-  test('a bad CONVERSE_BENCH_EMULATOR_FAULTS is one line naming the variable', async () => {
+  test('a bad CONVERSE_BENCH_EMULATOR_FAULTS is one line naming the variable, for every model test to fail with', async () => {
     process.env.CONVERSE_BENCH_EMULATOR_FAULTS = 'explode';
     try {
-      await expect(setup(fakeProject(true).project)).rejects.toThrow(/^CONVERSE_BENCH_EMULATOR_FAULTS/);
+      const p = fakeProject(true);
+      const teardown = await setup(p.project);
+      expect(p.provided[0]?.setupError).toMatch(/^CONVERSE_BENCH_EMULATOR_FAULTS: fault "explode"/);
+      expect(p.provided[0]?.endpoint).toBeUndefined();
+      await teardown();
     } finally {
       delete process.env.CONVERSE_BENCH_EMULATOR_FAULTS;
     }

@@ -70,6 +70,14 @@ describe('parseBudgets', () => {
       'data/budgets.json: emulator > "m" > p90LatencyMs: 0 must be a number of milliseconds > 0',
     ],
     [
+      '{"emulator": {"m": {"p90LatencyMs": 1e400}}}',
+      'data/budgets.json: emulator > "m" > p90LatencyMs: a number too large to hold (over 1.8e308) must be a number of milliseconds > 0',
+    ],
+    [
+      '{"emulator": {"m": {"maxErrorRate": -1e400}}}',
+      'data/budgets.json: emulator > "m" > maxErrorRate: a number too large to hold (under -1.8e308) must be a fraction from 0 to 1 (0.05 = 5%)',
+    ],
+    [
       '{"emulator": {"m": {"maxErrorRate": 5}}}',
       'data/budgets.json: emulator > "m" > maxErrorRate: 5 must be a fraction from 0 to 1 (0.05 = 5%)',
     ],

@@ -131,7 +131,7 @@ describe.each(['http1', 'http2'] as const)('over %s', (transport) => {
       deltas: 2,
     });
     expect(record.partialText?.length).toBeGreaterThan(0);
-    expect(record.ttftMs).toBeLessThan(record.latencyMs);
+    expect(record.ttftMs).toBeLessThan(record.latencyMs as number);
   });
 
   test.each(['bad-crc', 'truncate'] as const)('a corrupt frame (%s): kind stream', async (mode) => {

@@ -52,3 +52,28 @@ test.each(['converse', 'converse-stream'] as const)(
     expect(record).not.toHaveProperty('requestId');
   },
 );
+
+test.each(['converse', 'converse-stream'] as const)(
+  "%s: a proxy's HTML error page is kind http with its status, not a SyntaxError",
+  async (api) => {
+    const proxy = createServer((_request, response) => {
+      response.writeHead(502, { 'content-type': 'text/html' });
+      response.end('<html>\n<body><h1>502 Bad Gateway</h1></body>\n</html>\n');
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const { port } = proxy.address() as AddressInfo;
+    const client = clientAt(`http://127.0.0.1:${port}`, { retryAttempts: 1 });
+    try {
+      const record = await callModel(client.client, { ...spec, api });
+      expect(record).toMatchObject({
+        status: 'error',
+        errorKind: 'http',
+        httpStatus: 502,
+        errorMessage: `HTTP 502 (text/html), not a Bedrock answer: Unexpected token '<', "<html> <bo"... is not valid JSON`,
+      });
+    } finally {
+      client.destroy();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
+  },
+);

@@ -92,6 +92,16 @@ test('fixed planner: scaled TTFT and even gaps, one fewer than the tokens', () =
     reportedLatencyMs: 140,
   });
   expect(fixedPlanner()({ ...request, outputTokens: 0 })).toMatchObject({ ttftMs: 300, interTokenMs: [] });
+  // The standalone emulator's default planner acts out a request's fault header, as its docs say.
+  const withFault = (spec: string) =>
+    fixedPlanner()({ ...request, headers: { 'x-emulator-fault': spec } }).fault;
+  expect(withFault('error=ModelTimeoutException')).toMatchObject({
+    status: 408,
+    errorType: 'ModelTimeoutException',
+  });
+  expect(withFault('stall=2000')).toEqual({ kind: 'stall', ms: 2000 });
+  expect(withFault('bogus')).toMatchObject({ status: 400, errorType: 'ValidationException' });
+  expect(fixedPlanner()(request).fault).toBeUndefined();
   expect(() => fixedPlanner({ tokensPerSecond: 0 })).toThrow(FixedPlannerError);
   expect(() => fixedPlanner({ ttftMs: -1 })).toThrow(
     'fixedPlanner: ttftMs must be a non-negative finite number, got -1.',

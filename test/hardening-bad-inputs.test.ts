@@ -46,6 +46,12 @@ writeFileSync(
 );
 const PROFILES_BROKEN = join(TMP, 'profiles-broken.json');
 writeFileSync(PROFILES_BROKEN, '{');
+// A template that alone makes the request body larger than the emulator's 2 MiB.
+const HUGE_TEMPLATE = join(TMP, 'tracking-huge-template.csv');
+writeFileSync(
+  HUGE_TEMPLATE,
+  `model,text_prompt\namazon.nova-micro-v1:0,"${'Be brief. '.repeat(220_000)}{context}"\n`,
+);
 const HUGE = join(TMP, 'dataset-huge.csv');
 writeFileSync(HUGE, `document,referenceResponse\n"${'The council met again. '.repeat(200_000)}",x\n`);
 
@@ -83,6 +89,51 @@ const CLI_CASES: CliCase[] = [
     says: /TEMPERATURE="hot": temperature must be a number from 0 to 1/,
   },
   { input: 'out-of-range setting', args: ['bench', '--top-p', '1.5'], says: /TOP_P="1.5".*from 0 to 1/ },
+  {
+    input: 'empty flag value',
+    args: ['bench', '--num-parallel-calls', ''],
+    says: /^converse-bench: --num-parallel-calls "": empty; give a whole number >= 1, or leave the flag out for the default \(1\)$/,
+  },
+  {
+    input: 'empty inline flag value',
+    args: ['bench', '--timeout-seconds='],
+    says: /^converse-bench: --timeout-seconds "": empty; give a number > 0 and <= 2147483, or leave the flag out for the default \(300\)$/,
+  },
+  {
+    input: 'empty path flag',
+    args: ['bench', '--output-dir', ''],
+    says: /^converse-bench: --output-dir "": empty; give a path, or leave the flag out for the default \(outputs\)$/,
+  },
+  {
+    input: 'timeout past the longest timer',
+    args: ['bench', '--timeout-seconds', '2147484'],
+    says: /TIMEOUT_SECONDS="2147484": timeoutSeconds must be a number > 0 and <= 2147483/,
+  },
+  {
+    input: 'maxTokens no model accepts',
+    args: ['bench', '--max-tokens', '1e9'],
+    says: /MAX_TOKENS="1e9": maxTokens must be a whole number from 1 to 128000/,
+  },
+  {
+    input: 'bench: emulator faults that do not parse',
+    args: ['bench', '--emulator-faults', 'bogus'],
+    says: /^converse-bench: --emulator-faults: fault "bogus" has an unknown name "bogus"; write e\.g\. throttle/,
+  },
+  {
+    input: 'bench: emulator profiles file missing',
+    args: ['bench', '--emulator-profiles-file', join(BAD, 'absent-profiles.json')],
+    says: /^converse-bench: .*absent-profiles\.json: cannot be read \(ENOENT/,
+  },
+  {
+    input: 'bench: dataset missing',
+    args: ['bench', '--dataset-file', join(BAD, 'absent.csv')],
+    says: /^converse-bench: .*absent\.csv: no such file; check the path/,
+  },
+  {
+    input: 'bench: tracking file missing',
+    args: ['bench', '--tracking-file', join(BAD, 'absent.csv')],
+    says: /^converse-bench: .*absent\.csv: no such file; check the path/,
+  },
   {
     input: 'unknown flag',
     args: ['bench', '--no-such-flag'],
@@ -240,6 +291,21 @@ const BENCH_CASES: BenchCase[] = [
     says: /dataset-huge\.csv line 2: .*document/,
   },
   {
+    input: 'emulator faults that do not parse (vitest bench directly)',
+    env: { CONVERSE_BENCH_EMULATOR_FAULTS: 'bogus' },
+    says: /CONVERSE_BENCH_EMULATOR_FAULTS: fault "bogus" has an unknown name "bogus"; write e\.g\. throttle/,
+  },
+  {
+    input: 'emulator profiles file missing (vitest bench directly)',
+    env: { CONVERSE_BENCH_EMULATOR_PROFILES_FILE: join(BAD, 'absent-profiles.json') },
+    says: /absent-profiles\.json: cannot be read \(ENOENT/,
+  },
+  {
+    input: 'tracking: a template that makes the body exceed 2 MiB',
+    env: { CONVERSE_BENCH_TRACKING_FILE: HUGE_TEMPLATE },
+    says: /tracking-huge-template\.csv line 2: the prompt template of amazon\.nova-micro-v1:0 with document 1 of .* makes a request body of \d+ bytes, over the emulator's limit of 2097152 \(2 MiB\); shorten the template or the document/,
+  },
+  {
     input: 'tracking: model not in it',
     env: { CONVERSE_BENCH_TRACKING_FILE: join(BAD, 'tracking-other-model.csv') },
     says: /model "amazon\.nova-micro-v1:0" is not in .*tracking-other-model\.csv: add a row/,
@@ -304,6 +370,8 @@ describe.concurrent('bad input to a bench file: vitest bench fails with the one-
       const outcome = await run([VITEST, 'bench', '--run'], { ...BENCH_ENV, ...env }, PROJECT);
       const output = `${outcome.stdout}\n${outcome.stderr}`;
       expect(outcome.code, output).toBe(1);
+      // A failed test of the bench file, not Vitest's banner for an error outside any test.
+      expect(output).not.toContain('Unhandled Error');
       const at = output.search(/^\w*Error: /m);
       expect(at, output).toBeGreaterThanOrEqual(0);
       const [line = '', ...rest] = output.slice(at).split('\n');
@@ -334,5 +402,23 @@ describe.concurrent('bad input to a bench file: vitest bench fails with the one-
       PROJECT,
     );
     expect(outcome.code, outcome.stdout + outcome.stderr).toBe(0);
+  }, 60_000);
+});
+
+describe('npm run bench takes converse-bench flags', () => {
+  // npm as the user runs it; npm_execpath when this test itself runs under npm.
+  const npm = process.env.npm_execpath ? [process.execPath, process.env.npm_execpath] : ['npm'];
+
+  test('an unknown flag is one line pointing to the list and to `--` for Vitest options, exit 2', async () => {
+    const [file = 'npm', ...args] = npm;
+    const outcome = await runChild(file, [...args, 'run', '-s', 'bench', '--', '--frobnicate'], {
+      cwd: ROOT,
+      env: childEnv(),
+      timeout: 60_000,
+    });
+    expect(outcome.code).toBe(2);
+    expect(outcome.stderr).toBe(
+      "converse-bench: --frobnicate: unknown option; run `converse-bench bench --help` for the list (Vitest's own options go after `--`)\n",
+    );
   }, 60_000);
 });

@@ -157,6 +157,11 @@ describe.concurrent('interrupted runs', () => {
     const journal = outputFile(run.outDir, 'journal-');
     const journaled = journalCalls(run.outDir);
     expect(journaled).toBeGreaterThanOrEqual(5);
+    // The bench file's plan came first: what a rebuild needs to tell a whole run from a cut one.
+    expect(JSON.parse(readFileSync(journal, 'utf8').split('\n')[0] ?? '')).toMatchObject({
+      type: 'plan',
+      tests: [{ api: 'converse', scheduledCalls: 101 }],
+    });
     const rebuilt = await runChild(
       process.execPath,
       [CLI_MAIN, 'rebuild', '--output-dir', run.outDir, journal],

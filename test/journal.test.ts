@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -44,6 +44,7 @@ describe('journal', () => {
         { key: source.key, record: errorCall({ partialText: 'half' }) },
       ],
       checks: [{ key: source.key, checks: [{ name: 'budget p90 latencyMs', status: 'pass', line: 'ok' }] }],
+      planned: [],
       tornLastLine: false,
     });
     expect(() => journal.append(okCall(), source)).toThrow(JournalError);
@@ -120,5 +121,60 @@ describe('journal', () => {
     const contents = readJournal(path);
     expect(contents.calls).toHaveLength(200);
     expect(contents.calls.at(-1)?.record.invocation).toBe(199);
+  });
+});
+
+describe('journal writes are checked', () => {
+  it('continues a short write until the line is whole', async () => {
+    const path = join(dir, 'short-writes.jsonl');
+    // The kernel may take fewer bytes than asked (a signal, a pipe, a nearly full disk): 7 at a time.
+    const journal = openJournal(path, {
+      fs: {
+        writeSync: (fd, buffer, offset) => writeSync(fd, buffer, offset, Math.min(7, buffer.length - offset)),
+      },
+    });
+    journal.append(okCall(), source);
+    journal.append(errorCall(), source);
+    await journal.close();
+    expect(journal.failure).toBeUndefined();
+    expect(readJournal(path).calls).toEqual([
+      { key: source.key, record: okCall() },
+      { key: source.key, record: errorCall() },
+    ]);
+  });
+
+  it('a full disk: the cut line is taken back, journaling stops with one line, the file stays readable', async () => {
+    const path = join(dir, 'full-disk.jsonl');
+    // Room for the model line, two calls and 10 bytes of a third.
+    const reference = join(dir, 'reference.jsonl');
+    const whole = openJournal(reference);
+    for (let i = 0; i < 2; i++) whole.append(okCall({ document: i }), source);
+    await whole.close();
+    let budget = readFileSync(reference).length + 10;
+    // Writes up to `budget` bytes in all, then fails as a full disk does.
+    const fullAfter = (fd: number, buffer: Buffer, offset: number): number => {
+      if (budget === 0) throw Object.assign(new Error('ENOSPC: no space left on device'), { code: 'ENOSPC' });
+      const n = writeSync(fd, buffer, offset, Math.min(budget, buffer.length - offset));
+      budget -= n;
+      return n;
+    };
+    const journal = openJournal(path, { fs: { writeSync: fullAfter } });
+    for (let i = 0; i < 5; i++) journal.append(okCall({ document: i }), source);
+    await journal.close();
+    const kept = readJournal(path);
+    expect(kept.tornLastLine).toBe(false);
+    expect(kept.calls.map((call) => call.record.document)).toEqual([0, 1]);
+    expect(readFileSync(path, 'utf8').endsWith('\n')).toBe(true);
+    expect(journal.failure).toBe(
+      `journal ${path} stopped at ${readFileSync(path).length} bytes: cannot write to output folder ${dir} (ENOSPC); the disk is full: free some space, or pass --output-dir (CONVERSE_BENCH_OUTPUT_DIR) a folder on another disk`,
+    );
+  });
+
+  it('a journal that cannot be opened: one line naming the folder and the fix', () => {
+    const file = join(dir, 'a-file');
+    writeFileSync(file, 'x');
+    expect(() => openJournal(join(file, 'journal-1.jsonl'))).toThrow(
+      `cannot open journal ${join(file, 'journal-1.jsonl')}: cannot write to output folder ${file} (EEXIST); it or a folder above it is a file: pass --output-dir (CONVERSE_BENCH_OUTPUT_DIR) a folder`,
+    );
   });
 });

@@ -63,12 +63,13 @@ describe.concurrent('load through benchModel', () => {
       expect(call.queueDelayMs).toBe(call.startMs - (call.scheduledStartMs as number));
       expect(call.latencyMs).toBeGreaterThanOrEqual(SERVICE_MS);
       const previous = calls[i - 1];
-      if (previous) expect(call.startMs).toBeGreaterThanOrEqual(previous.startMs + previous.latencyMs);
+      if (previous)
+        expect(call.startMs).toBeGreaterThanOrEqual(previous.startMs + (previous.latencyMs as number));
     }
     // Four calls of >= 800 ms through one slot: the last ends >= 3200 ms after the first was due.
     const first = calls[0] as CallRecord;
     const last = calls[3] as CallRecord;
-    const lastResponse = (last.queueDelayMs as number) + last.latencyMs;
+    const lastResponse = (last.queueDelayMs as number) + (last.latencyMs as number);
     expect(lastResponse).toBeGreaterThanOrEqual(
       (first.scheduledStartMs as number) + 4 * SERVICE_MS - (last.scheduledStartMs as number),
     );

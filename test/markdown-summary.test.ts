@@ -88,7 +88,7 @@ describe('converse-bench compare', () => {
     run.context.startedAt = '2026-12-01T00:00:00.000Z';
     for (const model of run.models) {
       for (const call of model.calls) {
-        call.latencyMs *= factor;
+        if (call.latencyMs !== undefined) call.latencyMs *= factor;
         if (call.ttftMs !== undefined) call.ttftMs *= factor;
       }
     }

@@ -63,7 +63,7 @@ describe('latency matchers', () => {
     expect(() => expect(records).toHaveMeanBelow(100)).toThrow(
       'expected mean latency 550.0 ms over 10 calls to be at or below 100.0 ms',
     );
-    const slow = records.map((r) => ({ ...r, latencyMs: r.latencyMs * 10 }));
+    const slow = records.map((r) => ({ ...r, latencyMs: (r.latencyMs as number) * 10 }));
     expect(() => expect(slow).toHaveP90Below(1000)).toThrow(
       'expected P90 latency 9.10 s over 10 calls to be at or below 1.00 s',
     );

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { apisFor, buildPlan, plannedCallCount } from '../src/plan/calls.ts';
+import { apisFor, buildPlan, plannedCallCount, worstCaseMs } from '../src/plan/calls.ts';
 
 describe('buildPlan', () => {
   test('warmup first, then every experiment x invocation x document, in that nesting', () => {
@@ -100,5 +100,43 @@ describe('buildPlan', () => {
     expect(apisFor('converse')).toEqual(['converse']);
     expect(apisFor('converse-stream')).toEqual(['converse-stream']);
     expect(apisFor('both')).toEqual(['converse', 'converse-stream']);
+  });
+});
+
+describe('worstCaseMs: the Vitest timeout follows the real schedule', () => {
+  const base = {
+    warmupCalls: 500,
+    experimentCounts: 1,
+    invocationsPerScenario: 1,
+    timeoutSeconds: 2,
+    delayBetweenCalls: 0.5,
+    numParallelCalls: 10,
+    load: { kind: 'closed' as const },
+    maxInFlight: undefined,
+    target: 'emulator' as const,
+    timeScale: 1,
+  };
+
+  test('warmups run one at a time, measured calls numParallelCalls at a time', () => {
+    // 500 warmups x 2.5 s one by one, then 10 measured calls in one round of 10: 1,250 s + 2.5 s.
+    expect(worstCaseMs(base, ['converse'], 10)).toBe(1_252_500);
+    // Both APIs: 1,000 warmups and 20 measured calls in 2 rounds.
+    expect(worstCaseMs(base, ['converse', 'converse-stream'], 10)).toBe(2_505_000);
+  });
+
+  test('open loop: warmups, then the schedule (or the cap) and the last call', () => {
+    const open = {
+      ...base,
+      warmupCalls: 2,
+      load: { kind: 'open' as const, rate: 4, arrival: 'constant' as const, seed: 1 },
+    };
+    // 2 x 2.5 s of warmups, 10 calls at 4/s span 2.5 s, and the last may take 2.5 s.
+    expect(worstCaseMs(open, ['converse'], 10)).toBe(10_000);
+    // With one call in flight at most, the 10 calls take up to 10 x 2.5 s.
+    expect(worstCaseMs({ ...open, maxInFlight: 1 }, ['converse'], 10)).toBe(32_500);
+  });
+
+  test('an empty dataset plans nothing', () => {
+    expect(worstCaseMs(base, ['converse'], 0)).toBe(0);
   });
 });

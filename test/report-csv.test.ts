@@ -33,6 +33,24 @@ describe('renderCsv', () => {
     expect(parsed[1]?.model).toBe(`'-model`);
   });
 
+  it('guards cells whose formula hides behind a line feed or leading spaces', () => {
+    const rows = [
+      toCsvRow(okCall({ document: 0, text: '\n=1+1' }), context),
+      toCsvRow(errorCall({ errorMessage: '  =cmd|"/c calc"!A1', modelId: ' \t+model' }), context),
+    ];
+    const parsed = parse(renderCsv(rows), { columns: true }) as Record<string, string>[];
+    expect(parsed[0]?.model_response).toBe(`'\n=1+1`);
+    expect(parsed[1]?.error_message).toBe(`'  =cmd|"/c calc"!A1`);
+    expect(parsed[1]?.model).toBe(`' \t+model`);
+  });
+
+  it('leaves text that merely contains a formula sign alone', () => {
+    const parsed = parse(renderCsv([toCsvRow(errorCall({ errorMessage: 'a = b' }), context)]), {
+      columns: true,
+    }) as Record<string, string>[];
+    expect(parsed[0]?.error_message).toBe('a = b');
+  });
+
   it('leaves negative numbers alone: they are numbers, not formulas', () => {
     const parsed = parse(renderCsv([toCsvRow(okCall({ queueDelayMs: -0.5 }), context)]), {
       columns: true,

@@ -85,6 +85,16 @@ describe('toCsvRow', () => {
     expect(toCsvRow(errorCall({ partialText: 'Half an ans' }), context).model_response).toBe('Half an ans');
   });
 
+  it('leaves latency empty for a call the run never started, also under open loop', () => {
+    const { latencyMs: _, ...neverStarted } = errorCall({
+      errorKind: 'aborted',
+      queueDelayMs: 3,
+      scheduledStartMs: 2747,
+    });
+    const row = toCsvRow(neverStarted, context);
+    expect([row.latency, row.latency_ms, row.response_time_ms]).toEqual(['', '', '']);
+  });
+
   it('derives ITL, output speed and response time of a streamed open-loop call', () => {
     expect(toCsvRow(streamedCall(), context)).toMatchObject({
       model: CANDIDATE_ID,

@@ -112,4 +112,29 @@ describe('readRunRecord', () => {
       'y.json: run record without "context" or "models"',
     );
   });
+
+  it('refuses a record missing what report and compare read: calls, fingerprints', () => {
+    const run = buildRunRecord(sampleInputs());
+    type Loose = { models: Record<string, unknown>[]; context: Record<string, unknown> };
+    const without = (edit: (copy: Loose) => void): string => {
+      const copy = JSON.parse(JSON.stringify(run));
+      edit(copy);
+      return JSON.stringify(copy);
+    };
+    expect(() =>
+      parseRunRecord(
+        without((r) => delete r.models[1]?.calls),
+        'z.json',
+      ),
+    ).toThrow(
+      'z.json: run record without "models[1].calls" or its "summary"; rebuild it from its journal (converse-bench rebuild <journal>) or pick another run record',
+    );
+    expect(() =>
+      parseRunRecord(
+        without((r) => delete r.context.fingerprints),
+        'z.json',
+      ),
+    ).toThrow('z.json: run record without "context.fingerprints" (dataset and prompts); rebuild it');
+    expect(parseRunRecord(JSON.stringify(run), 'z.json')).toEqual(run);
+  });
 });

@@ -105,7 +105,9 @@ describe('runSchedule, closed loop', () => {
       'aborted',
     ]);
     expect(records[1]).toMatchObject({ document: 1, startMs: 100, latencyMs: 50, attempts: 1 });
-    expect(records[2]).toMatchObject({ document: 2, startMs: 150, latencyMs: 0, attempts: 0 });
+    // A call that never started has no latency (an empty cell), never a latency of 0.
+    expect(records[2]).toMatchObject({ document: 2, startMs: 150, attempts: 0 });
+    expect(records.slice(2).map((r) => r.latencyMs)).toEqual([undefined, undefined, undefined]);
   });
 });
 
@@ -189,5 +191,26 @@ describe('realClock', () => {
     const sleeping = realClock.sleep(60_000, controller.signal);
     controller.abort();
     await expect(sleeping).resolves.toBeUndefined();
+  });
+});
+
+describe('realClock.sleep beyond the longest timer', () => {
+  test('waits without a TimeoutOverflowWarning (Node would fire such a timer after 1 ms, again and again)', async () => {
+    const warnings: string[] = [];
+    const onWarning = (warning: Error): void => {
+      warnings.push(warning.name);
+    };
+    process.on('warning', onWarning);
+    const stop = new AbortController();
+    let woke = false;
+    const sleeping = realClock.sleep(1e12, stop.signal).then(() => {
+      woke = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(woke).toBe(false);
+    stop.abort();
+    await sleeping;
+    process.off('warning', onWarning);
+    expect(warnings).toEqual([]);
   });
 });

@@ -1,20 +1,10 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import {
-  copyFileSync,
-  existsSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
 import { renderBenchFile } from '../src/cli/init.ts';
-import { BENCH_PROJECT_DATA_ENV, benchProject } from './helpers/project.ts';
+import { BENCH_PROJECT_DATA_ENV, oneModelProject } from './helpers/project.ts';
 import { CLI_MAIN, childEnv, ROOT } from './helpers/subprocess.ts';
 
 /**
@@ -28,16 +18,7 @@ import { CLI_MAIN, childEnv, ROOT } from './helpers/subprocess.ts';
 const MODEL = 'amazon.nova-micro-v1:0';
 
 function project(): string {
-  const dir = benchProject(
-    mkdtempSync(join(tmpdir(), 'converse-bench-signals-')),
-    `model,text_prompt\n${MODEL},"Summarize: {context}"\n`,
-  );
-  copyFileSync(
-    join(ROOT, 'test/fixtures/hardening/project/data/profiles.json'),
-    join(dir, 'data/profiles.json'),
-  );
-  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
-  mkdirSync(join(dir, 'bench'));
+  const dir = oneModelProject('converse-bench-signals-', MODEL);
   writeFileSync(
     join(dir, 'bench/model.bench.ts'),
     renderBenchFile(MODEL, join(ROOT, 'src/vitest/bench-model.ts'), 'x'),
@@ -303,9 +284,11 @@ describe('outputs that cannot be written', () => {
     const journal = join(outDir, readdirSync(outDir).find((f) => f.startsWith('journal-')) as string);
     expect(run.output()).toMatch(
       new RegExp(
-        `converse-bench: the outputs could not be written \\(ENOTDIR[^\\n]*\\); every completed call is in ${journal}: rebuild them with \`converse-bench rebuild ${journal}\`\n`,
+        `converse-bench: the outputs could not be written \\(cannot write to output folder [^\\n]*\\(ENOTDIR\\); [^\\n]*\\); every completed call is in ${journal}: rebuild them with \`converse-bench rebuild ${journal}\`\n`,
       ),
     );
+    // What was measured is still shown: the summary table, printed before the line.
+    expect(run.output()).toMatch(/^model\s+api\s+mode\s+ok\s+failed/m);
     const rebuilt = start([process.execPath, CLI_MAIN, 'rebuild', journal], dir, env(outDir));
     expect(await rebuilt.exited, rebuilt.output()).toBe(0);
     expect(outputs(outDir)).toMatchObject({ kinds: ALL_OUTPUTS, runCalls: 3, csvRows: 3 });
@@ -320,8 +303,8 @@ describe('outputs that cannot be written', () => {
       process.kill(-(run.child.pid as number), 'SIGINT');
       expect(await run.exited).toBe(130);
       const journal = join(outDir, readdirSync(outDir).find((f) => f.startsWith('journal-')) as string);
-      expect(run.output()).toContain(
-        `converse-bench: run interrupted by SIGINT; the outputs could not be written (ENOTDIR`,
+      expect(run.output()).toMatch(
+        /converse-bench: run interrupted by SIGINT; the outputs could not be written \(cannot write to output folder [^\n]*\(ENOTDIR\)/,
       );
       expect(run.output()).toContain(`rebuild them with \`converse-bench rebuild ${journal}\``);
     } finally {

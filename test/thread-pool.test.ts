@@ -115,7 +115,9 @@ describe('runOnThreads against the emulator', () => {
     expect(threads.every((t) => t.wallMs > 0 && t.cpuUserMs + t.cpuSystemMs > 0)).toBe(true);
     // Start times are on this thread's time line.
     const now = performance.now();
-    expect(records.every((r) => r.startMs > now - 60_000 && r.startMs + r.latencyMs <= now)).toBe(true);
+    expect(
+      records.every((r) => r.startMs > now - 60_000 && r.startMs + (r.latencyMs ?? Number.NaN) <= now),
+    ).toBe(true);
   });
 
   test('open loop on 3 threads: the scheduled starts are the one-thread arrival process, in order', async () => {

@@ -58,7 +58,7 @@ describe.each(['http1', 'http2'] as const)('phases over %s', (transport) => {
         expect(record.wire?.protocol).toBe(transport);
         const p = phases(record);
         for (const value of [p.send, p.wait, p.receive, p.after]) expect(value).toBeGreaterThanOrEqual(0);
-        expect(sum(record)).toBeCloseTo(record.latencyMs, 9);
+        expect(sum(record)).toBeCloseTo(record.latencyMs ?? Number.NaN, 9);
         expect(clientWorkMs(record)).toBe((p.send ?? 0) + (p.after ?? 0));
         const truth = emulator.groundTruthFor(record.requestId ?? '');
         // The service's time sits inside the wait (Converse: the whole answer) or the receive (stream).

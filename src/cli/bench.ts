@@ -1,9 +1,17 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { constants } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { envName } from '../config/env.ts';
+import { DEFAULT_EMULATOR_PROFILES } from '../config/package-files.ts';
 import { OPTION_TABLE, resolveOptions } from '../config/resolve.ts';
+import { loadDataset } from '../data/dataset.ts';
+import { loadTracking } from '../data/tracking.ts';
+import { parseFaultSpec } from '../emulator/faults.ts';
+import { loadProfiles } from '../emulator/profiles.ts';
 import { UserError } from '../errors.ts';
 import { watchParent } from '../lifecycle/parent-watch.ts';
+import type { ResolvedOptions } from '../records/options.ts';
 
 /**
  * `converse-bench bench [--flag value ...] [--preset NAME] [-- vitest args]`: `vitest bench` rejects
@@ -108,10 +116,38 @@ export function flagsToEnv(args: string[]): {
       else if (next === undefined) throw new UserError(`${flag}: needs a value (${row.type})`);
       else value = own[++i];
     }
+    // In the environment an empty value means unset; given as a flag it is a mistake, not the default.
+    if (row.type !== 'boolean' && (value ?? '').trim() === '') {
+      const fallback = row.default === '' ? 'no value' : `the default (${row.default})`;
+      throw new UserError(
+        `${flag} ${JSON.stringify(value ?? '')}: empty; give a ${row.type}, or leave the flag out for ${fallback}`,
+      );
+    }
     fromFlags[row.env] = value ?? '';
   }
   Object.assign(env, fromFlags);
   return { env, vitestArgs, help: false };
+}
+
+/**
+ * The files a run reads, checked before Vitest starts so a mistake is one line and exit 2, not an
+ * error banner with a stack: the embedded emulator's profiles and faults, and the dataset and tracking
+ * files when given as flags (left to the default, a bench file may name its own).
+ */
+function checkRunFiles(options: ResolvedOptions, flags: Record<string, string>, root: string): void {
+  if (options.target === 'emulator' && options.endpoint === undefined) {
+    const profiles = options.emulatorProfilesFile;
+    loadProfiles(profiles === undefined ? DEFAULT_EMULATOR_PROFILES : resolve(root, profiles));
+    if (options.emulatorFaults !== undefined) parseFaultSpec(options.emulatorFaults, '--emulator-faults');
+  }
+  if (flags[envName('trackingFile')] !== undefined) loadTracking(resolve(root, options.trackingFile));
+  if (flags[envName('datasetFile')] !== undefined) loadDataset(resolve(root, options.datasetFile));
+}
+
+/** A child's exit as ours: its code, or 128 + the number of the signal that ended it (as a shell does). */
+export function exitCodeOf(code: number | null, signal: NodeJS.Signals | null): number {
+  if (code !== null) return code;
+  return signal === null ? 1 : 128 + (constants.signals[signal] ?? 0);
 }
 
 export async function benchCommand(args: string[]): Promise<number> {
@@ -122,7 +158,7 @@ export async function benchCommand(args: string[]): Promise<number> {
   }
   const env = { ...process.env, ...parsed.env };
   // Fail here, on one line, rather than once per bench file inside Vitest.
-  resolveOptions({ env });
+  checkRunFiles(resolveOptions({ env }), parsed.env, process.cwd());
   // vitest.mjs is not in Vitest's package exports; package.json is, and the bin sits next to it.
   const vitest = join(dirname(createRequire(import.meta.url).resolve('vitest/package.json')), 'vitest.mjs');
   const child = spawn(process.execPath, [vitest, 'bench', '--run', ...parsed.vitestArgs], {
@@ -142,7 +178,7 @@ export async function benchCommand(args: string[]): Promise<number> {
   try {
     return await new Promise<number>((resolve, reject) => {
       child.on('error', reject);
-      child.on('exit', (code, signal) => resolve(code ?? (signal === null ? 1 : 128 + 2)));
+      child.on('exit', (code, signal) => resolve(exitCodeOf(code, signal)));
     });
   } finally {
     unwatch();

@@ -1,3 +1,4 @@
+import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
 import { rebuildFromJournal } from '../report/rebuild-from-journal.ts';
 import { writeReport } from '../report/write-report.ts';
@@ -6,9 +7,10 @@ const USAGE = `usage: converse-bench rebuild [--output-dir DIR] JOURNAL...
 
 Rebuilds the CSVs, log and run record of a run from its journal(s) (outputs/journal-<runId>.jsonl;
 several for a sharded run), e.g. after the run was killed. Calls missing from the plan mark the run
-interrupted. A cut-short last line (a killed writer) is left out.
+interrupted. A cut-short last line (a killed writer) is left out. Nothing is written over: a name
+already taken (the run's own outputs, an earlier rebuild) gets the next free -N suffix.
 
-  --output-dir DIR   where to write (default: the outputDir the run used, else outputs)
+  --output-dir DIR   where to write (default: the folder of the first journal)
 
 Example: converse-bench rebuild --output-dir outputs/rebuilt outputs/journal-20261201-101530-ab12.jsonl`;
 
@@ -34,6 +36,18 @@ function parseArgs(args: readonly string[]): { journals: string[]; outputDir?: s
   if (journals.length === 0) {
     throw new RebuildUsageError('rebuild: no journal given; pass outputs/journal-<runId>.jsonl');
   }
+  const seen = new Set<string>();
+  for (const journal of journals) {
+    const path = resolve(journal);
+    if (seen.has(path))
+      throw new RebuildUsageError(`rebuild: ${path} is given twice; pass each journal once`);
+    seen.add(path);
+  }
+  if (outputDir?.trim() === '') {
+    throw new RebuildUsageError(
+      'rebuild: --output-dir is empty; give a folder, or leave it out to write beside the journal',
+    );
+  }
   return { journals, ...(outputDir === undefined ? {} : { outputDir }), help: false };
 }
 
@@ -52,7 +66,13 @@ export async function rebuildCommand(args: string[]): Promise<number> {
   for (const path of tornJournals) {
     process.stderr.write(`converse-bench: ${path}: last line was cut short (writer killed) and left out\n`);
   }
-  const outputDir = parsed.outputDir ?? inputs.models[0]?.model.options.outputDir ?? 'outputs';
+  if (inputs.models.every(({ records }) => records.length === 0)) {
+    throw new RebuildUsageError(
+      `rebuild: ${parsed.journals.join(', ')} holds no calls; pass the journal of a run that made calls, or rerun the benchmark`,
+    );
+  }
+  // Beside the journal, not in the folder the journal names: a journal is data, and may come from anywhere.
+  const outputDir = parsed.outputDir ?? dirname(resolve(parsed.journals[0] as string));
   const result = writeReport(inputs, { rootDir, outputDir, color: process.stdout.isTTY === true });
   for (const warning of result.warnings) process.stderr.write(`converse-bench: ${warning}\n`);
   process.stdout.write(result.printed);

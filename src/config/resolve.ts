@@ -26,20 +26,25 @@ interface Spec<K extends Key> {
 const NUMBER_TEXT = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 const toNumber = (text: string): number | undefined => (NUMBER_TEXT.test(text) ? Number(text) : undefined);
 
-function wholeNumber(min: number): Rule<number> {
+function wholeNumber(min: number, max?: number): Rule<number> {
+  const bounds = max === undefined ? `>= ${min}` : `from ${min} to ${max}`;
   return {
-    type: `whole number >= ${min}`,
-    must: `must be a whole number >= ${min}`,
+    type: `whole number ${bounds}`,
+    must: `must be a whole number ${bounds}`,
     fromText: toNumber,
-    valid: (value): value is number => Number.isSafeInteger(value) && (value as number) >= min,
+    valid: (value): value is number =>
+      Number.isSafeInteger(value) &&
+      (value as number) >= min &&
+      (max === undefined || (value as number) <= max),
   };
 }
 
 /** A finite number above `above` (exclusive), or from `min` to `max` (inclusive). */
 function numberIn(range: { above?: number; min?: number; max?: number }): Rule<number> {
   const { above, min, max } = range;
+  const upTo = max === undefined ? '' : ` and <= ${max}`;
   const bounds =
-    above !== undefined ? `> ${above}` : max !== undefined ? `from ${min} to ${max}` : `>= ${min}`;
+    above !== undefined ? `> ${above}${upTo}` : max !== undefined ? `from ${min} to ${max}` : `>= ${min}`;
   return {
     type: `number ${bounds}`,
     must: `must be a number ${bounds}`,
@@ -239,6 +244,10 @@ const optionalCount: Rule<number | undefined> = {
 };
 
 const counted = wholeNumber(1);
+/** Seconds of Node's longest timer (2^31 - 1 ms, about 24.8 days): a longer one fires at once, flooding warnings. */
+const MAX_TIMER_SECONDS = 2_147_483;
+/** The largest maxTokens any Bedrock model accepts (Claude's extended output). */
+const MAX_OUTPUT_TOKENS = 128_000;
 const fraction = numberIn({ min: 0, max: 1 });
 const positive = numberIn({ above: 0 });
 const nonNegative = numberIn({ min: 0 });
@@ -266,10 +275,13 @@ const SPECS: { [K in Key]: Spec<K> } = {
     rule: counted,
     description: "Worker threads per model, each with its own SDK client and event loop; 1 = the test's own.",
   },
-  timeoutSeconds: { rule: positive, description: 'Deadline per call, retries included, seconds.' },
+  timeoutSeconds: {
+    rule: numberIn({ above: 0, max: MAX_TIMER_SECONDS }),
+    description: 'Deadline per call, retries included, seconds.',
+  },
   retryAttempts: { rule: counted, description: 'SDK maxAttempts, standard retry mode (1 = no retry).' },
   delayBetweenCalls: {
-    rule: nonNegative,
+    rule: numberIn({ min: 0, max: MAX_TIMER_SECONDS }),
     description:
       "Pause before each call of a closed-loop worker, seconds, at the time scale (the workshop's 1.0).",
   },
@@ -279,7 +291,7 @@ const SPECS: { [K in Key]: Spec<K> } = {
     description: 'Stop a model when its first N calls all fail; the rest are skipped (0 = never).',
   },
   temperature: { rule: fraction, description: 'inferenceConfig.temperature.' },
-  maxTokens: { rule: counted, description: 'inferenceConfig.maxTokens.' },
+  maxTokens: { rule: wholeNumber(1, MAX_OUTPUT_TOKENS), description: 'inferenceConfig.maxTokens.' },
   topP: { rule: fraction, description: 'inferenceConfig.topP.' },
   latencyMode: {
     rule: oneOf(['standard', 'optimized']),

@@ -6,8 +6,14 @@ export class RunRecordError extends UserError {
   override name = 'RunRecordError';
 }
 
-/** Parses a run record's text, refusing corrupt JSON and any other schema version. */
-export function parseRunRecord(text: string, path: string): RunRecord {
+/**
+ * What a reader needs of a run record: `report` and `compare` read everything, the regression gate
+ * only each model's calls.
+ */
+export type RunRecordNeeds = 'everything' | 'calls';
+
+/** Parses a run record's text, refusing corrupt JSON, any other schema version and missing parts. */
+export function parseRunRecord(text: string, path: string, needs: RunRecordNeeds = 'everything'): RunRecord {
   let value: unknown;
   try {
     value = JSON.parse(text.replace(/^\uFEFF/, ''));
@@ -30,16 +36,47 @@ export function parseRunRecord(text: string, path: string): RunRecord {
       `${path}: run record without "context" or "models"; rerun the benchmark or pick another run record`,
     );
   }
+  const missing = missingPart(record, needs);
+  if (missing !== undefined) {
+    throw new RunRecordError(
+      `${path}: run record without ${missing}; rebuild it from its journal (converse-bench rebuild <journal>) or pick another run record`,
+    );
+  }
   return record;
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/** The first part the reader needs that the record lacks (a hand-edited or cut file), if any. */
+function missingPart(record: RunRecord, needs: RunRecordNeeds): string | undefined {
+  if (needs === 'calls') {
+    const index = record.models.findIndex(
+      (model: unknown) => !isObject(model) || !Array.isArray(model.calls),
+    );
+    return index === -1 ? undefined : `"models[${index}].calls"`;
+  }
+  const fingerprints: unknown = record.context.fingerprints;
+  if (
+    !isObject(fingerprints) ||
+    typeof fingerprints.dataset !== 'string' ||
+    !isObject(fingerprints.prompts)
+  ) {
+    return '"context.fingerprints" (dataset and prompts)';
+  }
+  const index = record.models.findIndex(
+    (model: unknown) => !isObject(model) || !Array.isArray(model.calls) || !isObject(model.summary),
+  );
+  return index === -1 ? undefined : `"models[${index}].calls" or its "summary"`;
+}
+
 /** Reads a run record written by the sink (`outputs/run-<timestamp>.json`). */
-export function readRunRecord(path: string): RunRecord {
+export function readRunRecord(path: string, needs: RunRecordNeeds = 'everything'): RunRecord {
   let text: string;
   try {
     text = readFileSync(path, 'utf8');
   } catch (cause) {
     throw new RunRecordError(`cannot read run record ${path}: ${(cause as Error).message}; check the path`);
   }
-  return parseRunRecord(text, path);
+  return parseRunRecord(text, path, needs);
 }

@@ -8,6 +8,26 @@ export type RequestListener = (
   response: ServerResponse | Http2ServerResponse,
 ) => void;
 
+/**
+ * How long a connection may keep the server waiting. Node's own HTTP/1.1 defaults, except a longer idle
+ * keep-alive: clients keep idle connections for reuse, and a paused benchmark must not race a close.
+ * None of them runs while an answer is being written or held back (a stall, a long generation).
+ */
+export interface ConnectionTimeouts {
+  /** From a connection's first byte (or a keep-alive request's start) until its request headers are in. @default 60_000 */
+  headersMs: number;
+  /** Until the whole request, body included, is in. @default 300_000 */
+  requestMs: number;
+  /** A connection or HTTP/2 session with no request in flight. @default 60_000 */
+  idleMs: number;
+}
+
+export const DEFAULT_CONNECTION_TIMEOUTS: ConnectionTimeouts = {
+  headersMs: 60_000,
+  requestMs: 300_000,
+  idleMs: 60_000,
+};
+
 /** The client connection preface of HTTP/2 with prior knowledge (RFC 9113 section 3.4). */
 const PREFACE = Buffer.from('PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n');
 
@@ -23,16 +43,59 @@ export class DualProtocolServer {
   private readonly sockets = new Set<Socket>();
   private readonly sessions = new Set<Http2Session>();
 
-  constructor(listener: RequestListener) {
-    this.http1 = http.createServer(listener);
-    // Clients keep idle connections for reuse; outlive the usual 5 s so a paused benchmark does not race a close.
-    this.http1.keepAliveTimeout = 60_000;
+  private readonly timeouts: ConnectionTimeouts;
+
+  constructor(listener: RequestListener, timeouts: ConnectionTimeouts = DEFAULT_CONNECTION_TIMEOUTS) {
+    this.timeouts = timeouts;
+    this.http1 = http.createServer(
+      {
+        headersTimeout: timeouts.headersMs,
+        requestTimeout: timeouts.requestMs,
+        keepAliveTimeout: timeouts.idleMs,
+        // Node checks the header and request deadlines this often (its default: 30 s).
+        connectionsCheckingInterval: Math.max(1, Math.min(30_000, timeouts.headersMs / 4)),
+      },
+      listener,
+    );
+    // Node starts enforcing headersTimeout and requestTimeout when its server emits 'listening'; this
+    // one never listens itself (the TCP server hands it sockets), so start them here.
+    this.http1.emit('listening');
     this.http2 = http2.createServer(listener);
-    this.http2.on('session', (session) => {
-      this.sessions.add(session);
-      session.once('close', () => this.sessions.delete(session));
-    });
+    this.http2.on('session', (session) => this.watchSession(session));
     this.tcp = net.createServer({ noDelay: true }, (socket) => this.sniff(socket));
+  }
+
+  /**
+   * An HTTP/2 session is closed (GOAWAY, as a graceful server does) after idleMs with no stream open,
+   * and a stream whose request has not fully arrived within requestMs is cancelled. A stream being
+   * answered keeps its session open however long the answer takes.
+   */
+  private watchSession(session: Http2Session): void {
+    this.sessions.add(session);
+    let open = 0;
+    let idle: NodeJS.Timeout | undefined;
+    const armIdle = (): void => {
+      idle = setTimeout(() => session.close(), this.timeouts.idleMs);
+    };
+    armIdle();
+    session.on('stream', (stream) => {
+      clearTimeout(idle);
+      open += 1;
+      const incomplete = setTimeout(
+        () => stream.close(http2.constants.NGHTTP2_CANCEL),
+        this.timeouts.requestMs,
+      );
+      stream.once('end', () => clearTimeout(incomplete));
+      stream.once('close', () => {
+        clearTimeout(incomplete);
+        open -= 1;
+        if (open === 0 && !session.closed) armIdle();
+      });
+    });
+    session.once('close', () => {
+      clearTimeout(idle);
+      this.sessions.delete(session);
+    });
   }
 
   private sniff(socket: Socket): void {
@@ -40,6 +103,9 @@ export class DualProtocolServer {
     socket.once('close', () => this.sockets.delete(socket));
     // Until a protocol server owns the socket, a client reset must not become an uncaught error.
     socket.on('error', () => {});
+    // A connection that never says which protocol it speaks is closed like one that never sends headers.
+    const silent = setTimeout(() => socket.destroy(), this.timeouts.headersMs);
+    socket.once('close', () => clearTimeout(silent));
     let seen = Buffer.alloc(0);
     const onData = (chunk: Buffer): void => {
       seen = Buffer.concat([seen, chunk]);
@@ -47,6 +113,7 @@ export class DualProtocolServer {
       const isPreface = seen.subarray(0, n).equals(PREFACE.subarray(0, n));
       if (isPreface && seen.length < PREFACE.length) return;
       socket.removeListener('data', onData);
+      clearTimeout(silent);
       socket.pause();
       socket.unshift(seen);
       if (isPreface) {

@@ -1,5 +1,7 @@
 import { UserError } from '../errors.ts';
 import type { PlanRequest, ResponsePlan } from './plan.ts';
+import { createPlanner } from './planner.ts';
+import type { LatencyProfile } from './profiles.ts';
 
 /** A fixed latency: every request gets the same TTFT and the same steady output speed. */
 export interface FixedPlannerOptions {
@@ -25,20 +27,30 @@ function check(name: string, value: number, allowZero: boolean): number {
 }
 
 /**
- * The emulator's default planner: no randomness and no faults, so it behaves like a steady model.
- * The realistic one (seeded profiles, latency modes, faults) is `createPlanner` in planner.ts.
+ * The emulator's default planner: no randomness and no faults of its own, so it behaves like a steady
+ * model; a request's `x-emulator-fault` header is acted out as by the realistic planner (`createPlanner`
+ * in planner.ts, with seeded profiles and latency modes), which this is: one profile with no spread.
  */
 export function fixedPlanner(options: FixedPlannerOptions = {}): (request: PlanRequest) => ResponsePlan {
-  const scale = check('timeScale', options.timeScale ?? 1, true);
-  const ttftMs = check('ttftMs', options.ttftMs ?? 300, true) * scale;
-  const gapMs = (1000 / check('tokensPerSecond', options.tokensPerSecond ?? 80, false)) * scale;
+  const timeScale = check('timeScale', options.timeScale ?? 1, true);
+  const medianMs = check('ttftMs', options.ttftMs ?? 300, true);
+  const tokensPerSecond = check('tokensPerSecond', options.tokensPerSecond ?? 80, false);
+  const steady: LatencyProfile = {
+    ttft: { medianMs, sigma: 0, perInputTokenMs: 0 },
+    outputSpeed: { medianTokensPerSecond: tokensPerSecond, sigma: 0 },
+    tokenJitter: 0,
+    maxOutputTokens: Number.MAX_SAFE_INTEGER,
+    faults: [],
+    source: 'fixed latency (--ttft-ms, --tokens-per-second)',
+  };
+  // A time scale of 0 (everything at once) is the fixed planner's own: the realistic one wants > 0.
+  const planner = createPlanner({
+    profiles: { file: 'fixed planner', defaultProfile: steady, models: new Map() },
+    timeScale: timeScale === 0 ? 1 : timeScale,
+  });
+  if (timeScale > 0) return planner;
   return (request) => {
-    const gaps = Math.max(0, request.outputTokens - 1);
-    return {
-      ttftMs,
-      interTokenMs: new Array<number>(gaps).fill(gapMs),
-      latencyModeServed: 'standard',
-      reportedLatencyMs: Math.round(ttftMs + gaps * gapMs),
-    };
+    const plan = planner(request);
+    return { ...plan, ttftMs: 0, interTokenMs: plan.interTokenMs.map(() => 0), reportedLatencyMs: 0 };
   };
 }

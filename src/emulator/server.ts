@@ -4,7 +4,7 @@ import type { Http2ServerRequest, Http2ServerResponse } from 'node:http2';
 import { UserError } from '../errors.ts';
 import { BedrockError, methodNotAllowedError, unknownRouteError } from './bedrock-error.ts';
 import { nowMs } from './clock.ts';
-import { DualProtocolServer } from './dual-protocol.ts';
+import { type ConnectionTimeouts, DEFAULT_CONNECTION_TIMEOUTS, DualProtocolServer } from './dual-protocol.ts';
 import { Exchange } from './exchange.ts';
 import { fixedPlanner } from './fixed-planner.ts';
 import { DEFAULT_GROUND_TRUTH_CAPACITY, type GroundTruthEntry, GroundTruthRing } from './ground-truth.ts';
@@ -28,6 +28,8 @@ export interface EmulatorOptions {
   models?: ModelCatalog;
   /** Ground-truth entries kept (oldest dropped first). @default 10_000 */
   groundTruthCapacity?: number;
+  /** How long a client may keep a connection waiting (see ConnectionTimeouts). @default DEFAULT_CONNECTION_TIMEOUTS */
+  connectionTimeouts?: Partial<ConnectionTimeouts>;
 }
 
 export interface RunningEmulator {
@@ -121,7 +123,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       sendError(ex, undefined, randomUUID(), new BedrockError(500, 'InternalServerException', message));
     });
   };
-  const server = new DualProtocolServer(onRequest);
+  const server = new DualProtocolServer(onRequest, {
+    ...DEFAULT_CONNECTION_TIMEOUTS,
+    ...options.connectionTimeouts,
+  });
   const port = await server.listen(options.port ?? 0, host);
   const urlHost = host.includes(':') ? `[${host}]` : host;
   return {

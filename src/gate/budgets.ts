@@ -157,14 +157,14 @@ function parseBudget(value: unknown, where: string): Budget {
     if (key === 'maxErrorRate') {
       if (typeof v !== 'number' || !(v >= 0 && v <= 1)) {
         throw new BudgetError(
-          `${where} > maxErrorRate: ${JSON.stringify(v)} must be a fraction from 0 to 1 (0.05 = 5%)`,
+          `${where} > maxErrorRate: ${shown(v)} must be a fraction from 0 to 1 (0.05 = 5%)`,
         );
       }
       budget.maxErrorRate = v;
       continue;
     }
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
-      throw new BudgetError(`${where} > ${key}: ${JSON.stringify(v)} must be a number of milliseconds > 0`);
+      throw new BudgetError(`${where} > ${key}: ${shown(v)} must be a number of milliseconds > 0`);
     }
     budget[key as Exclude<(typeof LIMIT_KEYS)[number], 'maxErrorRate'>] = v;
   }
@@ -329,4 +329,11 @@ function errorRateCheck(failed: number, calls: number, limit: number): CheckOutc
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+/** A value as the user wrote it; JSON reads 1e400 as Infinity, which JSON.stringify would show as null. */
+function shown(value: unknown): string {
+  if (value === Number.POSITIVE_INFINITY) return 'a number too large to hold (over 1.8e308)';
+  if (value === Number.NEGATIVE_INFINITY) return 'a number too large to hold (under -1.8e308)';
+  return JSON.stringify(value);
 }

@@ -9,6 +9,9 @@ export interface Clock {
   sleep(ms: number, signal?: AbortSignal): Promise<void>;
 }
 
+/** Node's longest timer, ms: a longer one fires after 1 ms with a TimeoutOverflowWarning. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export const realClock: Clock = {
   now: () => performance.now(),
   sleep(ms, signal) {
@@ -25,10 +28,10 @@ export const realClock: Clock = {
       // so an open-loop call never starts before its scheduled time.
       const check = (): void => {
         const left = due - performance.now();
-        if (left > 0) timer = setTimeout(check, Math.max(1, Math.ceil(left)));
+        if (left > 0) timer = setTimeout(check, Math.min(MAX_TIMER_MS, Math.max(1, Math.ceil(left))));
         else done();
       };
-      timer = setTimeout(check, Math.ceil(ms));
+      timer = setTimeout(check, Math.min(MAX_TIMER_MS, Math.ceil(ms)));
       signal?.addEventListener('abort', done, { once: true });
     });
   },

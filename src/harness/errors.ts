@@ -47,18 +47,38 @@ interface ErrorLike {
   $fault?: unknown;
   $metadata?: unknown;
   cause?: unknown;
+  $response?: unknown;
+}
+
+/** ` (text/html)`: the content type of the raw response the SDK kept on the error, when it did. */
+function contentTypeOf(e: ErrorLike): string {
+  const headers = (e.$response as { headers?: Record<string, unknown> } | undefined)?.headers;
+  const type = headers?.['content-type'];
+  return typeof type === 'string' ? ` (${type.split(';')[0]?.trim()})` : '';
+}
+
+/**
+ * The HTTP status of an answer the SDK could not read as Bedrock's (a deserialization error carries
+ * `$metadata` but no `$fault`): a proxy's or load balancer's error page, for one. Else undefined.
+ */
+function unreadableHttpStatus(e: ErrorLike): number | undefined {
+  if (e.$fault !== undefined || typeof e.$metadata !== 'object' || e.$metadata === null) return undefined;
+  const status = (e.$metadata as { httpStatusCode?: unknown }).httpStatusCode;
+  return typeof status === 'number' && status >= 300 ? status : undefined;
 }
 
 /**
  * The `errorKind` of a failed call, from what was thrown (deadline and interruption are decided by
  * the caller, who knows why it aborted). Modeled service exceptions (`$fault` set, including those
  * from a mid-stream exception frame) keep their SDK name; connection failures are `network`;
- * undecodable event-stream frames are `stream`; anything else keeps its own name.
+ * undecodable event-stream frames are `stream`; an HTTP error whose body is not Bedrock's JSON (a
+ * proxy's HTML page) is `http`; anything else keeps its own name.
  */
 export function classifyError(error: unknown): string {
   const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;
   const name = typeof e.name === 'string' && e.name !== '' ? e.name : 'Error';
   if (e.$fault === 'client' || e.$fault === 'server') return name;
+  if (unreadableHttpStatus(e) !== undefined) return 'http';
   const message = typeof e.message === 'string' ? e.message : '';
   if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return 'network';
   if (NETWORK_MESSAGE.test(message)) return 'network';
@@ -84,10 +104,14 @@ export interface MessageCuts {
  * cut out: error messages are external text and may echo the request's headers and body.
  */
 export function errorMessageOf(error: unknown, cuts: MessageCuts = {}): string {
+  const e = (typeof error === 'object' && error !== null ? error : {}) as ErrorLike;
+  const message = typeof e.message === 'string' ? e.message : String(error);
+  const status = unreadableHttpStatus(e);
+  // The parser's first line quotes the body's start; the SDK's hint after it is no use in a record.
   const raw =
-    typeof error === 'object' && error !== null && typeof (error as ErrorLike).message === 'string'
-      ? ((error as ErrorLike).message as string)
-      : String(error);
+    status === undefined
+      ? message
+      : `HTTP ${status}${contentTypeOf(e)}, not a Bedrock answer: ${message.replace(/\s*Deserialization error:[\s\S]*$/, '')}`;
   // Bounded before the word search; far more than is kept.
   let line = cutSecrets(raw, cuts.secrets ?? [])
     .replace(/\s+/g, ' ')

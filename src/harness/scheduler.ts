@@ -202,7 +202,7 @@ async function runOne<S extends SpecIdentity>(
     return errorRecord(
       spec,
       start,
-      0,
+      undefined,
       0,
       'aborted',
       'the run was interrupted before this call started',
@@ -255,7 +255,8 @@ export function unmadeCallRecord(spec: SpecIdentity, nowMs: number, why: string)
 function errorRecord(
   spec: SpecIdentity,
   startMs: number,
-  latencyMs: number,
+  /** Undefined for a call that never started. */
+  latencyMs: number | undefined,
   attempts: number,
   errorKind: string,
   errorMessage: string,
@@ -266,7 +267,7 @@ function errorRecord(
     ...identityOf(spec),
     timestamp: new Date().toISOString(),
     startMs,
-    latencyMs,
+    ...(latencyMs === undefined ? {} : { latencyMs }),
     attempts,
     retryDelayMs: 0,
     attemptMs: [],

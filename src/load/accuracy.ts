@@ -57,7 +57,7 @@ export function callErrors(
   const errors: CallError[] = [];
   for (const record of records) {
     const stamp = record.requestId === undefined ? undefined : byId.get(record.requestId);
-    if (record.status !== 'ok' || stamp?.lastByteMs === undefined) continue;
+    if (record.status !== 'ok' || record.latencyMs === undefined || stamp?.lastByteMs === undefined) continue;
     const start = record.startMs + offsetMs;
     const error: CallError = {
       latencyMs: record.latencyMs - (stamp.lastByteMs - stamp.receivedMs),

@@ -97,3 +97,38 @@ export function delayBetweenCallsMs(
 ): number {
   return options.delayBetweenCalls * 1000 * runTimeScale(options);
 }
+
+/**
+ * How long a plan can take when every call runs to its deadline, ms, following the scheduler: warmup
+ * calls one at a time, then measured calls `numParallelCalls` at a time (closed loop), or on the
+ * open-loop schedule (through the in-flight cap when there is one) plus the last call's deadline.
+ */
+export function worstCaseMs(
+  options: Pick<
+    ResolvedOptions,
+    | 'warmupCalls'
+    | 'experimentCounts'
+    | 'invocationsPerScenario'
+    | 'timeoutSeconds'
+    | 'delayBetweenCalls'
+    | 'numParallelCalls'
+    | 'load'
+    | 'maxInFlight'
+    | 'target'
+    | 'timeScale'
+  >,
+  apis: readonly Api[],
+  documents: number,
+): number {
+  const all = plannedCallCount(planInput(options, apis, documents));
+  if (all === 0) return 0;
+  const warmups = options.warmupCalls * apis.length;
+  const measured = all - warmups;
+  const callMs = callDeadlineMs(options) + delayBetweenCallsMs(options);
+  const warmupMs = warmups * callMs;
+  if (options.load.kind === 'closed')
+    return warmupMs + Math.ceil(measured / options.numParallelCalls) * callMs;
+  const scheduleMs = (measured / options.load.rate) * 1000;
+  const cappedMs = options.maxInFlight === undefined ? 0 : Math.ceil(measured / options.maxInFlight) * callMs;
+  return warmupMs + Math.max(scheduleMs, cappedMs) + callMs;
+}

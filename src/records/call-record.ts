@@ -22,6 +22,7 @@ export type LatencyMode = 'standard' | 'optimized';
  * - `timeout`: the call's deadline (`timeoutSeconds`, retries included) passed;
  * - `network`: the connection failed or was dropped before a response was parsed;
  * - `stream`: the event stream could not be decoded (truncated or corrupt frame);
+ * - `http`: an HTTP error whose body is not Bedrock's (a proxy's or load balancer's page);
  * - `aborted`: the run was interrupted while the call was in flight.
  */
 export type ErrorKind = string;
@@ -74,11 +75,6 @@ interface CallBase extends CallIdentity {
   timestamp: string;
   /** `performance.now()` just before `send()`, in ms, in the measuring process's time origin. */
   startMs: number;
-  /**
-   * End to end, ms: from just before `send()` to the parsed response (Converse) or the stream's last
-   * event (ConverseStream); for a failed call, to the moment the failure surfaced. Includes retries.
-   */
-  latencyMs: number;
   /** Attempts the SDK made (1 = no retry). */
   attempts: number;
   /** Total delay the SDK's retry strategy waited between attempts, ms. */
@@ -103,6 +99,11 @@ interface CallBase extends CallIdentity {
 
 export interface OkCall extends CallBase {
   status: 'ok';
+  /**
+   * End to end, ms: from just before `send()` to the parsed response (Converse) or the stream's last
+   * event (ConverseStream). Includes retries.
+   */
+  latencyMs: number;
   /** `metrics.latencyMs` from the response or the stream's metadata event. */
   serverLatencyMs?: number;
   inputTokens: number;
@@ -118,6 +119,11 @@ export interface OkCall extends CallBase {
 
 export interface ErrorCall extends CallBase {
   status: 'error';
+  /**
+   * From just before `send()` to the moment the failure surfaced, ms, retries included. Absent for a
+   * call that never started (the run was interrupted first): never a latency of 0.
+   */
+  latencyMs?: number;
   errorKind: ErrorKind;
   errorMessage: string;
   /** ConverseStream only: output text received before the stream failed. */

@@ -54,7 +54,7 @@ export function isScheduled(record: CallRecord): boolean {
  * a user arriving on schedule waited, so a stalled client or a full in-flight cap cannot hide a slow
  * server (coordinated omission). Without a schedule (closed loop) it is the latency itself.
  */
-export function responseTimeMs(record: CallRecord): number {
+export function responseTimeMs(record: { queueDelayMs?: number; latencyMs: number }): number {
   return (record.queueDelayMs ?? 0) + record.latencyMs;
 }
 
@@ -91,7 +91,8 @@ export function waitMs(record: CallRecord): number | undefined {
 /** The end of the response on the wire, ms after the call's start, never after the call's end. */
 function lastByteMs(record: CallRecord): number | undefined {
   const last = record.wire?.lastByteMs;
-  return last === undefined ? undefined : Math.min(last, record.latencyMs);
+  if (last === undefined || record.latencyMs === undefined) return undefined;
+  return Math.min(last, record.latencyMs);
 }
 
 /** Receiving: from the response's headers to its last byte (a stream's generation time included). */
@@ -104,7 +105,7 @@ export function receiveMs(record: CallRecord): number | undefined {
 /** Client work after the last byte: parsing the response or the stream's last events, until the call ends. */
 export function afterMs(record: CallRecord): number | undefined {
   const last = lastByteMs(record);
-  return last === undefined ? undefined : record.latencyMs - last;
+  return last === undefined || record.latencyMs === undefined ? undefined : record.latencyMs - last;
 }
 
 /** The client's own time in a call: send + after (what no server or network can be blamed for). */

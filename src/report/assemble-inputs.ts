@@ -4,8 +4,10 @@ import type { CheckOutcome } from '../records/run-record.ts';
 import type { ModelInputs } from './report-inputs.ts';
 
 /**
- * Groups calls and checks by model key, keeping the order models first appear in and each model's
- * calls in the order they arrive. Used for artifacts and journals alike, so both build the same.
+ * Groups calls and checks by model key, keeping each model's calls in the order they arrive. Models
+ * come in bench-file order, then in the order they first appear (a file's tests run one after
+ * another): the reporter sees files in Vitest's order and a journal in the order they ran, and both
+ * must build the same run. Used for artifacts and journals alike.
  */
 export class ModelInputsCollector {
   readonly #byKey = new Map<string, ModelInputs>();
@@ -32,7 +34,8 @@ export class ModelInputsCollector {
   }
 
   models(): ModelInputs[] {
-    return [...this.#byKey.values()];
+    // A stable sort: within one bench file, first appearance decides.
+    return [...this.#byKey.values()].sort((a, b) => a.model.benchFile.localeCompare(b.model.benchFile, 'en'));
   }
 
   /** The run id all models share (the first one's; models from one run agree). */

@@ -26,7 +26,7 @@ export function runSpan(
       const at = Date.parse(record.timestamp);
       if (Number.isNaN(at)) continue;
       start = Math.min(start, at);
-      end = Math.max(end, at + record.latencyMs);
+      end = Math.max(end, at + (record.latencyMs ?? 0));
     }
   }
   if (!Number.isFinite(start)) return { startedAt: fallbackTime, endedAt: fallbackTime };
@@ -35,11 +35,9 @@ export function runSpan(
 
 /** Stopped by Vitest, or some model has fewer rows than its plan scheduled (and did not stop early). */
 export function isInterrupted(inputs: ReportInputs): boolean {
-  return (
-    inputs.stopped ||
-    inputs.models.some(
-      ({ model, records }) => records.length + (model.earlyStop?.skippedCalls ?? 0) < model.scheduledCalls,
-    )
+  if (inputs.stopped || (inputs.neverStarted?.length ?? 0) > 0) return true;
+  return inputs.models.some(
+    ({ model, records }) => records.length + (model.earlyStop?.skippedCalls ?? 0) < model.scheduledCalls,
   );
 }
 

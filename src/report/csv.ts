@@ -5,17 +5,27 @@ import { CSV_COLUMNS, type CsvRow } from './rows.ts';
 const CHUNK_ROWS = 1000;
 
 /**
- * Rows as CSV text with a header, in chunks (their concatenation is the whole file). Formula guard on:
- * model ids, documents and error messages are external text, and a cell starting with `=`, `+`, `-`,
- * `@`, tab or CR must not run in a spreadsheet.
+ * A spreadsheet runs a cell as a formula when it starts with one of these signs, also after leading
+ * whitespace (spaces, tabs, line feeds): LibreOffice and Excel both skip it. The fullwidth forms count too.
+ */
+const FORMULA_START = /^[\s]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r\n]/;
+
+/** External text (model ids, documents, error messages) made inert with a leading quote. */
+function guardFormula(cell: unknown): unknown {
+  return typeof cell === 'string' && FORMULA_START.test(cell) ? `'${cell}` : cell;
+}
+
+/**
+ * Rows as CSV text with a header, in chunks (their concatenation is the whole file), every text cell
+ * guarded against formulas (numbers are left alone).
  */
 export function* csvChunks(rows: Iterable<CsvRow>): Generator<string> {
   let batch: CsvRow[] = [];
   let header = true;
   const flush = (): string => {
     const text = stringify(
-      batch.map((row) => CSV_COLUMNS.map((column) => row[column])),
-      { header, columns: [...CSV_COLUMNS], escape_formulas: true },
+      batch.map((row) => CSV_COLUMNS.map((column) => guardFormula(row[column]))),
+      { header, columns: [...CSV_COLUMNS] },
     );
     header = false;
     batch = [];

@@ -3,6 +3,7 @@ import {
   existsSync,
   fstatSync,
   fsyncSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   readFileSync,
@@ -12,9 +13,12 @@ import {
 import { dirname } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { CallRecord } from '../records/call-record.ts';
+import type { ClientHealthSample } from '../records/client-health.ts';
 import type { ModelRunInfo } from '../records/model-run-info.ts';
+import type { PlannedTest } from '../records/planned-test.ts';
 import type { CheckOutcome, EarlyStopInfo } from '../records/run-record.ts';
 import type { RunEnvironment } from './report-inputs.ts';
+import { outputFault } from './sink.ts';
 import { withoutTexts } from './without-texts.ts';
 
 /**
@@ -23,29 +27,43 @@ import { withoutTexts } from './without-texts.ts';
  *
  * Lines, each `{"type": ...}`:
  * - `environment`: versions, git and host of the measuring process (optional, first);
+ * - `plan`: the tests a bench file defines, with their call counts, before the first of them runs;
  * - `model`: the ModelRunInfo, once per model key per writer, before its first call;
  * - `call`: `{ key, record }`;
- * - `checks`: `{ key, checks }`, the model's budget and regression outcomes;
+ * - `checks`: `{ key, checks, clientHealth? }`, the model's budget and regression outcomes, and the
+ *   measuring process's health while its calls ran (known only once they have);
  * - `early-stop`: `{ key, earlyStop }`, when the model stopped early (its skipped calls have no line).
  *
  * Durability: the file is opened once in append mode and each line is one `writeSync` (~0.01 ms
  * here, JSON included). Once `write(2)` returns, the line is in the kernel's page cache and survives
  * SIGKILL of the process; only a machine crash can lose it. An fsync per line would also cover that
  * but costs ~0.2 ms on this machine, on the event loop that times other calls, so fsync runs only at
- * `close()`.
+ * `close()`. A short write is continued until the line is whole; a failed one (a full disk) is cut
+ * back to the line's start, so no torn line is ever followed by others, and ends journaling: the
+ * writer's `failure` says why, and the calls still reach the reporter.
  */
 export type JournalLine =
   | { type: 'environment'; environment: RunEnvironment }
+  | { type: 'plan'; tests: PlannedTest[] }
   | { type: 'model'; model: ModelRunInfo }
   | { type: 'call'; key: string; record: CallRecord }
-  | { type: 'checks'; key: string; checks: CheckOutcome[] }
+  | { type: 'checks'; key: string; checks: CheckOutcome[]; clientHealth?: ClientHealthSample }
   | { type: 'early-stop'; key: string; earlyStop: EarlyStopInfo };
 
 export interface JournalWriter {
+  /** Never throws: a failed write is kept in `failure` and later appends are skipped. */
   append(record: CallRecord, model: ModelRunInfo): void;
   appendChecks(model: ModelRunInfo, checks: CheckOutcome[]): void;
   appendEarlyStop(model: ModelRunInfo, earlyStop: EarlyStopInfo): void;
+  appendPlan(tests: PlannedTest[]): void;
   close(): Promise<void>;
+  /** Why the journal stopped taking lines (one line naming the folder and the fix), if it did. */
+  readonly failure: string | undefined;
+}
+
+/** The call the journal makes that fails on a full or broken disk; tests inject faults here. */
+export interface JournalFs {
+  writeSync(fd: number, buffer: Buffer, offset: number): number;
 }
 
 export class JournalError extends UserError {
@@ -53,13 +71,33 @@ export class JournalError extends UserError {
 }
 
 /** Opens (creating folders) a journal for appending; several writers may append to one file. */
-export function openJournal(path: string, options: { environment?: RunEnvironment } = {}): JournalWriter {
-  mkdirSync(dirname(path), { recursive: true });
-  let fd: number | undefined = openSync(path, 'a');
+export function openJournal(
+  path: string,
+  options: { environment?: RunEnvironment; fs?: JournalFs } = {},
+): JournalWriter {
+  const fs = options.fs ?? { writeSync };
+  let fd: number | undefined;
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    fd = openSync(path, 'a');
+  } catch (cause) {
+    throw new JournalError(`cannot open journal ${path}: ${outputFault(dirname(path), cause)}`, { cause });
+  }
   const headed = new Set<string>();
+  let failure: string | undefined;
   const write = (line: JournalLine): void => {
     if (fd === undefined) throw new JournalError(`journal ${path} is closed: open a new one to append`);
-    writeSync(fd, `${JSON.stringify(line)}\n`);
+    if (failure !== undefined) return;
+    const bytes = Buffer.from(`${JSON.stringify(line)}\n`);
+    const start = fstatSync(fd).size;
+    try {
+      for (let done = 0; done < bytes.length; ) done += fs.writeSync(fd, bytes, done);
+    } catch (cause) {
+      try {
+        ftruncateSync(fd, start);
+      } catch {}
+      failure = `journal ${path} stopped at ${start} bytes: ${outputFault(dirname(path), cause)}`;
+    }
   };
   const head = (model: ModelRunInfo): void => {
     if (headed.has(model.key)) return;
@@ -68,6 +106,9 @@ export function openJournal(path: string, options: { environment?: RunEnvironmen
   };
   if (options.environment) write({ type: 'environment', environment: options.environment });
   return {
+    get failure() {
+      return failure;
+    },
     append(record, model) {
       head(model);
       // Texts stay out of the journal when the model runs with `redactTexts`.
@@ -79,7 +120,11 @@ export function openJournal(path: string, options: { environment?: RunEnvironmen
     },
     appendChecks(model, checks) {
       head(model);
-      write({ type: 'checks', key: model.key, checks });
+      const health = model.clientHealth === undefined ? {} : { clientHealth: model.clientHealth };
+      write({ type: 'checks', key: model.key, checks, ...health });
+    },
+    appendPlan(tests) {
+      write({ type: 'plan', tests });
     },
     appendEarlyStop(model, earlyStop) {
       head(model);
@@ -100,7 +145,9 @@ export interface JournalContents {
   /** Models in order of first appearance. */
   models: ModelRunInfo[];
   calls: { key: string; record: CallRecord }[];
-  checks: { key: string; checks: CheckOutcome[] }[];
+  checks: { key: string; checks: CheckOutcome[]; clientHealth?: ClientHealthSample }[];
+  /** Every test the bench files planned, in order. */
+  planned: PlannedTest[];
   /** The last line was cut short (the writer was killed mid-line) and was left out. */
   tornLastLine: boolean;
 }
@@ -115,6 +162,10 @@ function lineProblem(value: unknown, known: ReadonlySet<string>): string | undef
   switch (value.type) {
     case 'environment':
       return isObject(value.environment) ? undefined : 'environment line without "environment"';
+    case 'plan':
+      return Array.isArray(value.tests) && value.tests.every(isObject)
+        ? undefined
+        : 'plan line without a list of tests';
     case 'model':
       return isObject(value.model) && typeof value.model.key === 'string'
         ? undefined
@@ -153,7 +204,7 @@ export function readJournal(path: string): JournalContents {
   // Index of the last non-empty line: only it may be torn.
   let last = lines.length - 1;
   while (last >= 0 && lines[last] === '') last--;
-  const contents: JournalContents = { models: [], calls: [], checks: [], tornLastLine: false };
+  const contents: JournalContents = { models: [], calls: [], checks: [], planned: [], tornLastLine: false };
   const known = new Set<string>();
   for (let i = 0; i <= last; i++) {
     const raw = lines[i] ?? '';
@@ -174,12 +225,15 @@ export function readJournal(path: string): JournalContents {
     }
     const line = value as JournalLine;
     if (line.type === 'environment') contents.environment ??= line.environment;
+    else if (line.type === 'plan') contents.planned.push(...line.tests);
     else if (line.type === 'model') {
       if (!known.has(line.model.key)) contents.models.push(line.model);
       known.add(line.model.key);
     } else if (line.type === 'call') contents.calls.push({ key: line.key, record: line.record });
-    else if (line.type === 'checks') contents.checks.push({ key: line.key, checks: line.checks });
-    else {
+    else if (line.type === 'checks') {
+      const health = line.clientHealth === undefined ? {} : { clientHealth: line.clientHealth };
+      contents.checks.push({ key: line.key, checks: line.checks, ...health });
+    } else {
       const model = contents.models.find((m) => m.key === line.key);
       if (model) model.earlyStop = line.earlyStop;
     }

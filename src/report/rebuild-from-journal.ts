@@ -1,3 +1,4 @@
+import { type PlannedTest, plannedTestName } from '../records/planned-test.ts';
 import { ModelInputsCollector } from './assemble-inputs.ts';
 import { collectEnvironment } from './environment.ts';
 import { JournalError, readJournal } from './journal.ts';
@@ -22,8 +23,10 @@ export function rebuildFromJournal(
   const collector = new ModelInputsCollector();
   let environment: RunEnvironment | undefined;
   const tornJournals: string[] = [];
+  const planned: PlannedTest[] = [];
   for (const path of paths) {
     const journal = readJournal(path);
+    planned.push(...journal.planned);
     if (journal.tornLastLine) tornJournals.push(path);
     environment ??= journal.environment;
     const models = new Map(journal.models.map((model) => [model.key, model]));
@@ -32,16 +35,24 @@ export function rebuildFromJournal(
       const model = models.get(key);
       if (model) collector.addCalls(model, [record]);
     }
-    for (const { key, checks } of journal.checks) {
+    for (const { key, checks, clientHealth } of journal.checks) {
       const model = models.get(key);
-      if (model) collector.addChecks(model, checks);
+      if (model === undefined) continue;
+      if (clientHealth !== undefined) model.clientHealth = clientHealth;
+      collector.addChecks(model, checks);
     }
   }
+  const models = collector.models();
+  const started = new Set(
+    models.map(({ model }) => plannedTestName({ ...model, level: model.sweepLevel?.label })),
+  );
+  const neverStarted = [...new Set(planned.map(plannedTestName))].filter((name) => !started.has(name));
   return {
     inputs: {
       runId: collector.runId() ?? 'unknown',
-      models: collector.models(),
+      models,
       stopped: false,
+      ...(neverStarted.length === 0 ? {} : { neverStarted }),
       environment: environment ?? collectEnvironment(options.rootDir),
       fallbackTime: options.now,
     },

@@ -27,6 +27,8 @@ export interface ReportInputs {
   models: ModelInputs[];
   /** The run was stopped (Vitest said so); also true when any model has fewer rows than scheduled. */
   stopped: boolean;
+  /** Tests a journal's plan names that never reported a call (rebuild only): the run was interrupted. */
+  neverStarted?: string[];
   environment: RunEnvironment;
   /** Used for the run's start and end only when no call was recorded. */
   fallbackTime: string;

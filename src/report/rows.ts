@@ -97,6 +97,7 @@ export function toCsvRow(record: CallRecord, context: RowContext): CsvRow {
   const ok = record.status === 'ok' ? record : undefined;
   const failed = record.status === 'error' ? record : undefined;
   const response = context.redactTexts ? undefined : (ok?.text ?? failed?.partialText);
+  const { latencyMs } = record;
   return {
     model: record.modelId,
     region: record.region,
@@ -104,7 +105,7 @@ export function toCsvRow(record: CallRecord, context: RowContext): CsvRow {
     document: cell(doc?.document),
     referenceResponse: cell(doc?.referenceResponse),
     model_response: cell(response),
-    latency: cell(record.latencyMs / 1000),
+    latency: cell(latencyMs === undefined ? undefined : latencyMs / 1000),
     model_latencyMs: cell(ok?.serverLatencyMs),
     model_input_tokens: cell(ok?.inputTokens),
     model_output_tokens: cell(ok?.outputTokens),
@@ -131,7 +132,9 @@ export function toCsvRow(record: CallRecord, context: RowContext): CsvRow {
     deltas: cell(record.deltas),
     scheduled_start_ms: cell(record.scheduledStartMs),
     queue_delay_ms: cell(record.queueDelayMs),
-    response_time_ms: cell(isScheduled(record) ? responseTimeMs(record) : undefined),
+    response_time_ms: cell(
+      isScheduled(record) && latencyMs !== undefined ? responseTimeMs({ ...record, latencyMs }) : undefined,
+    ),
     latency_mode_served: cell(ok?.latencyModeServed),
     send_ms: cell(sendMs(record)),
     connect_ms: cell(connectMs(record)),

@@ -5,7 +5,7 @@ import { datasetDocuments } from './documents.ts';
 import { loadEchartsSource } from './html/assets.ts';
 import { renderAnnotations, renderRunMarkdown } from './markdown-summary.ts';
 import type { ReportInputs } from './report-inputs.ts';
-import { appendToFile, writeOutputs } from './sink.ts';
+import { appendToFile, OutputWriteError, writeOutputs } from './sink.ts';
 import { renderSummaryTable, verdictLine } from './summary-table.ts';
 
 /** Everything a finished run produced, for a caller (or a test) that wants more than the printout. */
@@ -32,7 +32,13 @@ export function writeReport(
   const { run, files } = buildOutputs(inputs, datasetDocuments(options.rootDir, warnings), {
     echartsSource: loadEchartsSource(),
   });
-  const paths = writeOutputs(resolve(options.rootDir, options.outputDir), files);
+  let paths: string[];
+  try {
+    paths = writeOutputs(resolve(options.rootDir, options.outputDir), files);
+  } catch (error) {
+    if (error instanceof OutputWriteError) error.summary = renderSummaryTable(run, { color: options.color });
+    throw error;
+  }
   if (options.stepSummaryFile) appendToFile(options.stepSummaryFile, renderRunMarkdown(run));
   const printed = [
     renderSummaryTable(run, { color: options.color }),

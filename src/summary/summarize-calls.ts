@@ -67,7 +67,7 @@ function wallClock(measured: readonly CallRecord[]): number {
   let last = Number.NEGATIVE_INFINITY;
   for (const r of measured) {
     first = Math.min(first, r.startMs);
-    last = Math.max(last, r.startMs + r.latencyMs);
+    last = Math.max(last, r.startMs + (r.latencyMs ?? 0));
   }
   return last - first;
 }

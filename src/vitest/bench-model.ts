@@ -1,18 +1,25 @@
-import { resolve } from 'node:path';
-import { inject, test } from 'vitest';
+import { relative, resolve } from 'node:path';
+import { beforeAll, inject, test } from 'vitest';
 import { resolveOptions } from '../config/resolve.ts';
 import { scheduledLoad } from '../config/time-scale.ts';
 import { loadDataset } from '../data/dataset.ts';
 import { loadTracking, type TrackedModel } from '../data/tracking.ts';
 import { optionsAtLevel, sweepLevels } from '../load/sweep.ts';
-import { apisFor, callDeadlineMs, delayBetweenCallsMs, planInput, plannedCallCount } from '../plan/calls.ts';
+import { apisFor, planInput, plannedCallCount, worstCaseMs } from '../plan/calls.ts';
 import type { Api, CallRecord } from '../records/call-record.ts';
 import type { SweepLevel } from '../records/load.ts';
 import type { BenchOptions, ResolvedOptions } from '../records/options.ts';
+import type { PlannedTest } from '../records/planned-test.ts';
 import type { CheckOutcome } from '../records/run-record.ts';
 import { loadGateInputs } from './gate-inputs.ts';
 import { registerLatencyMatchers } from './matchers.ts';
-import { BenchModelError, type ModelInputs, type PreflightOnce, runModel } from './model-test.ts';
+import {
+  BenchModelError,
+  journalPlan,
+  type ModelInputs,
+  type PreflightOnce,
+  runModel,
+} from './model-test.ts';
 
 /**
  * The bench-file helper: `benchModel('amazon.nova-micro-v1:0')` (or with options) defines one Vitest
@@ -57,6 +64,7 @@ export function benchModel(input: BenchModelInput): BenchModelResult {
   // its own message rather than the whole file's collection.
   let inputs: ModelInputs | Error;
   try {
+    if (context.setupError !== undefined) throw new BenchModelError(context.setupError);
     inputs = loadInputs(context.root, options, modelId);
   } catch (error) {
     inputs = error instanceof Error ? error : new Error(String(error));
@@ -65,17 +73,38 @@ export function benchModel(input: BenchModelInput): BenchModelResult {
   const preflight: PreflightOnce = { promise: undefined };
   // A sweep (CONVERSE_BENCH_SWEEP) defines one test per level, each with the level's options.
   const levels: (SweepLevel | undefined)[] = options.sweep === undefined ? [undefined] : sweepLevels(options);
+  const planned: Omit<PlannedTest, 'benchFile'>[] = [];
   for (const api of apisFor(options.api)) {
     for (const level of levels) {
       const name = level === undefined ? `${modelId} ${api}` : `${modelId} ${api} ${level.label}`;
       const at = level === undefined ? options : optionsAtLevel(options, level);
       const timeout =
         inputs instanceof Error ? TIMEOUT_MARGIN_MS : runTimeoutMs(at, api, inputs.dataset.documents.length);
+      if (!(inputs instanceof Error)) {
+        const scheduledCalls = plannedCallCount(planInput(at, [api], inputs.dataset.documents.length));
+        planned.push({
+          modelId,
+          api,
+          ...(level === undefined ? {} : { level: level.label }),
+          scheduledCalls,
+        });
+      }
       test(name, { timeout }, (ctx) => {
         if (inputs instanceof Error) throw inputs;
         return runModel(ctx, { name, modelId, api, options: at, level, inputs, result, preflight });
       });
     }
+  }
+  // Journaled before the first test runs, so a run killed between two tests is rebuilt as interrupted.
+  if (planned.length > 0 && !options.dryRun) {
+    // biome-ignore lint/correctness/noEmptyPattern: Vitest requires a destructuring pattern as a hook's first argument.
+    beforeAll(({}, suite) => {
+      const benchFile = relative(context.root, suite.file.filepath);
+      journalPlan(
+        options,
+        planned.map((test) => ({ benchFile, ...test })),
+      );
+    });
   }
   return result;
 }
@@ -94,16 +123,11 @@ function loadInputs(root: string, options: ResolvedOptions, modelId: string): Mo
   };
 }
 
-/** Worst case of one model and API: every call up to its deadline, at the configured concurrency. */
+/** The Vitest timeout of one model and API: its calls' worst case plus room for setup and teardown. */
 function runTimeoutMs(options: ResolvedOptions, api: Api, documents: number): number {
-  const calls = plannedCallCount(planInput(options, [api], documents));
-  const callMs = callDeadlineMs(options) + delayBetweenCallsMs(options);
-  const closedMs = Math.ceil(calls / options.numParallelCalls) * callMs;
-  // Open loop: the schedule's span, or with an in-flight cap the calls' worst case through the cap.
-  const cappedMs = options.maxInFlight === undefined ? 0 : Math.ceil(calls / options.maxInFlight) * callMs;
-  const load = scheduledLoad(options);
-  const openMs = load.kind === 'open' ? Math.max((calls / load.rate) * 1000, cappedMs) + callMs : closedMs;
-  return Math.min(2 ** 31 - 1, (load.kind === 'open' ? openMs : closedMs) + TIMEOUT_MARGIN_MS);
+  // The time scale speeds an open-loop schedule up; its worst case is the scaled one.
+  const scaled = { ...options, load: scheduledLoad(options) };
+  return Math.min(2 ** 31 - 1, worstCaseMs(scaled, [api], documents) + TIMEOUT_MARGIN_MS);
 }
 
 function findTracked(models: readonly TrackedModel[], shown: string, modelId: string): TrackedModel {

@@ -43,6 +43,12 @@ export interface ConverseBenchContext {
    * preflight key, null when the model answered, else the failure's line (src/harness/preflight.ts).
    */
   preflight?: Record<string, string | null>;
+  /**
+   * A bad input the setup met (emulator faults that do not parse, a missing profiles file): every
+   * model test fails with it as its one line, as with any other bad input of a bench file, instead of
+   * Vitest's error banner with a stack.
+   */
+  setupError?: string;
 }
 
 declare module 'vitest' {
@@ -74,8 +80,20 @@ export default async function setup(project: TestProject): Promise<() => Promise
   if (!state) {
     let closeEmulator: () => Promise<void> = async () => {};
     const benchFiles = async () => (await project.globTestFiles()).testFiles;
-    const context = start(snapshotEnv(process.env), project.config.root, benchFiles, (close) => {
+    const env = snapshotEnv(process.env);
+    const context = start(env, project.config.root, benchFiles, (close) => {
       closeEmulator = close;
+    }).catch((error: unknown): ConverseBenchContext => {
+      if (!isUserError(error)) throw error;
+      const now = new Date();
+      const runId = env[RUN_ID_ENV] ?? newRunId(now);
+      return {
+        runId,
+        root: project.config.root,
+        startedAt: now.toISOString(),
+        env,
+        setupError: error.message,
+      };
     });
     state = { users: 0, context, close: () => closeEmulator() };
     holder[STATE] = state;

@@ -4,6 +4,7 @@ import { scheduledLoad } from '../config/time-scale.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { promptFingerprint, renderPrompt } from '../data/template.ts';
 import type { TrackedModel } from '../data/tracking.ts';
+import { DEFAULT_MAX_BODY_BYTES } from '../emulator/index.ts';
 import { UserError } from '../errors.ts';
 import { evaluateBudget, findBudget, noBudgetCheck } from '../gate/budgets.ts';
 import { clientBusyReason, clientNoiseMs, timeScaleReason } from '../gate/client-noise.ts';
@@ -21,6 +22,7 @@ import { shownEndpoint } from '../records/endpoint.ts';
 import type { SweepLevel } from '../records/load.ts';
 import type { ModelRunInfo } from '../records/model-run-info.ts';
 import type { ResolvedOptions } from '../records/options.ts';
+import type { PlannedTest } from '../records/planned-test.ts';
 import type { CheckOutcome } from '../records/run-record.ts';
 import { openJournal } from '../report/journal.ts';
 import { callLines } from './artifacts.ts';
@@ -86,6 +88,7 @@ export async function runModel(ctx: TestContext, model: ModelTest): Promise<void
   const endpoint = endpointOf(model);
   const info = modelRunInfo(ctx, model, placement, plan.length);
   const specs = callSpecs(plan, model, placement);
+  if (model.options.target === 'emulator') checkBodySize(model, specs);
   if (model.options.target === 'bedrock') await preflightOnce(model, placement, endpoint);
   await measureAndJudge(ctx, model, info, specs, endpoint);
 }
@@ -121,6 +124,28 @@ function checkCallCap({ modelId, options, inputs }: ModelTest): void {
       `${modelId}: ${modelCalls} calls against Bedrock exceed maxCalls ${options.maxCalls} (every API, every sweep level, warmups included): ` +
         'set CONVERSE_BENCH_ALLOW_LARGE_RUN=true or lower the counts (`converse-bench plan` shows them)',
     );
+  }
+}
+
+/**
+ * The emulator answers a body over 2 MiB with 413: a template and document that make one would turn
+ * every call of that document into an error row. Refused before any call instead, naming both.
+ */
+function checkBodySize({ modelId, options, inputs }: ModelTest, specs: readonly CallSpec[]): void {
+  const checked = new Set<number>();
+  for (const spec of specs) {
+    if (checked.has(spec.document)) continue;
+    checked.add(spec.document);
+    const body = JSON.stringify({
+      messages: [{ role: 'user', content: [{ text: spec.prompt }] }],
+      inferenceConfig: spec.inferenceConfig,
+    });
+    const bytes = Buffer.byteLength(body);
+    if (bytes > DEFAULT_MAX_BODY_BYTES) {
+      throw new BenchModelError(
+        `${options.trackingFile} line ${inputs.tracked.line}: the prompt template of ${modelId} with document ${spec.document + 1} of ${options.datasetFile} makes a request body of ${bytes} bytes, over the emulator's limit of ${DEFAULT_MAX_BODY_BYTES} (2 MiB); shorten the template or the document`,
+      );
+    }
   }
 }
 
@@ -167,6 +192,14 @@ function modelRunInfo(
 function journalPath(options: ResolvedOptions): string {
   const { root, runId } = inject('converseBench');
   return resolve(root, options.outputDir, `journal-${runId}.jsonl`);
+}
+
+/** Appends a bench file's planned tests to the run's journal (one line naming the folder on a fault). */
+export function journalPlan(options: ResolvedOptions, tests: PlannedTest[]): void {
+  const journal = openJournal(journalPath(options));
+  journal.appendPlan(tests);
+  void journal.close();
+  if (journal.failure !== undefined) throw new BenchModelError(journal.failure);
 }
 
 /**
@@ -216,6 +249,10 @@ async function measureAndJudge(
     await recordArtifact(ctx.task, { type: 'converse-bench:checks', model: info, checks });
     // Statistical checks are judged once, with the run's others, by the reporter (src/gate/family.ts).
     for (const check of checks) if (check.test === undefined) expect.soft(check, model.name).toPassCheck();
+    // The run went on: every call reached the reporter. The journal, which a crash would need, did not.
+    if (journal.failure !== undefined) {
+      throw new BenchModelError(`${journal.failure}; the calls of ${model.name} are in the other outputs`);
+    }
   } finally {
     await journal.close();
   }

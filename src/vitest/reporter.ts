@@ -1,10 +1,13 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
 import { resolveOptions } from '../config/resolve.ts';
 import { holdSignals } from '../lifecycle/hold-signals.ts';
 import { watchParent } from '../lifecycle/parent-watch.ts';
 import { collectEnvironment } from '../report/environment.ts';
+import { readJournal } from '../report/journal.ts';
 import type { ReportInputs } from '../report/report-inputs.ts';
+import { OutputWriteError } from '../report/sink.ts';
 import { writeReport } from '../report/write-report.ts';
 import { gatherArtifacts } from './gather.ts';
 import type { ConverseBenchContext } from './global-setup.ts';
@@ -31,6 +34,7 @@ export interface ConverseBenchReporterOptions {
 export default class ConverseBenchReporter implements Reporter {
   readonly #options: ConverseBenchReporterOptions;
   #rootDir: string | undefined;
+  #vitest: Vitest | undefined;
   #stopped = false;
   /** A shard judges only its own models: advisory; the merge judges the whole run once. */
   #shard = false;
@@ -43,6 +47,7 @@ export default class ConverseBenchReporter implements Reporter {
   onInit(vitest: Vitest): void {
     this.#rootDir = vitest.config.root;
     this.#shard = vitest.config.shard !== undefined;
+    this.#vitest = vitest;
     // Vitest exits ~1 ms after SIGINT/SIGTERM without calling reporters: write from the journal now.
     const onSignal = (signal: NodeJS.Signals): void => this.#stop(vitest, `by ${signal}`);
     process.once('SIGINT', onSignal);
@@ -106,6 +111,30 @@ export default class ConverseBenchReporter implements Reporter {
     );
   }
 
+  /**
+   * A worker that crashed (out of memory, killed) sends none of its calls to the reporter, but its
+   * journal holds them: say so, and how to make the outputs, whenever the journal has more calls.
+   */
+  #hintLostCalls(reported: number): void {
+    const context = this.#vitest?.projects
+      .map((project) => project.getProvidedContext().converseBench)
+      .find((provided) => provided !== undefined);
+    if (context === undefined) return;
+    const journal = runJournalPath(context);
+    if (!existsSync(journal)) return;
+    let journaled: number;
+    try {
+      journaled = readJournal(journal).calls.length;
+    } catch {
+      return;
+    }
+    if (journaled <= reported) return;
+    process.stderr.write(
+      `converse-bench: the journal holds ${journaled} calls, the outputs ${reported} (a Vitest worker crashed or was killed?): rebuild them with \`converse-bench rebuild ${journal}\`\n`,
+    );
+    process.exitCode = 1;
+  }
+
   onTestRunEnd(
     testModules: ReadonlyArray<TestModule>,
     _unhandledErrors: ReadonlyArray<SerializedError>,
@@ -114,6 +143,7 @@ export default class ConverseBenchReporter implements Reporter {
     this.#progress?.stop();
     const collector = gatherArtifacts(testModules);
     const models = collector.models();
+    this.#hintLostCalls(models.reduce((sum, { records }) => sum + records.length, 0));
     if (models.length === 0) return;
     const rootDir = this.#options.rootDir ?? this.#rootDir ?? process.cwd();
     const inputs: ReportInputs = {
@@ -135,6 +165,8 @@ export default class ConverseBenchReporter implements Reporter {
         githubAnnotations: this.#options.githubAnnotations,
       });
     } catch (error) {
+      // The figures were measured: show them even though no file could hold them.
+      if (error instanceof OutputWriteError && error.summary) process.stdout.write(`\n${error.summary}\n`);
       const journal = resolve(rootDir, models[0]?.model.journal ?? outputDir);
       process.stderr.write(`converse-bench: ${notWritten(error, journal)}\n`);
       process.exitCode = 1;

@@ -1,4 +1,5 @@
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { ROOT } from './subprocess.ts';
@@ -29,3 +30,21 @@ export const BENCH_PROJECT_DATA_ENV = {
   CONVERSE_BENCH_EMULATOR_PROFILES_FILE: 'data/profiles.json',
   CONVERSE_BENCH_BUDGETS_FILE: 'none',
 } as const;
+
+/**
+ * A bench project of one model in a new temporary folder, run as a user's: this repository's
+ * node_modules linked in, the hardening fixture's profiles (calls of about 100 ms) and an empty bench/.
+ */
+export function oneModelProject(prefix: string, model: string): string {
+  const dir = benchProject(
+    mkdtempSync(join(tmpdir(), prefix)),
+    `model,text_prompt\n${model},"Summarize: {context}"\n`,
+  );
+  copyFileSync(
+    join(ROOT, 'test/fixtures/hardening/project/data/profiles.json'),
+    join(dir, 'data/profiles.json'),
+  );
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  mkdirSync(join(dir, 'bench'));
+  return dir;
+}
