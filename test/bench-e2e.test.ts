@@ -8,7 +8,8 @@ import { childEnv, FIXTURE_DATA_ENV, type Outcome, vitestBench } from './helpers
  * `vitest bench --run` on test/fixtures/project in a subprocess (Node 22: process.execPath): the
  * global setup starts the emulator with a fixed 800 ms TTFT profile, benchModel runs one warmup and
  * four measured calls, and the budgets file decides the exit code. Observed latency is at least the
- * scheduled 800 ms, so a 720 ms budget (0.9x) must fail; 880 ms (1.1x) leaves 80 ms for overhead.
+ * scheduled 800 ms, so a 720 ms budget (0.9x) must fail; 2,000 ms (2.5x) passes also on a loaded
+ * machine, where one slow call of four can add a few hundred ms.
  */
 const PROJECT = resolve(import.meta.dirname, 'fixtures/project');
 const MODEL = 'amazon.nova-micro-v1:0';
@@ -50,7 +51,7 @@ describe.concurrent('vitest bench on a fixture project', () => {
   test('a P90 budget over it passes (exit 0); every call reaches the journal and the run record', {
     timeout: 120_000,
   }, async () => {
-    const run = await runBench(KNOWN_P90_MS * 1.1);
+    const run = await runBench(KNOWN_P90_MS * 2.5);
     expect(run.code, run.stdout + run.stderr).toBe(0);
     const files = readdirSync(run.outDir);
     const journal = files.find((f) => f.startsWith('journal-') && f.endsWith('.jsonl'));

@@ -211,7 +211,7 @@ describe('converse-bench rebuild', () => {
     expect(readFileSync(join(dir, 'out', 'run-20261102_101529-2.json'), 'utf8')).toBe(
       readFileSync(join(dir, 'out', 'run-20261102_101529.json'), 'utf8'),
     );
-    expect(readdirSync(join(dir, 'out'))).toHaveLength(13);
+    expect(readdirSync(join(dir, 'out'))).toHaveLength(1 + 2 * 8);
   });
 
   it('refuses the same journal twice (every call would count twice) and a journal without calls', async () => {

@@ -49,11 +49,14 @@ describe('chunked outputs', () => {
     const chunks = [...csvChunks(rows)];
     expect(chunks.length).toBe(3);
     const oneShot = stringify(
-      rows.map((row) => CSV_COLUMNS.map((column) => row[column])),
+      // The hostile model id is the only text here that starts like a formula.
+      rows.map((row) =>
+        CSV_COLUMNS.map((column) => (row[column] === '=HYPERLINK("x")' ? `'=HYPERLINK("x")` : row[column])),
+      ),
       { header: true, columns: [...CSV_COLUMNS] },
     );
     expect(chunks.join('')).toBe(oneShot);
-    expect(oneShot).toContain(`'=HYPERLINK`);
+    expect(oneShot).toContain(`\n"'=HYPERLINK(""x"")",`);
     expect([...csvChunks([])].join('')).toBe(`${CSV_COLUMNS.join(',')}\n`);
   });
 

@@ -27,6 +27,9 @@ export function loadGateInputs(
     budgets = loadBudgets(resolve(root, options.budgetsFile), options.budgetsFile);
     checkBudgetModels(budgets, options.budgetsFile, trackedModels, options.trackingFile);
   }
-  const baseline = options.baseline === undefined ? undefined : loadRuns([resolve(root, options.baseline)]);
+  // The regression gate reads a baseline's calls (and client health) only: an older or trimmed run
+  // record without summaries or fingerprints still serves.
+  const baseline =
+    options.baseline === undefined ? undefined : loadRuns([resolve(root, options.baseline)], 'calls');
   return { budgets, baseline };
 }
