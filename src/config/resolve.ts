@@ -275,7 +275,8 @@ const SPECS: { [K in Key]: Spec<K> } = {
   topP: { rule: fraction, description: 'inferenceConfig.topP.' },
   latencyMode: {
     rule: oneOf(['standard', 'optimized']),
-    description: 'Latency mode when the tracking file does not name one.',
+    description:
+      'Latency mode requested when the tracking file does not name one; outputs are labelled by the mode served.',
   },
   load: { rule: load, description: 'Closed loop, or open loop at RATE calls per second.' },
   maxInFlight: {

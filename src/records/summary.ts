@@ -53,6 +53,8 @@ export interface ModelSummary {
   itlMs?: Distribution;
   /** Streaming only: (outputTokens - 1) / (latency - TTFT) in tokens/s. */
   outputTokensPerSecond?: Distribution;
+  /** Ok measured calls by the latency mode the service reported serving; absent when none reported one. */
+  latencyModeServed?: Record<string, number>;
   inputTokensMean?: number;
   outputTokensMean?: number;
   totalOutputTokens: number;

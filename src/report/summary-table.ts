@@ -3,6 +3,7 @@ import { formatRate, formatSeconds } from '../format/numbers.ts';
 import { runVerdictLine } from '../gate/family.ts';
 import type { CheckOutcome, ModelRun, RunContext, RunRecord } from '../records/run-record.ts';
 import type { Distribution } from '../records/summary.ts';
+import { latencyModeLabel, servedWarnings } from '../summary/served.ts';
 import { renderSweepTable } from './render-sweep.ts';
 
 const ANSI = {
@@ -73,7 +74,7 @@ function row(run: RunRecord, model: ModelRun): string[] {
   return [
     model.modelId,
     model.api,
-    model.latencyMode,
+    latencyModeLabel(model),
     String(summary.ok),
     String(summary.failed),
     formatSeconds(latency?.mean),
@@ -121,7 +122,7 @@ function notes(model: ModelRun, paint: Paint): string[] {
   const load = loadNotes(model);
   if (kinds.length === 0 && model.checks.length === 0 && load.length === 0) return [];
   const lines = [
-    `  ${model.modelId} ${model.api} ${model.latencyMode}${model.sweepLevel ? ` ${model.sweepLevel.label}` : ''}`,
+    `  ${model.modelId} ${model.api} ${latencyModeLabel(model)}${model.sweepLevel ? ` ${model.sweepLevel.label}` : ''}`,
   ];
   if (kinds.length > 0) {
     lines.push(`    ${paint('failed', 'red')}: ${kinds.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
@@ -140,6 +141,7 @@ export function renderSummaryTable(run: RunRecord, options: { color: boolean }):
   const lines = [contextLine(run.context)];
   for (const warning of run.context.client?.warnings ?? [])
     lines.push(`${paint('WARNING', 'yellow')} ${warning}`);
+  for (const warning of servedWarnings(run)) lines.push(`${paint('WARNING', 'yellow')} ${warning}`);
   if (run.models.length === 0) return `${[...lines, 'no converse-bench calls were recorded'].join('\n')}\n`;
   const rows = run.models.map((model) => row(run, model));
   const widths = HEADER.map((title, i) =>
