@@ -3,7 +3,7 @@ import { expect, test } from 'vitest';
 import { breakCrc, encodeEvent, encodeException, truncateFrame } from '../src/emulator/event-stream.ts';
 import { FixedPlannerError, fixedPlanner } from '../src/emulator/fixed-planner.ts';
 import { GroundTruthRing } from '../src/emulator/ground-truth.ts';
-import { baseModelId, DEFAULT_MODEL_INFO, DEFAULT_MODELS, resolveModel } from '../src/emulator/models.ts';
+import { baseModelId, DEFAULT_MODELS, resolveModel } from '../src/emulator/models.ts';
 import type { PlanRequest } from '../src/emulator/plan.ts';
 import { matchRoute } from '../src/emulator/routes.ts';
 
@@ -35,12 +35,14 @@ test('resolveModel: known, unknown, and no-access ids', () => {
     baseId: 'amazon.nova-micro-v1:0',
     info: { maxOutputTokens: 10000 },
   });
-  // A model newer than the catalog, from a provider it knows: served with the default limits.
-  expect(resolveModel('amazon.nova-mega-v1:0', DEFAULT_MODELS)).toEqual({
+  // A context-length variant is its base model; a model the catalogue does not list is invalid,
+  // even from a provider it knows (Bedrock: "The provided model identifier is invalid.").
+  expect(resolveModel('anthropic.claude-3-haiku-20240307-v1:0:200k', DEFAULT_MODELS)).toEqual({
     status: 'ok',
-    baseId: 'amazon.nova-mega-v1:0',
-    info: DEFAULT_MODEL_INFO,
+    baseId: 'anthropic.claude-3-haiku-20240307-v1:0:200k',
+    info: { maxOutputTokens: 4096 },
   });
+  expect(resolveModel('amazon.nova-ultra-v9:0', DEFAULT_MODELS)).toEqual({ status: 'invalid' });
   expect(resolveModel('acme.nova-mega-v1:0', DEFAULT_MODELS)).toEqual({ status: 'invalid' });
   expect(resolveModel('toString', DEFAULT_MODELS)).toEqual({ status: 'invalid' });
   expect(resolveModel('anthropic.no-access-v1:0', DEFAULT_MODELS)).toEqual({

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import { type FaultRule, parseFaultSpec } from './faults.ts';
-import { baseModelId } from './models.ts';
+import { baseModelId, DEFAULT_MODELS, type ModelCatalog, type ModelInfo } from './models.ts';
 
 /**
  * Per-model latency profiles of the emulator, loaded from a JSON file a user can edit
@@ -31,6 +31,8 @@ export interface ProfileSet {
   defaultProfile: LatencyProfile;
   /** Keyed by base model id (no geo prefix, no ARN). */
   models: ReadonlyMap<string, LatencyProfile>;
+  /** Models the file adds to the catalogue without a profile of their own (served with `default`). */
+  catalogue: ReadonlyMap<string, ModelInfo>;
 }
 
 export class ProfileError extends UserError {
@@ -67,7 +69,7 @@ export function parseProfiles(text: string, file: string): ProfileSet {
     throw new ProfileError(`${file}: ${path} ${problem}; ${fix}`);
   };
   const root = asObject(json, '$', fail);
-  checkKeys(root, '$', ['$comment', 'default', 'models'], fail);
+  checkKeys(root, '$', ['$comment', 'default', 'models', 'catalogue'], fail);
   if (root.default === undefined)
     fail('$.default', 'is missing', 'add the profile used for unknown model ids');
   const defaultProfile = parseProfile(root.default, '$.default', file, fail);
@@ -75,12 +77,45 @@ export function parseProfiles(text: string, file: string): ProfileSet {
   const models = new Map<string, LatencyProfile>();
   for (const [id, value] of Object.entries(modelsJson)) {
     const path = `$.models[${JSON.stringify(id)}]`;
-    if (profileKey(id) !== id) {
-      fail(path, 'is keyed by a prefixed id or ARN', `key it by the base model id "${profileKey(id)}"`);
-    }
+    checkBaseId(id, path, fail);
     models.set(id, parseProfile(value, path, file, fail));
   }
-  return { file, defaultProfile, models };
+  return { file, defaultProfile, models, catalogue: parseCatalogue(root.catalogue, fail) };
+}
+
+function checkBaseId(id: string, path: string, fail: Fail): void {
+  if (profileKey(id) !== id) {
+    fail(path, 'is keyed by a prefixed id or ARN', `key it by the base model id "${profileKey(id)}"`);
+  }
+}
+
+/** `catalogue`: base model id -> { maxOutputTokens }, for models served with the default profile. */
+function parseCatalogue(value: unknown, fail: Fail): Map<string, ModelInfo> {
+  const catalogue = new Map<string, ModelInfo>();
+  for (const [id, entry] of Object.entries(asObject(value ?? {}, '$.catalogue', fail))) {
+    const path = `$.catalogue[${JSON.stringify(id)}]`;
+    if (baseModelId(id) === undefined) {
+      fail(path, 'is not a model id Bedrock accepts', 'use the form provider.model-name-v1:0');
+    }
+    checkBaseId(id, path, fail);
+    const json = asObject(entry, path, fail);
+    checkKeys(json, path, ['maxOutputTokens'], fail);
+    catalogue.set(id, {
+      maxOutputTokens: wholeAtLeastOne(json.maxOutputTokens, `${path}.maxOutputTokens`, fail),
+    });
+  }
+  return catalogue;
+}
+
+/**
+ * The models the emulator serves: the built-in catalogue, then the file's `catalogue`, then every model
+ * the file profiles (with the profile's output limit). Any other id is a 400 ValidationException.
+ */
+export function catalogueOf(set: ProfileSet, base: ModelCatalog = DEFAULT_MODELS): ModelCatalog {
+  const catalogue: Record<string, ModelInfo> = { ...base };
+  for (const [id, info] of set.catalogue) catalogue[id] = info;
+  for (const [id, profile] of set.models) catalogue[id] = { maxOutputTokens: profile.maxOutputTokens };
+  return catalogue;
 }
 
 type Fail = (path: string, problem: string, fix: string) => never;
