@@ -82,6 +82,7 @@ test('fixed planner: scaled TTFT and even gaps, one fewer than the tokens', () =
     modelId: 'amazon.nova-lite-v1:0',
     api: 'converse-stream',
     latencyMode: 'optimized',
+    serviceTier: 'default',
     inputTokens: 100,
     outputTokens: 5,
     headers: {},
@@ -91,8 +92,11 @@ test('fixed planner: scaled TTFT and even gaps, one fewer than the tokens', () =
     ttftMs: 100,
     interTokenMs: [10, 10, 10, 10],
     latencyModeServed: 'standard',
+    serviceTierServed: 'default',
     reportedLatencyMs: 140,
   });
+  // No notion of which models offer a tier: it serves the tier asked for, at its one fixed speed.
+  expect(fixedPlanner()({ ...request, serviceTier: 'flex' })).toMatchObject({ serviceTierServed: 'flex' });
   expect(fixedPlanner()({ ...request, outputTokens: 0 })).toMatchObject({ ttftMs: 300, interTokenMs: [] });
   expect(() => fixedPlanner({ tokensPerSecond: 0 })).toThrow(FixedPlannerError);
   expect(() => fixedPlanner({ ttftMs: -1 })).toThrow(

@@ -50,6 +50,8 @@ describe('toCsvRow', () => {
       queue_delay_ms: '',
       response_time_ms: '',
       latency_mode_served: '',
+      service_tier: 'default',
+      service_tier_served: '',
       send_ms: '',
       connect_ms: '',
       wait_ms: '',

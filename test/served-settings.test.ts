@@ -93,13 +93,14 @@ describe('served latency mode', () => {
       'amazon.nova-lite-v1:0 converse: latency mode optimized requested, served standard on 1 of 1 calls';
     const table = renderSummaryTable(run, { color: false }).split('\n');
     expect(table[1]).toBe(`WARNING ${warning}`);
-    expect(table[3]?.split(/\s{2,}/).slice(0, 3)).toEqual([
+    expect(table[3]?.split(/\s{2,}/).slice(0, 4)).toEqual([
       'amazon.nova-lite-v1:0',
       'converse',
       'standard (asked optimized)',
+      'default',
     ]);
     const markdown = renderRunMarkdown(run);
     expect(markdown).toContain(`> **Warning**: ${warning}`);
-    expect(markdown).toContain('| amazon.nova-lite-v1:0 | converse | standard (asked optimized) |');
+    expect(markdown).toContain('| amazon.nova-lite-v1:0 | converse | standard (asked optimized) | default |');
   });
 });

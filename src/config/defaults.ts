@@ -19,6 +19,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   maxTokens: 512,
   topP: 0.9,
   latencyMode: 'standard',
+  serviceTier: 'default',
   load: { kind: 'closed' },
   maxInFlight: undefined,
   sweep: undefined,

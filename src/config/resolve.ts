@@ -278,6 +278,10 @@ const SPECS: { [K in Key]: Spec<K> } = {
     description:
       'Latency mode requested when the tracking file does not name one; outputs are labelled by the mode served.',
   },
+  serviceTier: {
+    rule: oneOf(['default', 'priority', 'flex', 'reserved']),
+    description: 'Service tier requested (serviceTier.type); outputs are labelled by the tier served.',
+  },
   load: { rule: load, description: 'Closed loop, or open loop at RATE calls per second.' },
   maxInFlight: {
     rule: optionalCount,

@@ -38,6 +38,7 @@ export function fixedPlanner(options: FixedPlannerOptions = {}): (request: PlanR
       ttftMs,
       interTokenMs: new Array<number>(gaps).fill(gapMs),
       latencyModeServed: 'standard',
+      serviceTierServed: request.serviceTier,
       reportedLatencyMs: Math.round(ttftMs + gaps * gapMs),
     };
   };

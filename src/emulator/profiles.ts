@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import { type FaultRule, parseFaultSpec } from './faults.ts';
 import { baseModelId, DEFAULT_MODELS, type ModelCatalog, type ModelInfo } from './models.ts';
+import type { OptionalTier } from './service-tiers.ts';
 
 /**
  * Per-model latency profiles of the emulator, loaded from a JSON file a user can edit
@@ -17,6 +18,8 @@ export interface LatencyProfile {
   tokenJitter: number;
   /** Present when the model offers `optimized` latency: TTFT multiplied, tokens/s multiplied. */
   optimized?: { ttftFactor: number; tokensPerSecondFactor: number };
+  /** Service tiers beyond default and reserved the model offers (service-tiers.ts). @default [] */
+  serviceTiers: OptionalTier[];
   /** Largest `maxTokens` the model accepts. */
   maxOutputTokens: number;
   /** Faults every request to this model may get. */
@@ -125,7 +128,16 @@ function parseProfile(value: unknown, path: string, file: string, fail: Fail): L
   checkKeys(
     json,
     path,
-    ['source', 'ttft', 'outputSpeed', 'tokenJitter', 'optimized', 'maxOutputTokens', 'faults'],
+    [
+      'source',
+      'ttft',
+      'outputSpeed',
+      'tokenJitter',
+      'optimized',
+      'serviceTiers',
+      'maxOutputTokens',
+      'faults',
+    ],
     fail,
   );
   const ttft = asObject(json.ttft, `${path}.ttft`, fail);
@@ -154,6 +166,7 @@ function parseProfile(value: unknown, path: string, file: string, fail: Fail): L
       sigma: nonNegative(speed.sigma, `${path}.outputSpeed.sigma`, fail),
     },
     tokenJitter: nonNegative(json.tokenJitter ?? 0, `${path}.tokenJitter`, fail),
+    serviceTiers: parseTiers(json.serviceTiers, `${path}.serviceTiers`, fail),
     maxOutputTokens: wholeAtLeastOne(json.maxOutputTokens, `${path}.maxOutputTokens`, fail),
     faults: parseFaultSpec(faults as string, `${file} ${path}.faults`),
     source: source as string,
@@ -171,6 +184,15 @@ function parseProfile(value: unknown, path: string, file: string, fail: Fail): L
     };
   }
   return profile;
+}
+
+function parseTiers(value: unknown, path: string, fail: Fail): OptionalTier[] {
+  if (value === undefined || value === null) return [];
+  const tiers = Array.isArray(value) ? value : [];
+  if (!Array.isArray(value) || tiers.some((t) => t !== 'priority' && t !== 'flex')) {
+    fail(path, `is ${describe(value)}`, 'list the tiers the model offers, e.g. ["priority", "flex"]');
+  }
+  return tiers as OptionalTier[];
 }
 
 function asObject(value: unknown, path: string, fail: Fail): Record<string, unknown> {

@@ -16,6 +16,10 @@ export type Phase = 'warmup' | 'measure';
 /** `performanceConfig.latency` as requested (the workshop's `inference_profile` column). */
 export type LatencyMode = 'standard' | 'optimized';
 
+/** `serviceTier.type` as requested: Bedrock's inference tiers (`default` is the Standard tier). */
+export type ServiceTier = 'default' | 'priority' | 'flex' | 'reserved';
+export const SERVICE_TIERS: readonly ServiceTier[] = ['default', 'priority', 'flex', 'reserved'];
+
 /**
  * Why a call failed. SDK exception names are kept as they are (`ThrottlingException`,
  * `ModelStreamErrorException`, ...); the harness adds:
@@ -32,6 +36,7 @@ export interface CallIdentity {
   modelId: string;
   region: string;
   latencyMode: LatencyMode;
+  serviceTier: ServiceTier;
   api: Api;
   phase: Phase;
   /** 0-based indexes of the call in the plan: experiment, invocation, document (row of the dataset). */
@@ -42,8 +47,8 @@ export interface CallIdentity {
 
 /** Just the identity fields of a spec (which also carries the prompt and more), for its record. */
 export function identityOf(spec: CallIdentity): CallIdentity {
-  const { modelId, region, latencyMode, api, phase, experiment, invocation, document } = spec;
-  return { modelId, region, latencyMode, api, phase, experiment, invocation, document };
+  const { modelId, region, latencyMode, serviceTier, api, phase, experiment, invocation, document } = spec;
+  return { modelId, region, latencyMode, serviceTier, api, phase, experiment, invocation, document };
 }
 
 /**
@@ -112,6 +117,8 @@ export interface OkCall extends CallBase {
   stopReason: string;
   /** `performanceConfig.latency` the service reports it served, when it says. */
   latencyModeServed?: LatencyMode;
+  /** `serviceTier.type` the response or the stream's metadata event reports, when it says. */
+  serviceTierServed?: ServiceTier;
   /** The model's answer; dropped before writing when prompts and responses are kept out of outputs. */
   text: string;
 }

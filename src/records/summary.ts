@@ -55,6 +55,8 @@ export interface ModelSummary {
   outputTokensPerSecond?: Distribution;
   /** Ok measured calls by the latency mode the service reported serving; absent when none reported one. */
   latencyModeServed?: Record<string, number>;
+  /** Ok measured calls by the service tier the service reported serving; absent when none reported one. */
+  serviceTierServed?: Record<string, number>;
   inputTokensMean?: number;
   outputTokensMean?: number;
   totalOutputTokens: number;

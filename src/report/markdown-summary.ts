@@ -3,7 +3,7 @@ import { markdownCell } from '../format/markdown.ts';
 import { formatMs, formatRate } from '../format/numbers.ts';
 import { runVerdictLine } from '../gate/family.ts';
 import type { CheckOutcome, ModelRun, RunRecord } from '../records/run-record.ts';
-import { latencyModeLabel, servedWarnings } from '../summary/served.ts';
+import { latencyModeLabel, servedWarnings, serviceTierLabel } from '../summary/served.ts';
 import { contextLine } from './summary-table.ts';
 
 /**
@@ -30,6 +30,7 @@ function modelRow(model: ModelRun): string {
     markdownCell(model.modelId),
     model.api,
     latencyModeLabel(model),
+    serviceTierLabel(model),
     `${s.ok} / ${s.calls}`,
     ms(s.latencyMs?.p50),
     ms(s.latencyMs?.p90),
@@ -66,8 +67,8 @@ export function renderRunMarkdown(run: RunRecord): string {
       (warning) => `\n> **Warning**: ${markdownCell(warning)}`,
     ),
     '',
-    '| model | api | mode | ok / calls | P50 | P90 | mean | TTFT P90 | client P50 / P99 | error rate | errors | goodput |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| model | api | mode | tier | ok / calls | P50 | P90 | mean | TTFT P90 | client P50 / P99 | error rate | errors | goodput |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...run.models.map(modelRow),
   ];
   if (checks.length > 0) {

@@ -3,7 +3,7 @@ import { formatRate, formatSeconds } from '../format/numbers.ts';
 import { runVerdictLine } from '../gate/family.ts';
 import type { CheckOutcome, ModelRun, RunContext, RunRecord } from '../records/run-record.ts';
 import type { Distribution } from '../records/summary.ts';
-import { latencyModeLabel, servedWarnings } from '../summary/served.ts';
+import { latencyModeLabel, servedWarnings, serviceTierLabel } from '../summary/served.ts';
 import { renderSweepTable } from './render-sweep.ts';
 
 const ANSI = {
@@ -19,6 +19,7 @@ const HEADER = [
   'model',
   'api',
   'mode',
+  'tier',
   'ok',
   'failed',
   'mean s',
@@ -33,8 +34,8 @@ const HEADER = [
   'client P50 ms',
   'P90 vs source',
 ] as const;
-/** Columns 0..2 are text (left-aligned); the rest are numbers (right-aligned). */
-const TEXT_COLUMNS = 3;
+/** Columns 0..3 are text (left-aligned); the rest are numbers (right-aligned). */
+const TEXT_COLUMNS = 4;
 
 function tokens(mean: number | undefined): string {
   return mean === undefined ? '-' : mean.toFixed(1);
@@ -75,6 +76,7 @@ function row(run: RunRecord, model: ModelRun): string[] {
     model.modelId,
     model.api,
     latencyModeLabel(model),
+    serviceTierLabel(model),
     String(summary.ok),
     String(summary.failed),
     formatSeconds(latency?.mean),

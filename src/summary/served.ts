@@ -1,9 +1,38 @@
 import type { CallRecord, OkCall } from '../records/call-record.ts';
 import { okMeasuredCalls } from '../records/metrics.ts';
 import type { ModelRun, RunRecord } from '../records/run-record.ts';
+import type { ModelSummary } from '../records/summary.ts';
 
-/** What a model asked for and what the service says it served, per setting (latency mode, ...). */
-type Served = Pick<ModelRun, 'modelId' | 'api' | 'latencyMode' | 'summary'>;
+/**
+ * Settings the service may not honour, each recorded as requested and as served: the latency mode
+ * (`performanceConfig.latency`) and the service tier (`serviceTier.type`).
+ */
+type Served = Pick<ModelRun, 'modelId' | 'api' | 'latencyMode' | 'summary'> & {
+  /** Absent in tests and run records from before service tiers: the tier is then `default`. */
+  options?: { serviceTier?: string };
+};
+
+interface ServedSetting {
+  name: string;
+  requested: (model: Served) => string;
+  served: (summary: ModelSummary) => Record<string, number> | undefined;
+  /** The service's default: a request for it needs no confirming. */
+  fallback: string;
+}
+
+const LATENCY_MODE: ServedSetting = {
+  name: 'latency mode',
+  requested: (model) => model.latencyMode,
+  served: (summary) => summary.latencyModeServed,
+  fallback: 'standard',
+};
+
+const SERVICE_TIER: ServedSetting = {
+  name: 'service tier',
+  requested: (model) => model.options?.serviceTier ?? 'default',
+  served: (summary) => summary.serviceTierServed,
+  fallback: 'default',
+};
 
 /** Ok measured calls counted by the value `pick` reads off each; calls that report none are left out. */
 export function countServed(
@@ -29,31 +58,37 @@ export function servedValue(counts: Record<string, number> | undefined): string 
 }
 
 /**
- * The latency mode a model's outputs are labelled by: the mode served. When the service served another
- * mode than the one requested, the label says both (`standard (asked optimized)`); when no call reported
- * a mode, an `optimized` request is unconfirmed (`standard`, the service default, needs no confirming).
+ * What outputs are labelled by: the value served. When the service served another value than the one
+ * requested, the label says both (`standard (asked optimized)`); when no call reported one, a request
+ * other than the service's default is unconfirmed (`optimized (unconfirmed)`).
  */
-export function latencyModeLabel(model: Served): string {
-  const served = servedValue(model.summary.latencyModeServed);
-  if (served === undefined) return model.latencyMode === 'optimized' ? 'optimized (unconfirmed)' : 'standard';
-  return served === model.latencyMode ? served : `${served} (asked ${model.latencyMode})`;
+function label(setting: ServedSetting, model: Served): string {
+  const requested = setting.requested(model);
+  const served = servedValue(setting.served(model.summary));
+  if (served === undefined) return requested === setting.fallback ? requested : `${requested} (unconfirmed)`;
+  return served === requested ? served : `${served} (asked ${requested})`;
 }
 
-/** A warning when any reporting call was served another latency mode than the one requested. */
-export function latencyModeWarning(model: Served): string | undefined {
-  const counts = model.summary.latencyModeServed;
+/** A warning when any reporting call was served another value than the one requested. */
+function warning(setting: ServedSetting, model: Served): string | undefined {
+  const counts = setting.served(model.summary);
   if (counts === undefined) return undefined;
+  const requested = setting.requested(model);
   const reported = Object.values(counts).reduce((a, b) => a + b, 0);
-  const matched = counts[model.latencyMode] ?? 0;
-  if (matched === reported) return undefined;
+  if ((counts[requested] ?? 0) === reported) return undefined;
   const other = Object.entries(counts)
-    .filter(([mode]) => mode !== model.latencyMode)
-    .map(([mode, n]) => `${mode} on ${n} of ${reported} calls`)
+    .filter(([value]) => value !== requested)
+    .map(([value, n]) => `${value} on ${n} of ${reported} calls`)
     .join(', ');
-  return `${model.modelId} ${model.api}: latency mode ${model.latencyMode} requested, served ${other}`;
+  return `${model.modelId} ${model.api}: ${setting.name} ${requested} requested, served ${other}`;
 }
 
-/** Every model's served-setting warnings, in model order: shown under the summary, in the log and report. */
+export const latencyModeLabel = (model: Served): string => label(LATENCY_MODE, model);
+export const latencyModeWarning = (model: Served): string | undefined => warning(LATENCY_MODE, model);
+export const serviceTierLabel = (model: Served): string => label(SERVICE_TIER, model);
+export const serviceTierWarning = (model: Served): string | undefined => warning(SERVICE_TIER, model);
+
+/** Every model's served-setting warnings, in model order: shown above the summary, in the log and report. */
 export function servedWarnings(run: Pick<RunRecord, 'models'>): string[] {
-  return run.models.flatMap((model) => latencyModeWarning(model) ?? []);
+  return run.models.flatMap((model) => [LATENCY_MODE, SERVICE_TIER].flatMap((s) => warning(s, model) ?? []));
 }

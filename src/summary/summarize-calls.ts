@@ -58,6 +58,11 @@ export function summarizeCalls(records: readonly CallRecord[]): ModelSummary {
     'latencyModeServed',
     countServed(records, (r) => r.latencyModeServed),
   );
+  assign(
+    summary,
+    'serviceTierServed',
+    countServed(records, (r) => r.serviceTierServed),
+  );
   if (ok.length > 0) {
     summary.inputTokensMean = mean(ok.map((r) => r.inputTokens));
     summary.outputTokensMean = mean(ok.map((r) => r.outputTokens));
