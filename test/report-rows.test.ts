@@ -52,6 +52,7 @@ describe('toCsvRow', () => {
       latency_mode_served: '',
       service_tier: 'default',
       service_tier_served: '',
+      auth: '',
       send_ms: '',
       connect_ms: '',
       wait_ms: '',

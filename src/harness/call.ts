@@ -128,6 +128,7 @@ function base(o: Observed) {
   } as Omit<OkCall, 'status' | 'inputTokens' | 'outputTokens' | 'stopReason' | 'text'>;
   const httpStatus = log.httpStatus ?? metadata?.httpStatusCode;
   if (httpStatus !== undefined) record.httpStatus = httpStatus;
+  if (log.auth !== undefined) record.auth = log.auth;
   const requestId = log.requestId ?? metadata?.requestId;
   if (requestId !== undefined) record.requestId = requestId;
   // Copied: the response's last events may still arrive after the record is made.

@@ -10,6 +10,12 @@
 /** Which Bedrock Runtime operation the call used. */
 export type Api = 'converse' | 'converse-stream';
 
+/**
+ * How the client authenticated a call: SigV4 (AWS keys) or `bearer` (a Bedrock API key, from
+ * `AWS_BEARER_TOKEN_BEDROCK`). The kind only: the credential itself is never recorded.
+ */
+export type AuthKind = 'sigv4' | 'bearer';
+
 /** Warmup calls are rows too, flagged, and excluded from statistics. */
 export type Phase = 'warmup' | 'measure';
 
@@ -90,6 +96,8 @@ interface CallBase extends CallIdentity {
   retryDelayMs: number;
   /** Each attempt's own duration, ms, in order (from the named per-attempt middleware). */
   attemptMs: number[];
+  /** How the SDK signed the call, as it chose the auth scheme; absent when it never got that far. */
+  auth?: AuthKind;
   /** HTTP status of the last attempt, when one arrived. */
   httpStatus?: number;
   /** `x-amzn-requestid` of the last attempt, when one arrived. */

@@ -50,6 +50,7 @@ export function contextLine(context: RunContext): string {
     `target ${context.target} (${context.endpoint})`,
     `region ${context.region}`,
     `transport ${context.transport}`,
+    ...(context.auth === undefined ? [] : [`auth ${context.auth}`]),
     `Node ${context.versions.node}`,
     `SDK ${context.versions.sdk}`,
     git,
