@@ -1,6 +1,7 @@
 import type { CallRecord } from '../records/call-record.ts';
 import {
   afterMs,
+  cacheClass,
   connectMs,
   interTokenMs,
   isScheduled,
@@ -58,6 +59,9 @@ export const CSV_COLUMNS = [
   'service_tier',
   'service_tier_served',
   'auth',
+  'cache_read_tokens',
+  'cache_write_tokens',
+  'cache_class',
   'send_ms',
   'connect_ms',
   'wait_ms',
@@ -133,6 +137,9 @@ export function toCsvRow(record: CallRecord, context: RowContext): CsvRow {
     service_tier: cell(record.serviceTier),
     service_tier_served: cell(ok?.serviceTierServed),
     auth: cell(record.auth),
+    cache_read_tokens: cell(ok?.cacheReadTokens),
+    cache_write_tokens: cell(ok?.cacheWriteTokens),
+    cache_class: cell(cacheClass(record)),
     send_ms: cell(sendMs(record)),
     connect_ms: cell(connectMs(record)),
     wait_ms: cell(waitMs(record)),
