@@ -80,6 +80,7 @@ function specs(scenario: Scenario): CallSpec[] {
   return Array.from({ length: scenario.calls }, (_, i) => ({
     modelId: 'amazon.nova-micro-v1:0',
     region: 'us-east-1',
+    serviceTier: 'default',
     latencyMode: 'standard' as const,
     api: 'converse-stream' as const,
     phase: 'measure' as const,

@@ -80,6 +80,7 @@ describe('Converse through nock', () => {
       attempts: 1,
       retryDelayMs: 0,
       attemptMs: [expect.any(Number)],
+      auth: 'sigv4',
       httpStatus: 200,
       requestId: 'req-1',
       status: 'ok',
@@ -216,6 +217,26 @@ describe('Converse through nock', () => {
   });
 });
 
+/** A client of the nock origin for `target`, destroyed (and the environment restored) after `use`. */
+async function withClient(
+  target: 'emulator' | 'bedrock',
+  use: (made: BenchClient) => Promise<void>,
+): Promise<void> {
+  const made = createBedrockClient({
+    target,
+    endpoint: ORIGIN,
+    region: 'us-east-1',
+    transport: 'http1',
+    retryAttempts: 1,
+  });
+  try {
+    await use(made);
+  } finally {
+    made.destroy();
+    vi.unstubAllEnvs();
+  }
+}
+
 describe('createBedrockClient', () => {
   test('describes itself; standard retries, never adaptive, even when the environment asks', async () => {
     vi.stubEnv('AWS_RETRY_MODE', 'adaptive');
@@ -259,24 +280,42 @@ describe('createBedrockClient', () => {
 
   test('the emulator signs with the fixed credentials even when a bearer token is in the environment', async () => {
     vi.stubEnv('AWS_BEARER_TOKEN_BEDROCK', 'users-own-token');
-    const made = createBedrockClient({
-      target: 'emulator',
-      endpoint: ORIGIN,
-      region: 'us-east-1',
-      transport: 'http1',
-      retryAttempts: 1,
-    });
-    try {
+    await withClient('emulator', async (made) => {
       const scope = nock(ORIGIN)
         .post(PATH)
         .matchHeader('authorization', /^AWS4-HMAC-SHA256 Credential=converse-bench\//)
         .reply(200, okBody);
-      expect(await callModel(made.client, spec)).toMatchObject({ status: 'ok' });
+      expect(await callModel(made.client, spec)).toMatchObject({ status: 'ok', auth: 'sigv4' });
       expect(scope.isDone()).toBe(true);
-    } finally {
-      made.destroy();
-      vi.unstubAllEnvs();
-    }
+    });
+  });
+
+  test('Bedrock with a Bedrock API key in the environment: the SDK sends it as a bearer token, recorded as the kind only', async () => {
+    vi.stubEnv('AWS_BEARER_TOKEN_BEDROCK', 'ABSKusers-own-api-key');
+    await withClient('bedrock', async (made) => {
+      const scope = nock(ORIGIN)
+        .post(PATH)
+        .matchHeader('authorization', 'Bearer ABSKusers-own-api-key')
+        .reply(200, okBody);
+      const record = await callModel(made.client, spec);
+      expect(record).toMatchObject({ status: 'ok', auth: 'bearer' });
+      expect(JSON.stringify(record)).not.toContain('users-own-api-key');
+      expect(scope.isDone()).toBe(true);
+    });
+  });
+
+  test('Bedrock without an API key signs with SigV4, recorded as sigv4', async () => {
+    vi.stubEnv('AWS_BEARER_TOKEN_BEDROCK', undefined);
+    vi.stubEnv('AWS_ACCESS_KEY_ID', 'AKIDEXAMPLE');
+    vi.stubEnv('AWS_SECRET_ACCESS_KEY', 'example-secret');
+    await withClient('bedrock', async (made) => {
+      const scope = nock(ORIGIN)
+        .post(PATH)
+        .matchHeader('authorization', /^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\//)
+        .reply(200, okBody);
+      expect(await callModel(made.client, spec)).toMatchObject({ status: 'ok', auth: 'sigv4' });
+      expect(scope.isDone()).toBe(true);
+    });
   });
 
   test.each([

@@ -170,6 +170,19 @@ function branchCommit(context: RunRecord['context'] | undefined): string {
 }
 
 describe('incompatibilities', () => {
+  test('a service tier requested or served differently is a different experiment', () => {
+    const a = run([1000, 1100]);
+    const b = run([1000, 1100]);
+    const model = b.models[0];
+    if (model === undefined) throw new Error('no model');
+    model.options = { ...model.options, serviceTier: 'priority' };
+    model.summary = { ...model.summary, serviceTierServed: { priority: 2 } };
+    expect(compareRuns([a], b, OPTS).incompatibilities).toEqual([
+      `${KEY} service tier served differs:  vs priority`,
+      'service tier differs: default vs priority',
+    ]);
+  });
+
   test('dataset, target, transport, time scale, prompt, maxTokens, region and load differences are named', () => {
     const a = run([1000, 1100]);
     const b = run([1000, 1100]);

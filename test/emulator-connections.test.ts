@@ -23,6 +23,7 @@ const slowAnswer = (request: PlanRequest): ResponsePlan => ({
   ttftMs: 1200,
   interTokenMs: new Array<number>(Math.max(0, request.outputTokens - 1)).fill(100),
   latencyModeServed: 'standard',
+  serviceTierServed: 'default',
   reportedLatencyMs: 1200 + 100 * Math.max(0, request.outputTokens - 1),
 });
 

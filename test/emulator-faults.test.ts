@@ -22,6 +22,7 @@ const request = (overrides: Partial<PlanRequest> = {}): PlanRequest => ({
   modelId: 'test.model-v1:0',
   api: 'converse-stream',
   latencyMode: 'standard',
+  serviceTier: 'default',
   inputTokens: 10,
   outputTokens: 6,
   headers: {},

@@ -3,7 +3,7 @@ import { expect, test } from 'vitest';
 import { breakCrc, encodeEvent, encodeException, truncateFrame } from '../src/emulator/event-stream.ts';
 import { FixedPlannerError, fixedPlanner } from '../src/emulator/fixed-planner.ts';
 import { GroundTruthRing } from '../src/emulator/ground-truth.ts';
-import { baseModelId, DEFAULT_MODEL_INFO, DEFAULT_MODELS, resolveModel } from '../src/emulator/models.ts';
+import { baseModelId, DEFAULT_MODELS, resolveModel } from '../src/emulator/models.ts';
 import type { PlanRequest } from '../src/emulator/plan.ts';
 import { matchRoute } from '../src/emulator/routes.ts';
 
@@ -35,12 +35,14 @@ test('resolveModel: known, unknown, and no-access ids', () => {
     baseId: 'amazon.nova-micro-v1:0',
     info: { maxOutputTokens: 10000 },
   });
-  // A model newer than the catalog, from a provider it knows: served with the default limits.
-  expect(resolveModel('amazon.nova-mega-v1:0', DEFAULT_MODELS)).toEqual({
+  // A context-length variant is its base model; a model the catalogue does not list is invalid,
+  // even from a provider it knows (Bedrock: "The provided model identifier is invalid.").
+  expect(resolveModel('anthropic.claude-3-haiku-20240307-v1:0:200k', DEFAULT_MODELS)).toEqual({
     status: 'ok',
-    baseId: 'amazon.nova-mega-v1:0',
-    info: DEFAULT_MODEL_INFO,
+    baseId: 'anthropic.claude-3-haiku-20240307-v1:0:200k',
+    info: { maxOutputTokens: 4096 },
   });
+  expect(resolveModel('amazon.nova-ultra-v9:0', DEFAULT_MODELS)).toEqual({ status: 'invalid' });
   expect(resolveModel('acme.nova-mega-v1:0', DEFAULT_MODELS)).toEqual({ status: 'invalid' });
   expect(resolveModel('toString', DEFAULT_MODELS)).toEqual({ status: 'invalid' });
   expect(resolveModel('anthropic.no-access-v1:0', DEFAULT_MODELS)).toEqual({
@@ -80,6 +82,7 @@ test('fixed planner: scaled TTFT and even gaps, one fewer than the tokens', () =
     modelId: 'amazon.nova-lite-v1:0',
     api: 'converse-stream',
     latencyMode: 'optimized',
+    serviceTier: 'default',
     inputTokens: 100,
     outputTokens: 5,
     headers: {},
@@ -89,8 +92,11 @@ test('fixed planner: scaled TTFT and even gaps, one fewer than the tokens', () =
     ttftMs: 100,
     interTokenMs: [10, 10, 10, 10],
     latencyModeServed: 'standard',
+    serviceTierServed: 'default',
     reportedLatencyMs: 140,
   });
+  // No notion of which models offer a tier: it serves the tier asked for, at its one fixed speed.
+  expect(fixedPlanner()({ ...request, serviceTier: 'flex' })).toMatchObject({ serviceTierServed: 'flex' });
   expect(fixedPlanner()({ ...request, outputTokens: 0 })).toMatchObject({ ttftMs: 300, interTokenMs: [] });
   // The standalone emulator's default planner acts out a request's fault header, as its docs say.
   const withFault = (spec: string) =>

@@ -23,6 +23,7 @@ const request = (overrides: Partial<PlanRequest> = {}): PlanRequest => ({
   modelId: 'test.model-v1:0',
   api: 'converse-stream',
   latencyMode: 'standard',
+  serviceTier: 'default',
   inputTokens: 0,
   outputTokens: 11,
   headers: {},
@@ -243,7 +244,7 @@ describe('profile file validation', () => {
       "p.json: $.default.maxOutputTokens is number 1.5, not a whole number >= 1; set the model's output token limit",
     );
     expect(parse({ default: profile({ speed: 3 }) })).toThrow(
-      'p.json: $.default.speed is not a known field; use only source, ttft, outputSpeed, tokenJitter, optimized, maxOutputTokens, faults',
+      'p.json: $.default.speed is not a known field; use only source, ttft, outputSpeed, tokenJitter, optimized, serviceTiers, maxOutputTokens, faults',
     );
     expect(parse({ default: profile({ source: '' }) })).toThrow(
       'p.json: $.default.source is missing; say where the figures come from (and that they are illustrative)',

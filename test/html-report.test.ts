@@ -5,6 +5,7 @@ import { buildReportData, modelLabel, runLabel } from '../src/report/html/data.t
 import { escapeHtml, jsonForScript, scriptSafeSource } from '../src/report/html/escape.ts';
 import { renderHtmlReport } from '../src/report/html/report.ts';
 import { binCounts, ecdfPoints, fiveNumbers, niceStep, sharedBins } from '../src/report/html/stats.ts';
+import { summarizeCalls } from '../src/summary/summarize-calls.ts';
 import { hostileFixture, loadFixture } from './fixtures/run-records/load.ts';
 
 const ECHARTS = '/* echarts stand-in */';
@@ -92,7 +93,7 @@ describe('series per model', () => {
       'anthropic.claude-3-haiku-20240307-v1:0',
       'us.amazon.nova-lite-v1:0',
       'us.amazon.nova-lite-v1:0 (stream)',
-      'meta.llama3-1-8b-instruct-v1:0 [optimized]',
+      'meta.llama3-1-8b-instruct-v1:0 [optimized (unconfirmed)]',
       'mistral.mistral-large-2407-v1:0',
     ]);
     expect(data.streamed).toBe(true);
@@ -295,10 +296,17 @@ describe('chart shapes', () => {
   });
 
   it('labels models and runs', () => {
-    expect(modelLabel({ modelId: 'm', api: 'converse', latencyMode: 'standard' })).toBe('m');
-    expect(modelLabel({ modelId: 'm', api: 'converse-stream', latencyMode: 'optimized' })).toBe(
-      'm (stream) [optimized]',
-    );
+    expect(
+      modelLabel({ modelId: 'm', api: 'converse', latencyMode: 'standard', summary: summarizeCalls([]) }),
+    ).toBe('m');
+    expect(
+      modelLabel({
+        modelId: 'm',
+        api: 'converse-stream',
+        latencyMode: 'optimized',
+        summary: summarizeCalls([]),
+      }),
+    ).toBe('m (stream) [optimized (unconfirmed)]');
     const context = { ...loadFixture('run-main').context, git: {} };
     expect(runLabel(context, 2)).toBe('run 3: no branch@no commit 2026-11-20 10:04');
   });

@@ -22,8 +22,8 @@ describe('renderRunMarkdown', () => {
       .split('\n')
       .find((line) => line.startsWith('| evil'));
     expect(row?.startsWith('| evil\\|\\`id\\` | ')).toBe(true);
-    // Unescaped pipes delimit exactly the 12 columns.
-    expect(row?.split(/(?<!\\)\|/).length).toBe(14);
+    // Unescaped pipes delimit exactly the 13 columns.
+    expect(row?.split(/(?<!\\)\|/).length).toBe(15);
   });
 
   test('title counts failed checks; each check a row', () => {

@@ -11,6 +11,7 @@ const PATH = `/model/${encodeURIComponent(MODEL)}/converse`;
 const input = (latencyMode: PreflightInput['latencyMode'] = 'standard'): PreflightInput => ({
   client: { target: 'bedrock', region: 'eu-west-1', transport: 'http1', retryAttempts: 1 },
   modelId: MODEL,
+  serviceTier: 'default',
   latencyMode,
   temperature: 0.2,
   topP: 0.8,

@@ -50,6 +50,12 @@ describe('toCsvRow', () => {
       queue_delay_ms: '',
       response_time_ms: '',
       latency_mode_served: '',
+      service_tier: 'default',
+      service_tier_served: '',
+      auth: '',
+      cache_read_tokens: '',
+      cache_write_tokens: '',
+      cache_class: 'none',
       send_ms: '',
       connect_ms: '',
       wait_ms: '',
@@ -110,6 +116,21 @@ describe('toCsvRow', () => {
       response_time_ms: 2002.5,
       latency_mode_served: 'standard',
     });
+  });
+
+  it('classifies each ok call by the prompt cache usage it reported: read, write or none', () => {
+    expect(toCsvRow(okCall({ cacheReadTokens: 800, cacheWriteTokens: 20 }), context)).toMatchObject({
+      cache_read_tokens: 800,
+      cache_write_tokens: 20,
+      cache_class: 'read',
+    });
+    expect(toCsvRow(okCall({ cacheReadTokens: 0, cacheWriteTokens: 800 }), context)).toMatchObject({
+      cache_class: 'write',
+    });
+    expect(toCsvRow(okCall({ cacheReadTokens: 0, cacheWriteTokens: 0 }), context)).toMatchObject({
+      cache_class: 'none',
+    });
+    expect(toCsvRow(errorCall(), context)).toMatchObject({ cache_class: '' });
   });
 
   it('leaves ITL and output speed empty for one output token or no generating time', () => {

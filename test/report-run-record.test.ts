@@ -6,6 +6,7 @@ import { parseRunRecord, RunRecordError, readRunRecord } from '../src/data/read-
 import { RUN_RECORD_SCHEMA } from '../src/records/run-record.ts';
 import { buildRunRecord } from '../src/report/build-run-record.ts';
 import { writeOutputs } from '../src/report/sink.ts';
+import { contextLine } from '../src/report/summary-table.ts';
 import { CANDIDATE_ID, ENVIRONMENT, SOURCE_ID, sampleInputs } from './fixtures/report-records.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'report-run-record-'));
@@ -136,5 +137,18 @@ describe('readRunRecord', () => {
       ),
     ).toThrow('z.json: run record without "context.fingerprints" (dataset and prompts); rebuild it');
     expect(parseRunRecord(JSON.stringify(run), 'z.json')).toEqual(run);
+  });
+});
+
+describe('the auth kind', () => {
+  it('records how the calls were signed, never the credential, and the summary line says it', () => {
+    const inputs = sampleInputs();
+    const first = inputs.models[0];
+    if (first === undefined) throw new Error('no model');
+    first.records = first.records.map((r, i) => ({ ...r, auth: i === 0 ? 'bearer' : 'sigv4' }));
+    const run = buildRunRecord(inputs);
+    expect(run.context.auth).toBe('bearer+sigv4');
+    expect(contextLine(run.context)).toContain('| transport http1 | auth bearer+sigv4 |');
+    expect(buildRunRecord(sampleInputs()).context.auth).toBeUndefined();
   });
 });

@@ -31,6 +31,7 @@ function echoHeaders(request: PlanRequest): ResponsePlan {
     ttftMs: 0,
     interTokenMs: [],
     latencyModeServed: 'standard',
+    serviceTierServed: 'default',
     reportedLatencyMs: 0,
     fault: {
       kind: 'http-error',

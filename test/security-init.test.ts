@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import { describe, expect, test } from 'vitest';
 import { renderBenchFile } from '../src/cli/init.ts';
 import { checkModelId } from '../src/data/model-id.ts';
+import { baseModelId } from '../src/emulator/models.ts';
 import { mulberry32, type Random } from '../src/stats/random.ts';
 import { BENCH_PROJECT_DATA_ENV, benchProject } from './helpers/project.ts';
 import { CLI_MAIN, childEnv, ROOT, run, runOk, VITEST } from './helpers/subprocess.ts';
@@ -206,11 +207,16 @@ describe('init and bench on a tracking file', () => {
       env: childEnv(),
       timeout: 30_000,
     });
+    // Made-up models: the emulator serves them once its profile file adds them to its catalogue.
+    const shipped = JSON.parse(readFileSync(join(ROOT, 'data/emulator-profiles.json'), 'utf8'));
+    const catalogue = Object.fromEntries(ids.map((id) => [baseModelId(id), { maxOutputTokens: 4096 }]));
+    writeFileSync(join(dir, 'profiles.json'), JSON.stringify({ default: shipped.default, catalogue }));
     const outDir = join(dir, 'outputs');
     await runOk(process.execPath, [VITEST, 'bench', '--run'], {
       cwd: dir,
       env: childEnv({
         ...BENCH_PROJECT_DATA_ENV,
+        CONVERSE_BENCH_EMULATOR_PROFILES_FILE: join(dir, 'profiles.json'),
         CONVERSE_BENCH_TIME_SCALE: '0.01',
         CONVERSE_BENCH_WARMUP_CALLS: '0',
         CONVERSE_BENCH_OUTPUT_DIR: outDir,

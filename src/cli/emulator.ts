@@ -1,10 +1,9 @@
 import { parseArgs } from 'node:util';
 import { parseFaultSpec } from '../emulator/faults.ts';
 import { fixedPlanner } from '../emulator/fixed-planner.ts';
-import { startEmulator } from '../emulator/index.ts';
-import type { PlanRequest, ResponsePlan } from '../emulator/plan.ts';
+import { type EmulatorOptions, startEmulator } from '../emulator/index.ts';
 import { createPlanner } from '../emulator/planner.ts';
-import { loadProfiles } from '../emulator/profiles.ts';
+import { catalogueOf, loadProfiles } from '../emulator/profiles.ts';
 import { isUserError, UserError } from '../errors.ts';
 import { watchParent } from '../lifecycle/parent-watch.ts';
 
@@ -79,7 +78,10 @@ const FLAGS = {
   help: { type: 'boolean' },
 } as const;
 
-function plannerFrom(values: ReturnType<typeof parseArgs<{ options: typeof FLAGS }>>['values']) {
+/** The planner the flags ask for and, with --profiles, the catalogue the profile file extends. */
+function servingFrom(
+  values: ReturnType<typeof parseArgs<{ options: typeof FLAGS }>>['values'],
+): Pick<EmulatorOptions, 'planner' | 'models'> {
   const timeScale = number(
     'time-scale',
     values['time-scale'],
@@ -93,7 +95,7 @@ function plannerFrom(values: ReturnType<typeof parseArgs<{ options: typeof FLAGS
         '--seed and --fault need --profiles FILE; add --profiles data/emulator-profiles.json',
       );
     }
-    return fixedPlanner({
+    const planner = fixedPlanner({
       ttftMs: number(
         'ttft-ms',
         values['ttft-ms'],
@@ -110,25 +112,28 @@ function plannerFrom(values: ReturnType<typeof parseArgs<{ options: typeof FLAGS
       ),
       timeScale,
     });
+    return { planner };
   }
   if (values['ttft-ms'] !== undefined || values['tokens-per-second'] !== undefined) {
     throw new FlagError(
       '--ttft-ms and --tokens-per-second set the fixed latency; drop them when using --profiles',
     );
   }
-  return createPlanner({
-    profiles: loadProfiles(values.profiles),
+  const profiles = loadProfiles(values.profiles);
+  const planner = createPlanner({
+    profiles,
     seed: number('seed', values.seed, 1, Number.isInteger, 'use a whole number'),
     timeScale,
     faults: (values.fault ?? []).flatMap((spec) => parseFaultSpec(spec, `--fault ${spec}`)),
   });
+  return { planner, models: catalogueOf(profiles) };
 }
 
 /** `converse-bench emulator`: serve until stopped; 0 after a clean stop, 2 for a bad flag or port. */
 export async function emulatorCommand(args: string[], io?: Partial<EmulatorCommandIo>): Promise<number> {
   const stdout = io?.stdout ?? ((line: string) => process.stdout.write(`${line}\n`));
   const stderr = io?.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
-  let planner: (request: PlanRequest) => ResponsePlan;
+  let serving: Pick<EmulatorOptions, 'planner' | 'models'>;
   let port: number;
   let host: string;
   try {
@@ -151,7 +156,7 @@ export async function emulatorCommand(args: string[], io?: Partial<EmulatorComma
         `--host ${JSON.stringify(host)}: empty; give an address such as 127.0.0.1 (or 0.0.0.0 to serve every interface on purpose)`,
       );
     }
-    planner = plannerFrom(values);
+    serving = servingFrom(values);
   } catch (error) {
     // parseArgs explains some mistakes over several lines: keep the promise of one line.
     const message = (error instanceof Error ? error.message : String(error)).replace(/\s*\n\s*/g, ' ');
@@ -161,7 +166,7 @@ export async function emulatorCommand(args: string[], io?: Partial<EmulatorComma
   }
   let emulator: Awaited<ReturnType<typeof startEmulator>>;
   try {
-    emulator = await startEmulator({ host, port, planner });
+    emulator = await startEmulator({ host, port, ...serving });
   } catch (error) {
     const code = (error as { code?: string }).code;
     if (code === 'ENOTFOUND' || code === 'EAI_AGAIN' || code === 'EAI_NONAME') {

@@ -3,7 +3,8 @@ import type { ModelRun, RunRecord } from '../records/run-record.ts';
 /**
  * Why two runs may not measure the same thing. Latency depends on the documents, the prompts, the
  * output length allowed, where the calls went (target, region), the emulator's time scale, the
- * transport, the load (concurrency, load shape, in-flight cap), the APIs and the latency modes: a
+ * transport, the load (concurrency, load shape, in-flight cap), the APIs, the latency modes and the
+ * service tiers (requested, and served per model): a
  * difference in any of them is a different experiment, not a regression.
  */
 export function incompatibilities(baseline: RunRecord, candidate: RunRecord): string[] {
@@ -26,15 +27,26 @@ export function incompatibilities(baseline: RunRecord, candidate: RunRecord): st
     differ(`${model.key} concurrency`, base.options.numParallelCalls, model.options.numParallelCalls);
     differ(`${model.key} load shape`, base.options.load, model.options.load);
     differ(`${model.key} in-flight cap`, base.options.maxInFlight, model.options.maxInFlight);
+    differ(`${model.key} service tier served`, tiersServed(base), tiersServed(model));
   }
   // The APIs and latency modes are part of a model's key: runs whose sets differ measured other things.
   differ('api', apis(baseline), apis(candidate));
   differ('latency mode', modes(baseline), modes(candidate));
+  differ('service tier', tiers(baseline), tiers(candidate));
   return problems;
 }
 
 const apis = (run: RunRecord): string => [...new Set(run.models.map((m) => m.api))].sort().join('+');
 const modes = (run: RunRecord): string => [...new Set(run.models.map((m) => m.latencyMode))].sort().join('+');
+
+/** Run records from before service tiers requested the default one. */
+const tiers = (run: RunRecord): string =>
+  [...new Set(run.models.map((m) => m.options.serviceTier ?? 'default'))].sort().join('+');
+/** The tiers a model's calls were served, as the service reported them ('' when it never said). */
+const tiersServed = (model: ModelRun): string =>
+  Object.keys(model.summary.serviceTierServed ?? {})
+    .sort()
+    .join('+');
 
 function promptOf(run: RunRecord, model: ModelRun): string | undefined {
   return run.context.fingerprints.prompts[model.modelId];

@@ -26,6 +26,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   maxTokens: 1000,
   topP: 0.9,
   latencyMode: 'standard',
+  serviceTier: 'default',
   load: { kind: 'closed' },
   maxInFlight: undefined,
   sweep: undefined,

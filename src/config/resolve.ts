@@ -295,7 +295,12 @@ const SPECS: { [K in Key]: Spec<K> } = {
   topP: { rule: fraction, description: 'inferenceConfig.topP.' },
   latencyMode: {
     rule: oneOf(['standard', 'optimized']),
-    description: 'Latency mode when the tracking file does not name one.',
+    description:
+      'Latency mode requested when the tracking file does not name one; outputs are labelled by the mode served.',
+  },
+  serviceTier: {
+    rule: oneOf(['default', 'priority', 'flex', 'reserved']),
+    description: 'Service tier requested (serviceTier.type); outputs are labelled by the tier served.',
   },
   load: { rule: load, description: 'Closed loop, or open loop at RATE calls per second.' },
   maxInFlight: {
@@ -372,6 +377,7 @@ const EXAMPLES: Record<Key, string> = {
   maxTokens: '256',
   topP: '1',
   latencyMode: 'optimized',
+  serviceTier: 'priority',
   load: 'open:5:poisson:7',
   maxInFlight: '32',
   sweep: 'concurrency:1,4,16',

@@ -10,6 +10,8 @@ export interface Answer {
   completion: Completion;
   /** Whether the request named `performanceConfig.latency` (then the answer reports what was served). */
   latencyRequested: boolean;
+  /** Whether the request named `serviceTier` (then the answer reports the tier served). */
+  tierRequested: boolean;
 }
 
 /** Planned offset of each output token from the receive time, ms (ignoring stalls). */
@@ -51,6 +53,7 @@ export function metadataOf(answer: Answer): Record<string, unknown> {
     usage: usageOf(answer.completion),
     metrics: { latencyMs: answer.plan.reportedLatencyMs },
     ...(answer.latencyRequested ? { performanceConfig: { latency: answer.plan.latencyModeServed } } : {}),
+    ...(answer.tierRequested ? { serviceTier: { type: answer.plan.serviceTierServed } } : {}),
   };
 }
 

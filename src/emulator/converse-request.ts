@@ -1,4 +1,4 @@
-import type { LatencyMode } from '../records/call-record.ts';
+import { type LatencyMode, SERVICE_TIERS, type ServiceTier } from '../records/call-record.ts';
 import { type BedrockError, constraintError, notJsonError, validationError } from './bedrock-error.ts';
 import type { ModelInfo } from './models.ts';
 
@@ -19,6 +19,8 @@ export interface ConverseInput {
   stopSequences: string[];
   /** `performanceConfig.latency` as requested; undefined when absent. */
   latency: LatencyMode | undefined;
+  /** `serviceTier.type` as requested; undefined when absent. */
+  serviceTier: ServiceTier | undefined;
 }
 
 type Json = Record<string, unknown>;
@@ -142,6 +144,20 @@ function parseLatency(body: Json): LatencyMode | undefined {
   return latency;
 }
 
+function parseServiceTier(body: Json): ServiceTier | undefined {
+  const type = optionalObject(body, 'serviceTier')?.type;
+  if (type === undefined || type === null) return undefined;
+  const tier = SERVICE_TIERS.find((t) => t === type);
+  if (tier === undefined) {
+    throw constraintError(
+      type,
+      'serviceTier.type',
+      `Member must satisfy enum value set: [${SERVICE_TIERS.join(', ')}]`,
+    );
+  }
+  return tier;
+}
+
 /** Parses and validates a request body; throws a BedrockError answer for anything Bedrock rejects. */
 export function parseConverseBody(raw: string): ConverseInput {
   let body: unknown;
@@ -189,6 +205,7 @@ export function parseConverseBody(raw: string): ConverseInput {
     topP: inUnitRange(optionalNumber(config, 'topP', false), 'topP'),
     stopSequences,
     latency: parseLatency(body),
+    serviceTier: parseServiceTier(body),
   };
 }
 

@@ -41,11 +41,13 @@ export function fixedPlanner(options: FixedPlannerOptions = {}): (request: PlanR
     tokenJitter: 0,
     maxOutputTokens: Number.MAX_SAFE_INTEGER,
     faults: [],
+    // A steady model offers no priority or flex tier: such a request is served (and labelled) default.
+    serviceTiers: [],
     source: 'fixed latency (--ttft-ms, --tokens-per-second)',
   };
   // A time scale of 0 (everything at once) is the fixed planner's own: the realistic one wants > 0.
   const planner = createPlanner({
-    profiles: { file: 'fixed planner', defaultProfile: steady, models: new Map() },
+    profiles: { file: 'fixed planner', defaultProfile: steady, models: new Map(), catalogue: new Map() },
     timeScale: timeScale === 0 ? 1 : timeScale,
   });
   if (timeScale > 0) return planner;

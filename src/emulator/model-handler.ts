@@ -63,6 +63,7 @@ async function answer(
     modelId: route.modelId,
     api: route.api,
     latencyMode: input.latency ?? 'standard',
+    serviceTier: input.serviceTier ?? 'default',
     inputTokens: completion.inputTokens,
     outputTokens: completion.outputTokens,
     headers: ex.headers(),
@@ -78,6 +79,7 @@ async function answer(
     plan: responsePlan,
     completion,
     latencyRequested: input.latency !== undefined,
+    tierRequested: input.serviceTier !== undefined,
   };
   await (route.api === 'converse' ? serveConverse(ex, planned) : serveStream(ex, planned));
 }

@@ -14,7 +14,8 @@ export type ModelCatalog = Readonly<Record<string, ModelInfo>>;
 
 /**
  * Text models the emulator serves, keyed by base model id. Output limits are illustrative, taken from
- * the Bedrock model cards at the time of writing; pass your own catalog to `startEmulator` to change them.
+ * the Bedrock model cards at the time of writing; the profile file's models and `catalogue` extend them
+ * (`catalogueOf` in profiles.ts), or pass your own catalog to `startEmulator`.
  */
 export const DEFAULT_MODELS: ModelCatalog = {
   'anthropic.claude-3-haiku-20240307-v1:0': { maxOutputTokens: 4096 },
@@ -95,27 +96,19 @@ export function baseModelId(modelId: string): string | undefined {
   return BASE_ID.test(id) ? id : undefined;
 }
 
-/** Limits of a well-formed id from a known provider that the catalog does not list. */
-export const DEFAULT_MODEL_INFO: ModelInfo = { maxOutputTokens: 4096 };
-
-/** `anthropic` of `anthropic.claude-3-haiku-20240307-v1:0`. */
-function providerOf(baseId: string): string {
-  return baseId.slice(0, baseId.indexOf('.'));
-}
+/** Context-length variants such as `anthropic.claude-3-haiku-20240307-v1:0:200k` name their base model. */
+const CONTEXT_SUFFIX = /:\d+k$/;
 
 /**
- * Catalog models are served with their limits. A well-formed id from a provider the catalog knows
- * (`anthropic.claude-next-v1:0`) is served too, with DEFAULT_MODEL_INFO and the default latency
- * profile, so a model newer than this list can be benchmarked; anything else is Bedrock's 400
- * "The provided model identifier is invalid."
+ * Catalog models are served with their limits (a context-length variant as its base model); any other
+ * id, well-formed or not, is Bedrock's 400 "The provided model identifier is invalid." A model newer
+ * than this list joins the catalog through the emulator's profile file (docs/emulator-profiles.md).
  */
 export function resolveModel(modelId: string, catalog: ModelCatalog): ModelResolution {
   const baseId = baseModelId(modelId);
   if (baseId === undefined) return { status: 'invalid' };
   if (baseId.includes(NO_ACCESS_MARKER)) return { status: 'no-access', baseId };
-  const info = Object.hasOwn(catalog, baseId) ? catalog[baseId] : undefined;
-  if (info) return { status: 'ok', baseId, info };
-  const provider = providerOf(baseId);
-  const known = Object.keys(catalog).some((id) => providerOf(id) === provider);
-  return known ? { status: 'ok', baseId, info: DEFAULT_MODEL_INFO } : { status: 'invalid' };
+  const known = (id: string): ModelInfo | undefined => (Object.hasOwn(catalog, id) ? catalog[id] : undefined);
+  const info = known(baseId) ?? known(baseId.replace(CONTEXT_SUFFIX, ''));
+  return info === undefined ? { status: 'invalid' } : { status: 'ok', baseId, info };
 }

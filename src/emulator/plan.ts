@@ -1,4 +1,4 @@
-import type { LatencyMode } from '../records/call-record.ts';
+import type { LatencyMode, ServiceTier } from '../records/call-record.ts';
 
 /**
  * The contract between the emulator's realism (profiles, latency modes, faults: src/emulator/profiles.ts
@@ -12,6 +12,7 @@ export interface PlanRequest {
   modelId: string;
   api: 'converse' | 'converse-stream';
   latencyMode: LatencyMode;
+  serviceTier: ServiceTier;
   inputTokens: number;
   /** Output tokens the summarizer will produce (already capped by maxTokens). */
   outputTokens: number;
@@ -42,6 +43,8 @@ export interface ResponsePlan {
   interTokenMs: number[];
   /** The mode actually served: `optimized` only for models that offer it. */
   latencyModeServed: LatencyMode;
+  /** The tier actually served: `priority` and `flex` only for models that offer them. */
+  serviceTierServed: ServiceTier;
   /** `metrics.latencyMs` to report: the modeled service time, rounded to whole ms as Bedrock does. */
   reportedLatencyMs: number;
   fault?: Fault;

@@ -1,6 +1,7 @@
 import { UserError } from '../errors.ts';
 import type { LatencyMode } from '../records/call-record.ts';
 import {
+  BEDROCK_ERRORS,
   createFaultState,
   decideFault,
   type FaultRule,
@@ -8,9 +9,10 @@ import {
   parseFaultSpec,
   type ScopedRule,
 } from './faults.ts';
-import type { PlanRequest, ResponsePlan } from './plan.ts';
+import type { Fault, PlanRequest, ResponsePlan } from './plan.ts';
 import { type ProfileSet, resolveProfile } from './profiles.ts';
 import { createRandom, seedFrom } from './random.ts';
+import { servedTier, TIER_EFFECTS } from './service-tiers.ts';
 
 export interface PlannerConfig {
   profiles: ProfileSet;
@@ -80,8 +82,13 @@ export function createPlanner(config: PlannerConfig): Planner {
 
     const served: LatencyMode =
       request.latencyMode === 'optimized' && profile.optimized ? 'optimized' : 'standard';
-    const ttftFactor = served === 'optimized' ? (profile.optimized?.ttftFactor ?? 1) : 1;
-    const speedFactor = served === 'optimized' ? (profile.optimized?.tokensPerSecondFactor ?? 1) : 1;
+    const tier = servedTier(request.serviceTier, profile.serviceTiers);
+    const effect = TIER_EFFECTS[tier];
+    const ttftFactor =
+      (served === 'optimized' ? (profile.optimized?.ttftFactor ?? 1) : 1) * effect.ttftFactor;
+    const speedFactor =
+      (served === 'optimized' ? (profile.optimized?.tokensPerSecondFactor ?? 1) : 1) *
+      effect.tokensPerSecondFactor;
 
     // Draw order is fixed (TTFT, speed, then one per gap) whatever the mode, so modes and scales compare 1:1.
     const random = createRandom(seedFrom(seed, request.modelId, index, 'latency'));
@@ -106,6 +113,7 @@ export function createPlanner(config: PlannerConfig): Planner {
       ttftMs,
       interTokenMs,
       latencyModeServed: served,
+      serviceTierServed: tier,
       reportedLatencyMs: Math.round(serviceMs),
     };
     if (headerRules instanceof FaultSpecError) {
@@ -117,10 +125,22 @@ export function createPlanner(config: PlannerConfig): Planner {
       };
     } else if (decision.fault) {
       plan.fault = decision.fault;
+    } else if (
+      effect.throttleRate > 0 &&
+      createRandom(seedFrom(seed, request.modelId, index, 'tier')).uniform() < effect.throttleRate
+    ) {
+      plan.fault = TIER_THROTTLE;
     }
     return plan;
   };
 }
+
+/** A lower-priority tier's request turned away under load, as Bedrock's ThrottlingException. */
+const TIER_THROTTLE: Fault = {
+  kind: 'http-error',
+  errorType: 'ThrottlingException',
+  ...BEDROCK_ERRORS.ThrottlingException,
+};
 
 function scoped(rules: readonly FaultRule[], source: string): ScopedRule[] {
   return rules.map((rule, index) => ({ rule, scope: `${source}:${index}` }));

@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { UserError } from '../errors.ts';
 import { type FaultRule, parseFaultSpec } from './faults.ts';
-import { baseModelId } from './models.ts';
+import { baseModelId, DEFAULT_MODELS, type ModelCatalog, type ModelInfo } from './models.ts';
+import type { OptionalTier } from './service-tiers.ts';
 
 /**
  * Per-model latency profiles of the emulator, loaded from a JSON file a user can edit
@@ -17,6 +18,8 @@ export interface LatencyProfile {
   tokenJitter: number;
   /** Present when the model offers `optimized` latency: TTFT multiplied, tokens/s multiplied. */
   optimized?: { ttftFactor: number; tokensPerSecondFactor: number };
+  /** Service tiers beyond default and reserved the model offers (service-tiers.ts). @default [] */
+  serviceTiers: OptionalTier[];
   /** Largest `maxTokens` the model accepts. */
   maxOutputTokens: number;
   /** Faults every request to this model may get. */
@@ -31,6 +34,8 @@ export interface ProfileSet {
   defaultProfile: LatencyProfile;
   /** Keyed by base model id (no geo prefix, no ARN). */
   models: ReadonlyMap<string, LatencyProfile>;
+  /** Models the file adds to the catalogue without a profile of their own (served with `default`). */
+  catalogue: ReadonlyMap<string, ModelInfo>;
 }
 
 export class ProfileError extends UserError {
@@ -67,7 +72,7 @@ export function parseProfiles(text: string, file: string): ProfileSet {
     throw new ProfileError(`${file}: ${path} ${problem}; ${fix}`);
   };
   const root = asObject(json, '$', fail);
-  checkKeys(root, '$', ['$comment', 'default', 'models'], fail);
+  checkKeys(root, '$', ['$comment', 'default', 'models', 'catalogue'], fail);
   if (root.default === undefined)
     fail('$.default', 'is missing', 'add the profile used for unknown model ids');
   const defaultProfile = parseProfile(root.default, '$.default', file, fail);
@@ -75,12 +80,45 @@ export function parseProfiles(text: string, file: string): ProfileSet {
   const models = new Map<string, LatencyProfile>();
   for (const [id, value] of Object.entries(modelsJson)) {
     const path = `$.models[${JSON.stringify(id)}]`;
-    if (profileKey(id) !== id) {
-      fail(path, 'is keyed by a prefixed id or ARN', `key it by the base model id "${profileKey(id)}"`);
-    }
+    checkBaseId(id, path, fail);
     models.set(id, parseProfile(value, path, file, fail));
   }
-  return { file, defaultProfile, models };
+  return { file, defaultProfile, models, catalogue: parseCatalogue(root.catalogue, fail) };
+}
+
+function checkBaseId(id: string, path: string, fail: Fail): void {
+  if (profileKey(id) !== id) {
+    fail(path, 'is keyed by a prefixed id or ARN', `key it by the base model id "${profileKey(id)}"`);
+  }
+}
+
+/** `catalogue`: base model id -> { maxOutputTokens }, for models served with the default profile. */
+function parseCatalogue(value: unknown, fail: Fail): Map<string, ModelInfo> {
+  const catalogue = new Map<string, ModelInfo>();
+  for (const [id, entry] of Object.entries(asObject(value ?? {}, '$.catalogue', fail))) {
+    const path = `$.catalogue[${JSON.stringify(id)}]`;
+    if (baseModelId(id) === undefined) {
+      fail(path, 'is not a model id Bedrock accepts', 'use the form provider.model-name-v1:0');
+    }
+    checkBaseId(id, path, fail);
+    const json = asObject(entry, path, fail);
+    checkKeys(json, path, ['maxOutputTokens'], fail);
+    catalogue.set(id, {
+      maxOutputTokens: wholeAtLeastOne(json.maxOutputTokens, `${path}.maxOutputTokens`, fail),
+    });
+  }
+  return catalogue;
+}
+
+/**
+ * The models the emulator serves: the built-in catalogue, then the file's `catalogue`, then every model
+ * the file profiles (with the profile's output limit). Any other id is a 400 ValidationException.
+ */
+export function catalogueOf(set: ProfileSet, base: ModelCatalog = DEFAULT_MODELS): ModelCatalog {
+  const catalogue: Record<string, ModelInfo> = { ...base };
+  for (const [id, info] of set.catalogue) catalogue[id] = info;
+  for (const [id, profile] of set.models) catalogue[id] = { maxOutputTokens: profile.maxOutputTokens };
+  return catalogue;
 }
 
 type Fail = (path: string, problem: string, fix: string) => never;
@@ -90,7 +128,16 @@ function parseProfile(value: unknown, path: string, file: string, fail: Fail): L
   checkKeys(
     json,
     path,
-    ['source', 'ttft', 'outputSpeed', 'tokenJitter', 'optimized', 'maxOutputTokens', 'faults'],
+    [
+      'source',
+      'ttft',
+      'outputSpeed',
+      'tokenJitter',
+      'optimized',
+      'serviceTiers',
+      'maxOutputTokens',
+      'faults',
+    ],
     fail,
   );
   const ttft = asObject(json.ttft, `${path}.ttft`, fail);
@@ -119,6 +166,7 @@ function parseProfile(value: unknown, path: string, file: string, fail: Fail): L
       sigma: nonNegative(speed.sigma, `${path}.outputSpeed.sigma`, fail),
     },
     tokenJitter: nonNegative(json.tokenJitter ?? 0, `${path}.tokenJitter`, fail),
+    serviceTiers: parseTiers(json.serviceTiers, `${path}.serviceTiers`, fail),
     maxOutputTokens: wholeAtLeastOne(json.maxOutputTokens, `${path}.maxOutputTokens`, fail),
     faults: parseFaultSpec(faults as string, `${file} ${path}.faults`),
     source: source as string,
@@ -136,6 +184,15 @@ function parseProfile(value: unknown, path: string, file: string, fail: Fail): L
     };
   }
   return profile;
+}
+
+function parseTiers(value: unknown, path: string, fail: Fail): OptionalTier[] {
+  if (value === undefined || value === null) return [];
+  const tiers = Array.isArray(value) ? value : [];
+  if (!Array.isArray(value) || tiers.some((t) => t !== 'priority' && t !== 'flex')) {
+    fail(path, `is ${describe(value)}`, 'list the tiers the model offers, e.g. ["priority", "flex"]');
+  }
+  return tiers as OptionalTier[];
 }
 
 function asObject(value: unknown, path: string, fail: Fail): Record<string, unknown> {

@@ -4,7 +4,7 @@ import type {
   DeserializeMiddleware,
   MiddlewareStack,
 } from '@smithy/types';
-import type { WireStamps } from '../records/call-record.ts';
+import type { AuthKind, WireStamps } from '../records/call-record.ts';
 import { expectAttempt } from './wire-timer.ts';
 
 /**
@@ -27,6 +27,8 @@ export interface AttemptLog {
    * format a server echoes them in.
    */
   secrets: Set<string>;
+  /** The auth scheme the SDK chose for the latest attempt (never the credential). */
+  auth: AuthKind | undefined;
   /** The call's start (clock ms), set by callModel just before `send()`: the origin of `wire`. */
   callStartMs: number;
   /** The latest attempt on the wire, filled in as its events happen (see wire-timer.ts). */
@@ -41,6 +43,7 @@ export function newAttemptLog(): AttemptLog {
     requestId: undefined,
     body: undefined,
     secrets: new Set(),
+    auth: undefined,
     callStartMs: 0,
     wire: undefined,
   };
@@ -83,7 +86,20 @@ function isDestroyable(body: unknown): body is { destroy(error?: Error): void } 
 
 /** The identity the SDK resolved for this call (SigV4 keys or a bearer token), as smithy keeps it. */
 interface SmithyContext {
-  __smithy_context?: { selectedHttpAuthScheme?: { identity?: Record<string, unknown> } };
+  __smithy_context?: {
+    selectedHttpAuthScheme?: { identity?: Record<string, unknown>; httpAuthOption?: { schemeId?: string } };
+  };
+}
+
+/** Smithy's scheme ids of the two ways Bedrock Runtime authenticates. */
+const AUTH_KINDS: Record<string, AuthKind> = {
+  'aws.auth#sigv4': 'sigv4',
+  'smithy.api#httpBearerAuth': 'bearer',
+};
+
+function authKindOf(context: SmithyContext): AuthKind | undefined {
+  const id = context.__smithy_context?.selectedHttpAuthScheme?.httpAuthOption?.schemeId;
+  return id === undefined ? undefined : AUTH_KINDS[id];
 }
 
 const IDENTITY_SECRETS = ['accessKeyId', 'secretAccessKey', 'sessionToken', 'token'];
@@ -114,6 +130,7 @@ function attemptTimer<I extends object, O extends object>(
 ): DeserializeMiddleware<I, O> {
   return (next, context) => async (args) => {
     collectSecrets(log.secrets, args.request, context as SmithyContext);
+    log.auth = authKindOf(context as SmithyContext) ?? log.auth;
     const start = now();
     const first = log.attemptStartMs.length === 0;
     log.attemptStartMs.push(start);

@@ -14,6 +14,8 @@ import {
   identityOf,
   type LatencyMode,
   type OkCall,
+  SERVICE_TIERS,
+  type ServiceTier,
 } from '../records/call-record.ts';
 import { type AttemptLog, attachAttemptTimer, newAttemptLog } from './attempt-timer.ts';
 import { type Clock, realClock } from './clock.ts';
@@ -87,6 +89,7 @@ function buildInput(spec: CallSpec): ConverseCommandInput {
   if (spec.system !== undefined) input.system = [{ text: spec.system }];
   // Sent only when asked for, as the workshop did: `standard` is the service default.
   if (spec.latencyMode === 'optimized') input.performanceConfig = { latency: 'optimized' };
+  if (spec.serviceTier !== 'default') input.serviceTier = { type: spec.serviceTier };
   return input;
 }
 
@@ -125,6 +128,7 @@ function base(o: Observed) {
   } as Omit<OkCall, 'status' | 'inputTokens' | 'outputTokens' | 'stopReason' | 'text'>;
   const httpStatus = log.httpStatus ?? metadata?.httpStatusCode;
   if (httpStatus !== undefined) record.httpStatus = httpStatus;
+  if (log.auth !== undefined) record.auth = log.auth;
   const requestId = log.requestId ?? metadata?.requestId;
   if (requestId !== undefined) record.requestId = requestId;
   // Copied: the response's last events may still arrive after the record is made.
@@ -140,12 +144,22 @@ function servedMode(value: string | undefined): LatencyMode | undefined {
   return value === 'standard' || value === 'optimized' ? value : undefined;
 }
 
+function servedTier(value: string | undefined): ServiceTier | undefined {
+  return SERVICE_TIERS.find((tier) => tier === value);
+}
+
+/** What the service reports it served, read off a response or a stream's metadata event. */
+interface ServedReport {
+  performanceConfig?: { latency?: string | undefined } | undefined;
+  serviceTier?: { type?: string | undefined } | undefined;
+}
+
 function okRecord(
   o: Observed,
   usage: TokenUsage & { inputTokens: number; outputTokens: number },
   stopReason: string,
   text: string,
-  extra: { serverLatencyMs?: number; latencyModeServed?: string; ttftMs?: number; deltas?: number },
+  extra: { serverLatencyMs?: number; served?: ServedReport; ttftMs?: number; deltas?: number },
 ): OkCall {
   const record: OkCall = {
     ...base(o),
@@ -160,8 +174,10 @@ function okRecord(
   if (extra.serverLatencyMs !== undefined) record.serverLatencyMs = extra.serverLatencyMs;
   if (usage.cacheReadInputTokens !== undefined) record.cacheReadTokens = usage.cacheReadInputTokens;
   if (usage.cacheWriteInputTokens !== undefined) record.cacheWriteTokens = usage.cacheWriteInputTokens;
-  const served = servedMode(extra.latencyModeServed);
-  if (served !== undefined) record.latencyModeServed = served;
+  const mode = servedMode(extra.served?.performanceConfig?.latency);
+  if (mode !== undefined) record.latencyModeServed = mode;
+  const tier = servedTier(extra.served?.serviceTier?.type);
+  if (tier !== undefined) record.serviceTierServed = tier;
   return record;
 }
 
@@ -282,7 +298,7 @@ function converseRecord(output: ConverseCommandOutput, observed: Observe): CallR
   }
   return okRecord(o, output.usage, output.stopReason, text, {
     serverLatencyMs: output.metrics?.latencyMs,
-    latencyModeServed: output.performanceConfig?.latency,
+    served: output,
   });
 }
 
@@ -298,7 +314,7 @@ async function readStream(
   let usage: TokenUsage | undefined;
   let stopReason: string | undefined;
   let serverLatencyMs: number | undefined;
-  let served: string | undefined;
+  let served: ServedReport | undefined;
   try {
     for await (const event of output.stream ?? []) {
       if (event.contentBlockDelta !== undefined) {
@@ -313,7 +329,7 @@ async function readStream(
       } else if (event.metadata !== undefined) {
         usage = event.metadata.usage;
         serverLatencyMs = event.metadata.metrics?.latencyMs;
-        served = event.metadata.performanceConfig?.latency;
+        served = event.metadata;
       }
     }
   } catch (error) {
@@ -329,7 +345,7 @@ async function readStream(
   }
   return okRecord(o, usage, stopReason, so.text, {
     serverLatencyMs,
-    latencyModeServed: served,
+    served,
     ttftMs: so.ttftMs,
     deltas: so.deltas,
   });

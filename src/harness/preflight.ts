@@ -1,5 +1,5 @@
 import { isUserError, UserError } from '../errors.ts';
-import type { ErrorCall, LatencyMode } from '../records/call-record.ts';
+import type { ErrorCall, LatencyMode, ServiceTier } from '../records/call-record.ts';
 import type { ResolvedOptions } from '../records/options.ts';
 import { callModel } from './call.ts';
 import { type ClientOptions, createBedrockClient } from './client.ts';
@@ -19,6 +19,8 @@ export interface PreflightInput {
   client: ClientOptions;
   modelId: string;
   latencyMode: LatencyMode;
+  /** The run's tier: a tier the model does not offer fails here, before the run. */
+  serviceTier: ServiceTier;
   /** The run's sampling settings: a combination the model rejects fails here too. */
   temperature: number;
   topP: number;
@@ -55,6 +57,7 @@ export function preflightInputFor(
     },
     modelId,
     latencyMode: placement.latencyMode,
+    serviceTier: options.serviceTier,
     temperature: options.temperature,
     topP: options.topP,
     timeoutMs: preflightDeadlineMs(options),
@@ -104,6 +107,7 @@ export async function preflightModel(input: PreflightInput): Promise<void> {
       modelId,
       region: clientOptions.region,
       latencyMode: input.latencyMode,
+      serviceTier: input.serviceTier,
       api: 'converse',
       phase: 'warmup',
       experiment: 0,

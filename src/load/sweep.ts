@@ -23,8 +23,17 @@ export function optionsAtLevel(options: ResolvedOptions, level: SweepLevel): Res
   return { ...options, load: { kind: 'open', rate: level.level, arrival, seed } };
 }
 
-/** `${modelId}|${api}|${latencyMode}`, with `|${label}` for a sweep level: unique within a run. */
-export function modelKey(modelId: string, api: string, latencyMode: string, level?: SweepLevel): string {
-  const key = `${modelId}|${api}|${latencyMode}`;
+/**
+ * `${modelId}|${api}|${latencyMode}`, with `|${tier}` for a service tier other than `default` and
+ * `|${label}` for a sweep level: unique within a run.
+ */
+export function modelKey(
+  modelId: string,
+  api: string,
+  latencyMode: string,
+  level?: SweepLevel,
+  serviceTier = 'default',
+): string {
+  const key = `${modelId}|${api}|${latencyMode}${serviceTier === 'default' ? '' : `|${serviceTier}`}`;
   return level === undefined ? key : `${key}|${level.label}`;
 }

@@ -10,11 +10,21 @@
 /** Which Bedrock Runtime operation the call used. */
 export type Api = 'converse' | 'converse-stream';
 
+/**
+ * How the client authenticated a call: SigV4 (AWS keys) or `bearer` (a Bedrock API key, from
+ * `AWS_BEARER_TOKEN_BEDROCK`). The kind only: the credential itself is never recorded.
+ */
+export type AuthKind = 'sigv4' | 'bearer';
+
 /** Warmup calls are rows too, flagged, and excluded from statistics. */
 export type Phase = 'warmup' | 'measure';
 
 /** `performanceConfig.latency` as requested (the workshop's `inference_profile` column). */
 export type LatencyMode = 'standard' | 'optimized';
+
+/** `serviceTier.type` as requested: Bedrock's inference tiers (`default` is the Standard tier). */
+export type ServiceTier = 'default' | 'priority' | 'flex' | 'reserved';
+export const SERVICE_TIERS: readonly ServiceTier[] = ['default', 'priority', 'flex', 'reserved'];
 
 /**
  * Why a call failed. SDK exception names are kept as they are (`ThrottlingException`,
@@ -33,6 +43,7 @@ export interface CallIdentity {
   modelId: string;
   region: string;
   latencyMode: LatencyMode;
+  serviceTier: ServiceTier;
   api: Api;
   phase: Phase;
   /** 0-based indexes of the call in the plan: experiment, invocation, document (row of the dataset). */
@@ -43,8 +54,8 @@ export interface CallIdentity {
 
 /** Just the identity fields of a spec (which also carries the prompt and more), for its record. */
 export function identityOf(spec: CallIdentity): CallIdentity {
-  const { modelId, region, latencyMode, api, phase, experiment, invocation, document } = spec;
-  return { modelId, region, latencyMode, api, phase, experiment, invocation, document };
+  const { modelId, region, latencyMode, serviceTier, api, phase, experiment, invocation, document } = spec;
+  return { modelId, region, latencyMode, serviceTier, api, phase, experiment, invocation, document };
 }
 
 /**
@@ -81,6 +92,8 @@ interface CallBase extends CallIdentity {
   retryDelayMs: number;
   /** Each attempt's own duration, ms, in order (from the named per-attempt middleware). */
   attemptMs: number[];
+  /** How the SDK signed the call, as it chose the auth scheme; absent when it never got that far. */
+  auth?: AuthKind;
   /** HTTP status of the last attempt, when one arrived. */
   httpStatus?: number;
   /** `x-amzn-requestid` of the last attempt, when one arrived. */
@@ -113,6 +126,8 @@ export interface OkCall extends CallBase {
   stopReason: string;
   /** `performanceConfig.latency` the service reports it served, when it says. */
   latencyModeServed?: LatencyMode;
+  /** `serviceTier.type` the response or the stream's metadata event reports, when it says. */
+  serviceTierServed?: ServiceTier;
   /** The model's answer; dropped before writing when prompts and responses are kept out of outputs. */
   text: string;
 }

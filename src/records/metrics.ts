@@ -16,6 +16,17 @@ export function okMeasuredCalls(records: readonly CallRecord[]): OkCall[] {
 }
 
 /**
+ * A successful call's prompt cache class, from the usage the service reported: `read` when any input
+ * came from the cache (`cacheReadInputTokens` > 0), else `write` when a prefix was written to it
+ * (`cacheWriteInputTokens` > 0), else `none`. Undefined for a failed call (no usage).
+ */
+export function cacheClass(record: CallRecord): 'read' | 'write' | 'none' | undefined {
+  if (record.status !== 'ok') return undefined;
+  if ((record.cacheReadTokens ?? 0) > 0) return 'read';
+  return (record.cacheWriteTokens ?? 0) > 0 ? 'write' : 'none';
+}
+
+/**
  * Time spent generating after the first token, ms: latency - TTFT. Defined for a streamed ok call with
  * at least two output tokens and a positive span; ITL and output speed are derived from it.
  */

@@ -1,4 +1,4 @@
-import type { Api, LatencyMode } from './call-record.ts';
+import type { Api, LatencyMode, ServiceTier } from './call-record.ts';
 
 /** Where calls go. `emulator` (the default) is never billed; `bedrock` must be chosen explicitly. */
 export type Target = 'emulator' | 'bedrock';
@@ -78,6 +78,8 @@ export interface ResolvedOptions {
   topP: number;
   /** Default latency mode when the tracking file's `inference_profile` cell is empty. @default 'standard' */
   latencyMode: LatencyMode;
+  /** Service tier requested (`serviceTier: { type }`); `default` is sent as no field. @default 'default' */
+  serviceTier: ServiceTier;
   load: LoadShape;
   /** Open loop: at most this many calls in flight; a call due while the cap is reached waits, as queue delay. */
   maxInFlight: number | undefined;

@@ -24,6 +24,11 @@ export interface RunContext {
   host: { platform: string; arch: string; cpus: number; cpuModel: string };
   /** sha256 of the dataset file's documents and of each model's prompt template. */
   fingerprints: { dataset: string; prompts: Record<string, string> };
+  /**
+   * How the calls were authenticated (`sigv4`, `bearer` for a Bedrock API key, or both joined by `+`);
+   * absent when no call got as far as signing. Never the credential.
+   */
+  auth?: string;
   /** Emulator time scale when the target is the emulator. */
   timeScale?: number;
   /** Client health: CPU time used and event-loop delay while measuring. */

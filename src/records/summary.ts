@@ -53,6 +53,10 @@ export interface ModelSummary {
   itlMs?: Distribution;
   /** Streaming only: (outputTokens - 1) / (latency - TTFT) in tokens/s. */
   outputTokensPerSecond?: Distribution;
+  /** Ok measured calls by the latency mode the service reported serving; absent when none reported one. */
+  latencyModeServed?: Record<string, number>;
+  /** Ok measured calls by the service tier the service reported serving; absent when none reported one. */
+  serviceTierServed?: Record<string, number>;
   inputTokensMean?: number;
   outputTokensMean?: number;
   totalOutputTokens: number;

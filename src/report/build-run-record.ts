@@ -63,9 +63,16 @@ function buildContext(inputs: ReportInputs): RunContext {
     git: inputs.environment.git,
     host: inputs.environment.host,
     fingerprints: { dataset: first?.datasetFingerprint ?? '', prompts },
+    ...authOf(inputs),
     ...(options.target === 'emulator' ? { timeScale: options.timeScale } : {}),
     ...clientHealthOf(inputs),
   };
+}
+
+/** RunContext.auth: the auth kinds the calls used, sorted. */
+function authOf(inputs: ReportInputs): Pick<RunContext, 'auth'> {
+  const kinds = new Set(inputs.models.flatMap(({ records }) => records.flatMap((r) => r.auth ?? [])));
+  return kinds.size === 0 ? {} : { auth: [...kinds].sort().join('+') };
 }
 
 /**

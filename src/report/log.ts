@@ -11,7 +11,7 @@ function headerLines(run: RunRecord): string[] {
   const lines = [
     `converse-bench run ${context.runId}`,
     `started ${context.startedAt} ended ${context.endedAt}${context.interrupted ? ' INTERRUPTED: not every scheduled call completed' : ''}`,
-    `target ${context.target} endpoint ${context.endpoint} region ${context.region} transport ${context.transport}${context.timeScale === undefined ? '' : ` timeScale ${context.timeScale}`}`,
+    `target ${context.target} endpoint ${context.endpoint} region ${context.region} transport ${context.transport}${context.auth === undefined ? '' : ` auth ${context.auth}`}${context.timeScale === undefined ? '' : ` timeScale ${context.timeScale}`}`,
     `versions node ${context.versions.node} sdk ${context.versions.sdk} vitest ${context.versions.vitest} converse-bench ${context.versions.converseBench}`,
     `git commit ${context.git.commit ?? 'unknown'} branch ${context.git.branch ?? 'unknown'} dirty ${context.git.dirty ?? 'unknown'}`,
     `host ${context.host.platform} ${context.host.arch} ${context.host.cpus} x ${context.host.cpuModel}`,

@@ -3,6 +3,7 @@ import { markdownCell } from '../format/markdown.ts';
 import { formatMs, formatRate } from '../format/numbers.ts';
 import { runVerdictLine } from '../gate/family.ts';
 import type { CheckOutcome, ModelRun, RunRecord } from '../records/run-record.ts';
+import { latencyModeLabel, servedWarnings, serviceTierLabel } from '../summary/served.ts';
 import { contextLine } from './summary-table.ts';
 
 /**
@@ -29,7 +30,8 @@ function modelRow(model: ModelRun): string {
   return `| ${[
     markdownCell(model.modelId),
     model.api,
-    model.latencyMode,
+    latencyModeLabel(model),
+    serviceTierLabel(model),
     `${s.ok} / ${s.calls}`,
     ms(s.latencyMs?.p50),
     ms(s.latencyMs?.p90),
@@ -62,10 +64,12 @@ export function renderRunMarkdown(run: RunRecord): string {
     `### ${title}`,
     '',
     markdownCell(contextLine(run.context)),
-    ...(run.context.client?.warnings ?? []).map((warning) => `\n> **Warning**: ${markdownCell(warning)}`),
+    ...[...(run.context.client?.warnings ?? []), ...servedWarnings(run)].map(
+      (warning) => `\n> **Warning**: ${markdownCell(warning)}`,
+    ),
     '',
-    '| model | api | mode | ok / calls | P50 | P90 | mean | TTFT P90 | client P50 / P99 | error rate | errors | goodput |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    '| model | api | mode | tier | ok / calls | P50 | P90 | mean | TTFT P90 | client P50 / P99 | error rate | errors | goodput |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...run.models.map(modelRow),
   ];
   if (checks.length > 0) {

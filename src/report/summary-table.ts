@@ -3,6 +3,7 @@ import { formatRate, formatSeconds } from '../format/numbers.ts';
 import { runVerdictLine } from '../gate/family.ts';
 import type { CheckOutcome, ModelRun, RunContext, RunRecord } from '../records/run-record.ts';
 import type { Distribution } from '../records/summary.ts';
+import { latencyModeLabel, servedWarnings, serviceTierLabel } from '../summary/served.ts';
 import { renderSweepTable } from './render-sweep.ts';
 
 const ANSI = {
@@ -22,6 +23,7 @@ const HEADER = [
   'model',
   'api',
   'mode',
+  'tier',
   'ok',
   'failed',
   'mean s',
@@ -58,15 +60,16 @@ export function summaryTable(run: RunRecord): { header: string[]; rows: string[]
   const swept = run.models.some((model) => model.sweepLevel !== undefined);
   const streamed = run.models.some((model) => model.api === 'converse-stream');
   const header: string[] = [...HEADER];
-  if (swept) header.splice(3, 0, 'level');
+  if (swept) header.splice(4, 0, 'level');
   if (streamed) header.push(...STREAM_HEADER);
   const rows = run.models.map((model) => {
     const cells = row(run, model);
-    if (swept) cells.splice(3, 0, model.sweepLevel?.label ?? '-');
+    if (swept) cells.splice(4, 0, model.sweepLevel?.label ?? '-');
     if (streamed) cells.push(...streamCells(model));
     return cells;
   });
-  return { header, rows, textColumns: swept ? 4 : 3 };
+  // Text (left-aligned): model, api, mode, tier (and level); the rest are numbers.
+  return { header, rows, textColumns: swept ? 5 : 4 };
 }
 
 /**
@@ -106,6 +109,7 @@ export function contextLine(context: RunContext): string {
     `target ${context.target} (${context.endpoint})`,
     `region ${context.region}`,
     `transport ${context.transport}`,
+    ...(context.auth === undefined ? [] : [`auth ${context.auth}`]),
     `Node ${context.versions.node}`,
     `SDK ${context.versions.sdk}`,
     git,
@@ -131,7 +135,8 @@ function row(run: RunRecord, model: ModelRun): string[] {
   return [
     model.modelId,
     model.api,
-    model.latencyMode,
+    latencyModeLabel(model),
+    serviceTierLabel(model),
     String(summary.ok),
     String(summary.failed),
     formatSeconds(latency?.mean),
@@ -180,7 +185,7 @@ function notes(model: ModelRun, paint: Paint): string[] {
   const stop = model.earlyStop;
   if (kinds.length === 0 && model.checks.length === 0 && load.length === 0 && !stop) return [];
   const lines = [
-    `  ${model.modelId} ${model.api} ${model.latencyMode}${model.sweepLevel ? ` ${model.sweepLevel.label}` : ''}`,
+    `  ${model.modelId} ${model.api} ${latencyModeLabel(model)}${model.sweepLevel ? ` ${model.sweepLevel.label}` : ''}`,
   ];
   if (stop) {
     lines.push(
@@ -205,6 +210,7 @@ export function renderSummaryTable(run: RunRecord, options: { color: boolean }):
   const lines = [contextLine(run.context)];
   for (const warning of run.context.client?.warnings ?? [])
     lines.push(`${paint('WARNING', 'yellow')} ${warning}`);
+  for (const warning of servedWarnings(run)) lines.push(`${paint('WARNING', 'yellow')} ${warning}`);
   if (run.models.length === 0) return `${[...lines, 'no converse-bench calls were recorded'].join('\n')}\n`;
   const { header, rows, textColumns } = summaryTable(run);
   const widths = header.map((title, i) =>

@@ -12,6 +12,7 @@ import {
 import type { ModelSummary } from '../records/summary.ts';
 import { distribution, mean } from '../stats/distribution.ts';
 import { pairwiseSum } from '../stats/sum.ts';
+import { countServed } from './served.ts';
 
 /**
  * One model's figures over its call records (one model and API; the caller groups). Warmup calls are
@@ -52,6 +53,16 @@ export function summarizeCalls(records: readonly CallRecord[]): ModelSummary {
   assign(summary, 'ttftMs', distribution(defined(ok.map((r) => r.ttftMs))));
   assign(summary, 'itlMs', distribution(defined(ok.map(interTokenMs))));
   assign(summary, 'outputTokensPerSecond', distribution(defined(ok.map(outputTokensPerSecond))));
+  assign(
+    summary,
+    'latencyModeServed',
+    countServed(records, (r) => r.latencyModeServed),
+  );
+  assign(
+    summary,
+    'serviceTierServed',
+    countServed(records, (r) => r.serviceTierServed),
+  );
   if (ok.length > 0) {
     summary.inputTokensMean = mean(ok.map((r) => r.inputTokens));
     summary.outputTokensMean = mean(ok.map((r) => r.outputTokens));

@@ -11,7 +11,7 @@ import { loadTracking, type TrackedModel } from '../data/tracking.ts';
 import { parseFaultSpec } from '../emulator/faults.ts';
 import { startEmulator } from '../emulator/index.ts';
 import { createPlanner } from '../emulator/planner.ts';
-import { loadProfiles } from '../emulator/profiles.ts';
+import { catalogueOf, loadProfiles } from '../emulator/profiles.ts';
 import { isUserError } from '../errors.ts';
 import { preflightInputFor, preflightModels } from '../harness/preflight.ts';
 import { modelCallCount } from '../plan/calls.ts';
@@ -142,6 +142,7 @@ async function start(
   );
   const emulator = await startEmulator({
     port: 0,
+    models: catalogueOf(profiles),
     planner: createPlanner({
       profiles,
       timeScale: options.timeScale,

@@ -17,7 +17,7 @@ import { PreflightError, preflightInputFor, preflightKey, preflightModel } from 
 import { indexTexts, type TextIndex } from '../harness/redact-texts.ts';
 import { modelKey } from '../load/sweep.ts';
 import { buildPlan, callDeadlineMs, delayBetweenCallsMs, modelCallCount, planInput } from '../plan/calls.ts';
-import type { Api, CallRecord, LatencyMode } from '../records/call-record.ts';
+import type { Api, CallRecord, LatencyMode, ServiceTier } from '../records/call-record.ts';
 import { shownEndpoint } from '../records/endpoint.ts';
 import type { SweepLevel } from '../records/load.ts';
 import type { ModelRunInfo } from '../records/model-run-info.ts';
@@ -71,6 +71,7 @@ export interface ModelTest {
 interface Placement {
   region: string;
   latencyMode: LatencyMode;
+  serviceTier: ServiceTier;
 }
 
 /** A model test, step by step: check, plan, preflight, measure, judge. */
@@ -80,6 +81,7 @@ export async function runModel(ctx: TestContext, model: ModelTest): Promise<void
   const placement: Placement = {
     region: tracked.region ?? model.options.region,
     latencyMode: tracked.latencyMode ?? model.options.latencyMode,
+    serviceTier: model.options.serviceTier,
   };
   // Counted before anything is built: a plan over the cap is refused without being made.
   checkCallCap(model);
@@ -165,12 +167,12 @@ function endpointOf({ name, options }: ModelTest): string | undefined {
 function modelRunInfo(
   ctx: TestContext,
   { modelId, api, options, level, inputs }: ModelTest,
-  { region, latencyMode }: Placement,
+  { region, latencyMode, serviceTier }: Placement,
   scheduledCalls: number,
 ): ModelRunInfo {
   const { root, runId } = inject('converseBench');
   return {
-    key: modelKey(modelId, api, latencyMode, level),
+    key: modelKey(modelId, api, latencyMode, level, serviceTier),
     modelId,
     api,
     latencyMode,
@@ -342,7 +344,7 @@ async function runCalls(
 function callSpecs(
   plan: ReturnType<typeof buildPlan>,
   { modelId, options, inputs: { tracked, dataset } }: ModelTest,
-  { region, latencyMode }: Placement,
+  { region, latencyMode, serviceTier }: Placement,
 ): CallSpec[] {
   // One rendered prompt per document, shared by every call of it (and with redactTexts, its words,
   // cut from an error message that echoes them).
@@ -357,6 +359,7 @@ function callSpecs(
     modelId,
     region,
     latencyMode,
+    serviceTier,
     ...call,
     prompt: prompts[call.document] as string,
     inferenceConfig,

@@ -12,6 +12,7 @@ export function callIdentity(overrides: Partial<CallIdentity> = {}): CallIdentit
     modelId: 'amazon.nova-micro-v1:0',
     region: 'us-east-1',
     latencyMode: 'standard',
+    serviceTier: 'default',
     api: 'converse',
     phase: 'measure',
     experiment: 0,

@@ -2,6 +2,7 @@ import type { SweepTable } from '../../records/load.ts';
 import { okMeasuredCalls, outputTokensPerSecond } from '../../records/metrics.ts';
 import type { ModelRun, RunContext, RunRecord, RunVerdict } from '../../records/run-record.ts';
 import type { ModelSummary } from '../../records/summary.ts';
+import { latencyModeLabel, serviceTierLabel } from '../../summary/served.ts';
 
 /**
  * What the report draws, derived once from the run records: the models (union over runs, in order of
@@ -57,10 +58,13 @@ export function runLabel(context: RunContext, index: number): string {
 }
 
 export function modelLabel(
-  model: Pick<ModelRun, 'modelId' | 'api' | 'latencyMode'> & Partial<Pick<ModelRun, 'sweepLevel'>>,
+  model: Pick<ModelRun, 'modelId' | 'api' | 'latencyMode' | 'summary'> &
+    Partial<Pick<ModelRun, 'sweepLevel'>> & { options?: { serviceTier?: string } },
 ): string {
   const api = model.api === 'converse-stream' ? ' (stream)' : '';
-  const mode = model.latencyMode === 'optimized' ? ' [optimized]' : '';
+  const served = latencyModeLabel(model);
+  const tier = serviceTierLabel(model);
+  const mode = `${served === 'standard' ? '' : ` [${served}]`}${tier === 'default' ? '' : ` [tier ${tier}]`}`;
   const level = model.sweepLevel === undefined ? '' : ` @ ${model.sweepLevel.label}`;
   return `${model.modelId}${api}${mode}${level}`;
 }
