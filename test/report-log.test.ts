@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { buildRunRecord } from '../src/report/build-run-record.ts';
 import { callLine, errorLine, renderLog } from '../src/report/log.ts';
-import { renderSummaryTable } from '../src/report/summary-table.ts';
+import { renderSummaryTable, verdictLine } from '../src/report/summary-table.ts';
 import { errorCall, okCall, SOURCE_ID, sampleInputs, streamedCall } from './fixtures/report-records.ts';
 
 describe('log lines', () => {
@@ -49,7 +49,7 @@ describe('renderLog', () => {
     );
   });
 
-  it('has every call in start order, every error once more, then the summary table', () => {
+  it('has every call in start order, every error once more, then the summary table and the verdict', () => {
     const calls = lines.filter((line) => line.includes(' INFO call '));
     expect(calls.map((line) => line.slice(0, 24))).toEqual([
       '2026-11-02T10:15:29.000Z',
@@ -59,7 +59,12 @@ describe('renderLog', () => {
       '2026-11-02T10:15:42.500Z',
     ]);
     expect(lines.filter((line) => line.includes(' ERROR '))).toHaveLength(1);
-    expect(log.endsWith(renderSummaryTable(run, { color: false }))).toBe(true);
+    expect(
+      log.endsWith(`${renderSummaryTable(run, { color: false })}\n${verdictLine(run, { color: false })}\n`),
+    ).toBe(true);
+    expect(log.trimEnd().split('\n').at(-1)).toBe(
+      'verdict: fail: 1 of 2 checks failed, 1 passed, 0 inconclusive (no statistical tests)',
+    );
     expect(log).not.toContain('\u001b[');
   });
 

@@ -91,10 +91,9 @@ describe('renderSummaryTable', () => {
       '    response time from the scheduled start: P50 2.203 s, P90 2.362 s, P99 2.398 s; queue delay P90 0.003 s, max 0.003 s',
       '    FAIL budget p90 latencyMs: P90 2.360 s > budget 2.000 s over 2 calls',
       '',
-      // The run's one verdict, over every check.
-      'verdict: fail: 1 of 2 checks failed, 1 passed, 0 inconclusive (no statistical tests)',
-      '',
     ]);
+    // The run's one verdict is not the table's: it comes last, after the files written.
+    expect(text).not.toContain('verdict');
   });
 
   it('gives each candidate its P90 ratio to the source model through the same API', () => {
@@ -134,25 +133,30 @@ describe('renderSummaryTable', () => {
     expect(Object.keys(csv[0] ?? {})).toEqual(table.header);
   });
 
-  it('ends with the verdict: FAIL when a check failed, PASS only with checks that all held', () => {
-    const run = buildRunRecord(sampleInputs());
+  it('ends with the one verdict: the gate verdict over every check, fail on an early stop, never a pass without checks', () => {
+    const inputs = sampleInputs();
+    const run = buildRunRecord(inputs);
     expect(verdictLine(run, { color: false })).toBe(
-      'verdict: FAIL (2 checks: 1 held, 1 failed, 0 inconclusive)',
+      'verdict: fail: 1 of 2 checks failed, 1 passed, 0 inconclusive (no statistical tests)',
     );
-    expect(verdictLine(run, { color: true })).toContain('\u001b[31mFAIL\u001b[0m');
-    for (const model of run.models) model.checks = model.checks.filter((c) => c.status === 'pass');
-    expect(verdictLine(run, { color: false })).toBe(
-      'verdict: PASS (1 checks: 1 held, 0 failed, 0 inconclusive)',
+    expect(verdictLine(run, { color: true })).toBe(
+      '\u001b[31mverdict: fail: 1 of 2 checks failed, 1 passed, 0 inconclusive (no statistical tests)\u001b[0m',
     );
-    for (const model of run.models) model.checks = [];
-    expect(verdictLine(run, { color: false })).toBe(
-      'verdict: NO CHECKS (0 checks: 0 held, 0 failed, 0 inconclusive)',
+    const passing = structuredClone(inputs);
+    for (const model of passing.models) model.checks = model.checks.filter((c) => c.status === 'pass');
+    expect(verdictLine(buildRunRecord(passing), { color: false })).toBe(
+      'verdict: pass: 0 of 1 checks failed, 1 passed, 0 inconclusive (no statistical tests)',
     );
-    const [model] = run.models;
-    if (model)
-      model.earlyStop = { plannedCalls: 11, skippedCalls: 6, reason: 'its first 5 calls all failed' };
-    expect(verdictLine(run, { color: false })).toBe(
-      'verdict: FAIL (0 checks: 0 held, 0 failed, 0 inconclusive; 1 model run(s) stopped early)',
+    const unchecked = structuredClone(inputs);
+    for (const model of unchecked.models) model.checks = [];
+    expect(verdictLine(buildRunRecord(unchecked), { color: false })).toBe(
+      'verdict: no checks: nothing was judged (no budget or baseline applied to this run)',
+    );
+    const [first] = unchecked.models;
+    if (first)
+      first.model.earlyStop = { plannedCalls: 11, skippedCalls: 6, reason: 'its first 5 calls all failed' };
+    expect(verdictLine(buildRunRecord({ ...unchecked, stopped: true }), { color: false })).toBe(
+      'verdict: fail: nothing was judged (no budget or baseline applied to this run); 1 model run stopped early; interrupted',
     );
   });
 

@@ -1,6 +1,6 @@
 import type { CallRecord } from '../records/call-record.ts';
 import type { RunRecord } from '../records/run-record.ts';
-import { renderSummaryTable } from './summary-table.ts';
+import { renderSummaryTable, verdictLine } from './summary-table.ts';
 
 function ms(value: number | undefined): string {
   return value === undefined ? '-' : value.toFixed(3);
@@ -79,7 +79,7 @@ export function* logChunks(run: RunRecord): Generator<string> {
       lines = [];
     }
   }
-  lines.push('', renderSummaryTable(run, { color: false }));
+  lines.push('', renderSummaryTable(run, { color: false }), verdictLine(run, { color: false }), '');
   yield lines.join('\n');
 }
 

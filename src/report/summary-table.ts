@@ -1,7 +1,7 @@
 import { formatSlo } from '../config/resolve.ts';
 import { formatRate, formatSeconds } from '../format/numbers.ts';
-import { runVerdictLine } from '../gate/family.ts';
-import type { CheckOutcome, ModelRun, RunContext, RunRecord } from '../records/run-record.ts';
+import { plural, runVerdictLine } from '../gate/family.ts';
+import type { CheckOutcome, ModelRun, RunContext, RunRecord, RunVerdict } from '../records/run-record.ts';
 import type { Distribution } from '../records/summary.ts';
 import { latencyModeLabel, servedWarnings, serviceTierLabel } from '../summary/served.ts';
 import { renderSweepTable } from './render-sweep.ts';
@@ -73,27 +73,25 @@ export function summaryTable(run: RunRecord): { header: string[]; rows: string[]
 }
 
 /**
- * The run's verdict, the summary's last line: from the checks as they are (FAIL when any failed, or a
- * model stopped early; PASS only when there were checks and all held), never PASS by default.
+ * The run's one verdict, printed last (after the files written): the gate's verdict over every check
+ * (gate/family.ts, statistical tests as one family), `fail` also when a model stopped early, and
+ * `no checks` when nothing was judged: never a pass by default.
  */
 export function verdictLine(run: RunRecord, options: { color: boolean }): string {
   const paint = painter(options.color);
-  const checks = run.models.flatMap((model) => model.checks);
-  const failed = checks.filter((check) => check.status === 'fail').length;
-  const inconclusive = checks.filter((check) => check.status === 'inconclusive').length;
   const stopped = run.models.filter((model) => model.earlyStop !== undefined).length;
-  const parts = [
-    `${checks.length} checks: ${checks.length - failed - inconclusive} held, ${failed} failed, ${inconclusive} inconclusive`,
+  const notes = [
+    ...(stopped > 0 ? [`${plural(stopped, 'model run')} stopped early`] : []),
+    ...(run.context.interrupted ? ['interrupted'] : []),
   ];
-  if (stopped > 0) parts.push(`${stopped} model run(s) stopped early`);
-  if (run.context.interrupted) parts.push('interrupted');
-  const word =
-    failed > 0 || stopped > 0
-      ? paint('FAIL', 'red')
-      : checks.length === 0
-        ? paint('NO CHECKS', 'yellow')
-        : paint('PASS', 'green');
-  return `verdict: ${word} (${parts.join('; ')})`;
+  const judged = run.verdict;
+  const none = judged === undefined || judged.checks === 0;
+  const verdict = stopped > 0 ? 'fail' : none ? 'no checks' : judged.verdict;
+  const text = none
+    ? `verdict: ${verdict}: nothing was judged (no budget or baseline applied to this run)`
+    : runVerdictLine({ ...judged, verdict: verdict as RunVerdict['verdict'] });
+  const line = [text, ...notes].join('; ');
+  return paint(line, verdict === 'fail' ? 'red' : verdict === 'pass' ? 'green' : 'yellow');
 }
 
 function tokens(mean: number | undefined): string {
@@ -226,10 +224,5 @@ export function renderSummaryTable(run: RunRecord, options: { color: boolean }):
   const noteLines = run.models.flatMap((model) => notes(model, paint));
   if (noteLines.length > 0) lines.push('', ...noteLines);
   for (const table of run.sweeps ?? []) lines.push('', ...renderSweepTable(table));
-  if (run.verdict !== undefined && run.verdict.checks > 0) {
-    const color =
-      run.verdict.verdict === 'fail' ? 'red' : run.verdict.verdict === 'pass' ? 'green' : 'yellow';
-    lines.push('', paint(runVerdictLine(run.verdict), color));
-  }
   return `${lines.join('\n')}\n`;
 }
