@@ -123,8 +123,9 @@ describe('renderSummaryTable', () => {
     first.model.sweepLevel = { kind: 'concurrency', level: 4, label: 'concurrency=4' };
     const run = buildRunRecord(inputs);
     const table = summaryTable(run);
-    expect(table.header.slice(0, 5)).toEqual(['model', 'api', 'mode', 'level', 'ok']);
-    expect(table.rows.map((row) => row[3])).toEqual(['concurrency=4', '-']);
+    expect(table.header.slice(0, 6)).toEqual(['model', 'api', 'mode', 'tier', 'level', 'ok']);
+    expect(table.rows.map((row) => row[4])).toEqual(['concurrency=4', '-']);
+    expect(table.textColumns).toBe(5);
     const csv = parse(renderSummaryCsv(run), { columns: true }) as Record<string, string>[];
     expect(csv.map((row) => [row.model, row.level, row['P90 s']])).toEqual([
       [SOURCE_ID, 'concurrency=4', '1.234'],
