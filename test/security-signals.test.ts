@@ -288,7 +288,7 @@ describe('outputs that cannot be written', () => {
       ),
     );
     // What was measured is still shown: the summary table, printed before the line.
-    expect(run.output()).toMatch(/^model\s+api\s+mode\s+ok\s+failed/m);
+    expect(run.output()).toMatch(/^model\s+api\s+mode\s+tier\s+ok\s+failed/m);
     const rebuilt = start([process.execPath, CLI_MAIN, 'rebuild', journal], dir, env(outDir));
     expect(await rebuilt.exited, rebuilt.output()).toBe(0);
     expect(outputs(outDir)).toMatchObject({ kinds: ALL_OUTPUTS, runCalls: 3, csvRows: 3 });

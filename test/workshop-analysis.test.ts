@@ -32,8 +32,9 @@ function summaryRows(stdout: string, models: readonly string[]): Map<string, str
   for (const line of stdout.split('\n')) {
     const cells = line.trim().split(/\s+/);
     const model = cells[0] ?? '';
-    if (models.includes(model) && cells[1] === 'converse' && cells.length >= 11) {
-      rows.set(model, [cells[3], ...cells.slice(5, 11)] as string[]);
+    // model, api, mode, tier, ok, failed, mean, median, P90, min, max, std, ...
+    if (models.includes(model) && cells[1] === 'converse' && cells.length >= 12) {
+      rows.set(model, [cells[4], ...cells.slice(6, 12)] as string[]);
     }
   }
   return rows;

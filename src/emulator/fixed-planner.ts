@@ -41,7 +41,7 @@ export function fixedPlanner(options: FixedPlannerOptions = {}): (request: PlanR
     tokenJitter: 0,
     maxOutputTokens: Number.MAX_SAFE_INTEGER,
     faults: [],
-    // A steady model offers no priority or flex tier: such a request is served (and labelled) default.
+    // No notion of which models offer a tier: every tier is served as asked, at the one fixed speed.
     serviceTiers: [],
     source: 'fixed latency (--ttft-ms, --tokens-per-second)',
   };
@@ -50,9 +50,13 @@ export function fixedPlanner(options: FixedPlannerOptions = {}): (request: PlanR
     profiles: { file: 'fixed planner', defaultProfile: steady, models: new Map(), catalogue: new Map() },
     timeScale: timeScale === 0 ? 1 : timeScale,
   });
-  if (timeScale > 0) return planner;
+  const steadyPlan = (request: PlanRequest): ResponsePlan => ({
+    ...planner(request),
+    serviceTierServed: request.serviceTier,
+  });
+  if (timeScale > 0) return steadyPlan;
   return (request) => {
-    const plan = planner(request);
+    const plan = steadyPlan(request);
     return { ...plan, ttftMs: 0, interTokenMs: plan.interTokenMs.map(() => 0), reportedLatencyMs: 0 };
   };
 }
