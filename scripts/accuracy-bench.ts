@@ -94,6 +94,12 @@ function specs(scenario: Scenario): CallSpec[] {
 }
 
 /** The harness: on this event loop with `client`, or on worker threads each with a client of its own. */
+/** Two sides of one round, the side going first alternating round by round (`a` first in even rounds). */
+async function inTurn(round: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<void> {
+  await (round % 2 === 0 ? a : b)();
+  await (round % 2 === 0 ? b : a)();
+}
+
 async function harnessRun(client: BenchClient, scenario: Scenario) {
   const health = startClientHealth(scenario.workers > 1 ? 'thread' : 'process');
   const t0 = performance.now();
@@ -263,13 +269,7 @@ async function main(): Promise<void> {
       };
       // An open loop has no plain counterpart (a hand-written loop has no schedule).
       if (!closed) await harness();
-      else if (round % 2 === 0) {
-        await harness();
-        await plain();
-      } else {
-        await plain();
-        await harness();
-      }
+      else await inTurn(round, harness, plain);
     }
     const h = medians(harnessRounds);
     const phases = phaseMedians(harnessRecords);
@@ -333,13 +333,7 @@ async function main(): Promise<void> {
         plainRates.push(calls / ((await plainLoop(client, concurrency, calls)).wallMs / 1000));
       const harness = async () =>
         harnessRates.push(calls / ((await harnessRun(client, scenario)).wallMs / 1000));
-      if (round % 2 === 0) {
-        await plainRun();
-        await harness();
-      } else {
-        await harness();
-        await plainRun();
-      }
+      await inTurn(round, plainRun, harness);
     }
     const harnessRate = median(harnessRates);
     const plainRate = median(plainRates);

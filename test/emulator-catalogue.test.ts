@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { ConverseCommand, ConverseStreamCommand } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../src/emulator/index.ts';
-import { createPlanner } from '../src/emulator/planner.ts';
+import type { RunningEmulator } from '../src/emulator/index.ts';
 import { catalogueOf, parseProfiles } from '../src/emulator/profiles.ts';
 import { sdkClient } from './helpers/calls.ts';
+import { startProfiledEmulator } from './helpers/emulator.ts';
 
 // The emulator's model catalogue through the unmodified SDK: the shipped profile file extended by a
 // `catalogue` entry and a profile of a model the built-in list does not have.
@@ -20,11 +20,7 @@ const profiles = parseProfiles(
 
 let emulator: RunningEmulator;
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    planner: createPlanner({ profiles, timeScale: 0.01 }),
-    models: catalogueOf(profiles),
-  });
+  emulator = await startProfiledEmulator(profiles);
 });
 afterAll(() => emulator.close());
 

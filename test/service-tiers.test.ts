@@ -1,15 +1,16 @@
 import { ConverseCommand } from '@aws-sdk/client-bedrock-runtime';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type RunningEmulator, startEmulator } from '../src/emulator/index.ts';
+import type { RunningEmulator } from '../src/emulator/index.ts';
 import type { PlanRequest } from '../src/emulator/plan.ts';
 import { createPlanner } from '../src/emulator/planner.ts';
-import { catalogueOf, loadProfiles } from '../src/emulator/profiles.ts';
+import { loadProfiles } from '../src/emulator/profiles.ts';
 import { callModel } from '../src/harness/call.ts';
 import type { BenchClient } from '../src/harness/client.ts';
 import type { Api, CallRecord, ServiceTier } from '../src/records/call-record.ts';
 import { serviceTierLabel, serviceTierWarning } from '../src/summary/served.ts';
 import { summarizeCalls } from '../src/summary/summarize-calls.ts';
 import { callSpec, clientAt, sdkClient } from './helpers/calls.ts';
+import { startProfiledEmulator } from './helpers/emulator.ts';
 
 // Service tiers through the unmodified SDK against the emulator and its shipped profiles: Nova Pro
 // offers priority and flex (as AWS lists it), Nova Lite does not.
@@ -18,11 +19,7 @@ let emulator: RunningEmulator;
 let bench: BenchClient;
 
 beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    planner: createPlanner({ profiles, timeScale: 0.01 }),
-    models: catalogueOf(profiles),
-  });
+  emulator = await startProfiledEmulator(profiles);
   bench = clientAt(emulator.url);
 });
 

@@ -1,4 +1,4 @@
-import type { EChartsOption } from 'echarts';
+import type { EChartsOption, SeriesOption } from 'echarts';
 import type { ReportData } from './data.ts';
 
 /** One chart of the report: a heading, a sentence on what it shows, and its ECharts option (JSON only). */
@@ -103,3 +103,33 @@ export function valueAxis(name: string, extra: Record<string, unknown> = {}): EC
 }
 
 export const GRID = { left: 16, right: 40, bottom: 44 };
+
+/**
+ * One plot of value axes under a wrapping legend of its series' names: the scatter, the ECDF, the
+ * sweep and the history charts. The chart is `plotHeight` tall plus its legend.
+ */
+export function xyChart(
+  spec: Omit<ChartSpec, 'height' | 'option'> & {
+    plotHeight: number;
+    tooltip: EChartsOption['tooltip'];
+    xAxis: EChartsOption['xAxis'];
+    yAxis: EChartsOption['yAxis'];
+    series: SeriesOption[];
+  },
+): ChartSpec {
+  const { plotHeight, tooltip, xAxis, yAxis, series, ...heading } = spec;
+  const legend = wrappingLegend(series.map((s) => String(s.name)));
+  return {
+    ...heading,
+    height: plotHeight + legend.height,
+    option: {
+      animation: false,
+      legend: legend.legend,
+      tooltip,
+      grid: { ...GRID, top: legend.height + 24, left: 24 },
+      xAxis,
+      yAxis,
+      series,
+    },
+  };
+}

@@ -1,4 +1,12 @@
-import type { BarSeriesOption, BoxplotSeriesOption, EChartsOption, LineSeriesOption } from 'echarts';
+import type {
+  BarSeriesOption,
+  BoxplotSeriesOption,
+  EChartsOption,
+  LineSeriesOption,
+  SeriesOption,
+  XAXisComponentOption,
+  YAXisComponentOption,
+} from 'echarts';
 import {
   bandChartHeight,
   type ChartSpec,
@@ -13,6 +21,7 @@ import {
   seriesId,
   valueAxis,
   wrappingLegend,
+  xyChart,
 } from './chart-kit.ts';
 import type { ReportCell, ReportData } from './data.ts';
 import { goodputChart, historyChart, sweepChart } from './load-charts.ts';
@@ -139,6 +148,46 @@ function panels(data: ReportData, legendHeight: number, cellHeight: number, noun
 const okNoun = (data: ReportData) => (m: number) =>
   data.cells.reduce((n, row) => n + (row[m]?.latencyMs.length ?? 0), 0) === 0 ? ': no successful calls' : '';
 
+/**
+ * Small multiples: a panel per model (`axes(m)` its x and y axes), its runs overlaid, under a legend
+ * naming the runs (shown with two runs or more). Each series names its panel (`inPanel`).
+ */
+function panelChart(
+  data: ReportData,
+  spec: Omit<ChartSpec, 'height' | 'option'> & {
+    cellHeight: number;
+    tooltip: EChartsOption['tooltip'];
+    axes: (m: number) => { x: XAXisComponentOption; y: YAXisComponentOption };
+    series: SeriesOption[];
+  },
+): ChartSpec {
+  const { cellHeight, tooltip, axes, series, ...heading } = spec;
+  const legend = wrappingLegend(
+    data.runs.map((_, r) => runSeriesName(data, r, 'calls')),
+    data.runs.length > 1,
+  );
+  const layout = panels(data, legend.height, cellHeight, okNoun(data));
+  const panelAxes = data.models.map((_, m) => axes(m));
+  return {
+    ...heading,
+    height: layout.height,
+    option: {
+      animation: false,
+      legend: legend.legend,
+      tooltip,
+      title: layout.title,
+      grid: layout.grid,
+      xAxis: panelAxes.map((a) => a.x),
+      yAxis: panelAxes.map((a) => a.y),
+      series,
+    },
+  };
+}
+
+function inPanel<S extends SeriesOption>(m: number, series: S): S {
+  return { ...series, xAxisIndex: m, yAxisIndex: m };
+}
+
 /** Small multiples: one histogram per model on shared bins, one bar series per run. */
 export function latencyHistogramChart(data: ReportData): ChartSpec {
   const samples = data.cells.flatMap((row) => row.map((c) => c?.latencyMs ?? []));
@@ -147,53 +196,31 @@ export function latencyHistogramChart(data: ReportData): ChartSpec {
     const lo = bins.start + i * bins.width;
     return `${formatEdge(lo)}-${formatEdge(lo + bins.width)}`;
   });
-  const xAxis: NonNullable<EChartsOption['xAxis']> = [];
-  const yAxis: NonNullable<EChartsOption['yAxis']> = [];
-  const series: BarSeriesOption[] = [];
-  const legend = wrappingLegend(
-    data.runs.map((_, r) => runSeriesName(data, r, 'calls')),
-    data.runs.length > 1,
-  );
-  const layout = panels(data, legend.height, 190, okNoun(data));
-  data.models.forEach((_, m) => {
-    xAxis.push({
-      type: 'category',
-      gridIndex: m,
-      data: labels,
-      name: 'ms',
-      axisLabel: { hideOverlap: true },
-    });
-    yAxis.push({ type: 'value', gridIndex: m, minInterval: 1 });
-    data.runs.forEach((_, r) => {
+  const series: BarSeriesOption[] = data.models.flatMap((_, m) =>
+    data.runs.map((_, r) => {
       const cell = data.cells[r]?.[m];
-      series.push({
-        type: 'bar',
+      return inPanel(m, {
+        type: 'bar' as const,
         id: seriesId({ model: m, run: r }),
         name: runSeriesName(data, r, 'calls'),
-        xAxisIndex: m,
-        yAxisIndex: m,
         barGap: '0%',
         data: cell === undefined || cell.latencyMs.length === 0 ? [] : binCounts(cell.latencyMs, bins),
       });
-    });
-  });
-  return {
+    }),
+  );
+  return panelChart(data, {
     id: 'chart-latency-histogram',
     title: 'Latency histogram per model',
     description: `Calls per latency bin (ms), one panel per model, on bins shared by every panel. ${EXCLUDED}`,
     unit: 'calls',
-    height: layout.height,
-    option: {
-      animation: false,
-      legend: legend.legend,
-      tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
-      title: layout.title,
-      grid: layout.grid,
-      xAxis,
-      yAxis,
-      series,
-    },
-  };
+    cellHeight: 190,
+    tooltip: { trigger: 'axis', axisPointer: { type: 'shadow' } },
+    axes: (m) => ({
+      x: { type: 'category', gridIndex: m, data: labels, name: 'ms', axisLabel: { hideOverlap: true } },
+      y: { type: 'value', gridIndex: m, minInterval: 1 },
+    }),
+    series,
+  });
 }
 
 function formatEdge(ms: number): string {
@@ -218,56 +245,31 @@ export function latencyScatterChart(data: ReportData): ChartSpec {
   const title = 'Latency against input tokens';
   const description = `One point per call: input tokens (x) and end-to-end latency in ms (y). ${EXCLUDED}`;
   if (drawn.length > MAX_SERIES_IN_ONE_CHART) {
-    const legend = wrappingLegend(
-      data.runs.map((run) => run.label),
-      data.runs.length > 1,
-    );
-    const layout = panels(data, legend.height, 220, okNoun(data));
-    return {
+    return panelChart(data, {
       id: 'chart-latency-scatter',
       title,
       description: `${description} One panel per model.`,
       unit: 'ms',
-      height: layout.height,
-      option: {
-        animation: false,
-        legend: legend.legend,
-        tooltip: { trigger: 'item' },
-        title: layout.title,
-        grid: layout.grid,
-        xAxis: data.models.map((_, m) => ({
-          type: 'value' as const,
-          gridIndex: m,
-          scale: true,
-          name: 'tokens',
-        })),
-        yAxis: data.models.map((_, m) => ({ type: 'value' as const, gridIndex: m, name: 'ms' })),
-        series: drawn.map(({ cell, m, r }) => ({
-          ...points(cell, m, r, runSeriesName(data, r, 'calls')),
-          xAxisIndex: m,
-          yAxisIndex: m,
-        })),
-      },
-    };
+      cellHeight: 220,
+      tooltip: { trigger: 'item' },
+      axes: (m) => ({
+        x: { type: 'value', gridIndex: m, scale: true, name: 'tokens' },
+        y: { type: 'value', gridIndex: m, name: 'ms' },
+      }),
+      series: drawn.map(({ cell, m, r }) => inPanel(m, points(cell, m, r, runSeriesName(data, r, 'calls')))),
+    });
   }
-  const series = drawn.map(({ cell, m, r }) => points(cell, m, r, modelSeriesName(data, m, r)));
-  const legend = wrappingLegend(series.map((x) => x.name));
-  return {
+  return xyChart({
     id: 'chart-latency-scatter',
     title,
     description,
     unit: 'ms',
-    height: 420 + legend.height,
-    option: {
-      animation: false,
-      legend: legend.legend,
-      tooltip: { trigger: 'item' },
-      grid: { ...GRID, top: legend.height + 24, left: 24 },
-      xAxis: valueAxis('input tokens', { scale: true }),
-      yAxis: { type: 'value', name: 'latency (ms)' },
-      series,
-    },
-  };
+    plotHeight: 420,
+    tooltip: { trigger: 'item' },
+    xAxis: valueAxis('input tokens', { scale: true }),
+    yAxis: { type: 'value', name: 'latency (ms)' },
+    series: drawn.map(({ cell, m, r }) => points(cell, m, r, modelSeriesName(data, m, r))),
+  });
 }
 
 const STATS = [
@@ -324,51 +326,31 @@ export function latencyEcdfChart(data: ReportData): ChartSpec {
   const description = `Fraction of calls (y) that finished within a latency (x, ms); further left is faster, a steep rise is consistent. ${EXCLUDED}`;
   if (drawn.length > MAX_SERIES_IN_ONE_CHART) {
     // Many models or runs: one panel per model, its runs overlaid (line style per run).
-    const legend = wrappingLegend(
-      data.runs.map((run) => run.label),
-      data.runs.length > 1,
-    );
-    const layout = panels(data, legend.height, 200, okNoun(data));
-    return {
+    return panelChart(data, {
       id: 'chart-latency-ecdf',
       title,
       description: `${description} One panel per model.`,
       unit: 'ms',
-      height: layout.height,
-      option: {
-        animation: false,
-        legend: legend.legend,
-        tooltip: { trigger: 'axis' },
-        title: layout.title,
-        grid: layout.grid,
-        xAxis: data.models.map((_, m) => ({ type: 'value' as const, gridIndex: m, scale: true, name: 'ms' })),
-        yAxis: data.models.map((_, m) => ({ type: 'value' as const, gridIndex: m, min: 0, max: 1 })),
-        series: drawn.map(({ cell, m, r }) => ({
-          ...lines(cell, m, r, runSeriesName(data, r, 'calls')),
-          xAxisIndex: m,
-          yAxisIndex: m,
-        })),
-      },
-    };
+      cellHeight: 200,
+      tooltip: { trigger: 'axis' },
+      axes: (m) => ({
+        x: { type: 'value', gridIndex: m, scale: true, name: 'ms' },
+        y: { type: 'value', gridIndex: m, min: 0, max: 1 },
+      }),
+      series: drawn.map(({ cell, m, r }) => inPanel(m, lines(cell, m, r, runSeriesName(data, r, 'calls')))),
+    });
   }
-  const series = drawn.map(({ cell, m, r }) => lines(cell, m, r, modelSeriesName(data, m, r)));
-  const legend = wrappingLegend(series.map((x) => String(x.name)));
-  return {
+  return xyChart({
     id: 'chart-latency-ecdf',
     title,
     description,
     unit: 'ms',
-    height: 400 + legend.height,
-    option: {
-      animation: false,
-      legend: legend.legend,
-      tooltip: { trigger: 'axis' },
-      grid: { ...GRID, top: legend.height + 24, left: 24 },
-      xAxis: valueAxis('latency (ms)', { scale: true }),
-      yAxis: { type: 'value', name: 'fraction of calls', min: 0, max: 1 },
-      series,
-    },
-  };
+    plotHeight: 400,
+    tooltip: { trigger: 'axis' },
+    xAxis: valueAxis('latency (ms)', { scale: true }),
+    yAxis: { type: 'value', name: 'fraction of calls', min: 0, max: 1 },
+    series: drawn.map(({ cell, m, r }) => lines(cell, m, r, modelSeriesName(data, m, r))),
+  });
 }
 
 /** Failed measured calls by error kind, stacked per model (one stack per run); undefined when none failed. */

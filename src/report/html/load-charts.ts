@@ -8,6 +8,7 @@ import {
   seriesId,
   valueAxis,
   wrappingLegend,
+  xyChart,
 } from './chart-kit.ts';
 import type { ReportData } from './data.ts';
 
@@ -45,24 +46,18 @@ export function sweepChart(data: ReportData): ChartSpec | undefined {
       });
     }
   });
-  const legend = wrappingLegend(lines.map((l) => String(l.name)));
-  return {
+  return xyChart({
     id: 'chart-sweep',
     title: 'Latency against throughput (sweeps)',
     description:
       'One point per sweep level, labelled with the level: the ok calls per second it achieved (x) and the latency P50 (dashed) and P90 (solid) in ms (y), from the scheduled start under open-loop load.',
     unit: 'ms',
-    height: 420 + legend.height,
-    option: {
-      animation: false,
-      legend: legend.legend,
-      tooltip: { trigger: 'item' },
-      grid: { ...GRID, top: legend.height + 24, left: 24 },
-      xAxis: valueAxis('achieved calls per second', { scale: true }),
-      yAxis: { type: 'value', name: 'latency (ms)' },
-      series: lines,
-    },
-  };
+    plotHeight: 420,
+    tooltip: { trigger: 'item' },
+    xAxis: valueAxis('achieved calls per second', { scale: true }),
+    yAxis: { type: 'value', name: 'latency (ms)' },
+    series: lines,
+  });
 }
 
 /** Goodput per model and run: the share of measured calls that met the objectives. */
@@ -114,26 +109,20 @@ export function historyChart(data: ReportData): ChartSpec | undefined {
       data: data.runs.map((_, r) => data.cells[r]?.[m]?.summary.latencyMs?.[key] ?? null),
     })),
   );
-  const legend = wrappingLegend(series.map((s) => String(s.name)));
-  return {
+  return xyChart({
     id: 'chart-history',
     title: 'P50 and P90 over the runs',
     description:
       'Each model from run to run, oldest first: P50 (dashed) and P90 (solid) latency in ms, so drift across days shows.',
     unit: 'ms',
-    height: 380 + legend.height,
-    option: {
-      animation: false,
-      legend: legend.legend,
-      tooltip: { trigger: 'axis' },
-      grid: { ...GRID, top: legend.height + 24, left: 24 },
-      xAxis: {
-        type: 'category',
-        data: data.runs.map((r) => r.label),
-        axisLabel: { width: 160, overflow: 'truncate' },
-      },
-      yAxis: { type: 'value', name: 'latency (ms)' },
-      series,
+    plotHeight: 380,
+    tooltip: { trigger: 'axis' },
+    xAxis: {
+      type: 'category',
+      data: data.runs.map((r) => r.label),
+      axisLabel: { width: 160, overflow: 'truncate' },
     },
-  };
+    yAxis: { type: 'value', name: 'latency (ms)' },
+    series,
+  });
 }

@@ -63,71 +63,75 @@ export function summaryTables(data: ReportData): string {
   return [latencyTable(data), detailTable(data), checksTable(data)].filter((t) => t !== '').join('\n');
 }
 
-function latencyTable(data: ReportData): string {
+type Summary = ReportCell['summary'];
+
+/** A column of a per-model table: its heading and its cell from the model's summary (right-aligned). */
+type Column = [heading: string, value: (s: Summary) => string, numeric?: false];
+
+/** One row per model and run (`rowId` anchors it when `anchored`), one cell per column. */
+function modelTable(
+  data: ReportData,
+  className: string,
+  caption: string,
+  columns: Column[],
+  anchored = false,
+): string {
   const rows = rowsOf(data).map(({ m, r, cell }) => {
-    const s = cell.summary;
-    return `<tr id="${rowId(m, r)}">${rowHead(data, m, r, cell)}${[
-      td(String(s.calls), true),
-      td(String(s.ok), true),
-      td(String(s.failed), true),
-      td(PERCENT.format(s.errorRate), true),
-      td(stat(s.latencyMs, 'mean'), true),
-      td(stat(s.latencyMs, 'median'), true),
-      td(stat(s.latencyMs, 'p90'), true),
-      td(stat(s.latencyMs, 'p95'), true),
-      td(stat(s.latencyMs, 'p99'), true),
-      td(stat(s.latencyMs, 'max'), true),
-    ].join('')}</tr>`;
+    const cells = columns.map(([, value, numeric]) => td(value(cell.summary), numeric ?? true)).join('');
+    return `<tr${anchored ? ` id="${rowId(m, r)}"` : ''}>${rowHead(data, m, r, cell)}${cells}</tr>`;
   });
-  const head = headRow(data, [
-    'Calls',
-    'OK',
-    'Failed',
-    'Error rate',
-    'Mean',
-    'Median',
-    'P90',
-    'P95',
-    'P99',
-    'Max',
-  ]);
   return table(
-    'summary',
-    'Latency (ms) over successful measured calls; failed calls are counted, not timed.',
-    head,
+    className,
+    caption,
+    headRow(
+      data,
+      columns.map(([heading]) => heading),
+    ),
     rows,
   );
 }
 
+function latencyTable(data: ReportData): string {
+  return modelTable(
+    data,
+    'summary',
+    'Latency (ms) over successful measured calls; failed calls are counted, not timed.',
+    [
+      ['Calls', (s) => String(s.calls)],
+      ['OK', (s) => String(s.ok)],
+      ['Failed', (s) => String(s.failed)],
+      ['Error rate', (s) => PERCENT.format(s.errorRate)],
+      ['Mean', (s) => stat(s.latencyMs, 'mean')],
+      ['Median', (s) => stat(s.latencyMs, 'median')],
+      ['P90', (s) => stat(s.latencyMs, 'p90')],
+      ['P95', (s) => stat(s.latencyMs, 'p95')],
+      ['P99', (s) => stat(s.latencyMs, 'p99')],
+      ['Max', (s) => stat(s.latencyMs, 'max')],
+    ],
+    true,
+  );
+}
+
+function errorsByKind(s: Summary): string {
+  return Object.entries(s.errorsByKind)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([kind, n]) => `${kind}: ${n}`)
+    .join(', ');
+}
+
 function detailTable(data: ReportData): string {
-  const rows = rowsOf(data).map(({ m, r, cell }) => {
-    const s = cell.summary;
-    const errors = Object.entries(s.errorsByKind)
-      .sort(([a], [b]) => a.localeCompare(b))
-      .map(([kind, n]) => `${kind}: ${n}`)
-      .join(', ');
-    return `<tr>${rowHead(data, m, r, cell)}${[
-      td(stat(s.ttftMs, 'median'), true),
-      td(stat(s.ttftMs, 'p90'), true),
-      td(stat(s.outputTokensPerSecond, 'median'), true),
-      td(stat(s.clientWorkMs, 'median'), true),
-      td(String(s.retriedCalls), true),
-      td(errors),
-    ].join('')}</tr>`;
-  });
-  const head = headRow(data, [
-    'TTFT P50 (ms)',
-    'TTFT P90 (ms)',
-    'Output tok/s (median)',
-    'Client work P50 (ms)',
-    'Retried calls',
-    'Errors by kind',
-  ]);
-  return table(
+  return modelTable(
+    data,
     'details',
     "Streaming (ConverseStream calls), the client's own time per call (send + after), retries and failures.",
-    head,
-    rows,
+    [
+      ['TTFT P50 (ms)', (s) => stat(s.ttftMs, 'median')],
+      ['TTFT P90 (ms)', (s) => stat(s.ttftMs, 'p90')],
+      ['Output tok/s (median)', (s) => stat(s.outputTokensPerSecond, 'median')],
+      ['Client work P50 (ms)', (s) => stat(s.clientWorkMs, 'median')],
+      ['Retried calls', (s) => String(s.retriedCalls)],
+      ['Errors by kind', errorsByKind, false],
+    ],
   );
 }
 
