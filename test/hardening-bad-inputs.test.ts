@@ -306,6 +306,11 @@ const BENCH_CASES: BenchCase[] = [
     says: /tracking-huge-template\.csv line 2: the prompt template of amazon\.nova-micro-v1:0 with document 1 of .* makes a request body of \d+ bytes, over the emulator's limit of 2097152 \(2 MiB\); shorten the template or the document/,
   },
   {
+    input: "maxTokens over the model's own output limit",
+    env: { CONVERSE_BENCH_MAX_TOKENS: '20000' },
+    says: /maxTokens 20000 is over the output limit of amazon\.nova-micro-v1:0, 10000 tokens \(the emulator catalogue with data\/profiles\.json\): set maxTokens \(CONVERSE_BENCH_MAX_TOKENS or --max-tokens\) to 10000 or less/,
+  },
+  {
     input: 'tracking: model not in it',
     env: { CONVERSE_BENCH_TRACKING_FILE: join(BAD, 'tracking-other-model.csv') },
     says: /model "amazon\.nova-micro-v1:0" is not in .*tracking-other-model\.csv: add a row/,

@@ -1,10 +1,13 @@
 import { relative, resolve } from 'node:path';
 import { expect, inject, recordArtifact, type TestContext } from 'vitest';
+import { envName, flagName } from '../config/env.ts';
 import { scheduledLoad } from '../config/time-scale.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { promptFingerprint, renderPrompt } from '../data/template.ts';
 import type { TrackedModel } from '../data/tracking.ts';
 import { DEFAULT_MAX_BODY_BYTES } from '../emulator/index.ts';
+import { DEFAULT_MODELS, resolveModel } from '../emulator/models.ts';
+import { catalogueOf, loadProfiles } from '../emulator/profiles.ts';
 import { UserError } from '../errors.ts';
 import { evaluateBudget, findBudget, noBudgetCheck } from '../gate/budgets.ts';
 import { clientBusyReason, clientNoiseMs, timeScaleReason } from '../gate/client-noise.ts';
@@ -85,6 +88,7 @@ export async function runModel(ctx: TestContext, model: ModelTest): Promise<void
   };
   // Counted before anything is built: a plan over the cap is refused without being made.
   checkCallCap(model);
+  checkMaxTokens(model);
   if (model.options.dryRun) await skipAsDryRun(ctx, model, placement);
   const plan = buildPlan(planInput(model.options, [model.api], dataset.documents.length));
   const endpoint = endpointOf(model);
@@ -127,6 +131,27 @@ function checkCallCap({ modelId, options, inputs }: ModelTest): void {
         'set CONVERSE_BENCH_ALLOW_LARGE_RUN=true or lower the counts (`converse-bench plan` shows them)',
     );
   }
+}
+
+/**
+ * maxTokens over a model's output limit makes every call a ValidationException row, on Bedrock as on
+ * the emulator: refused before any call. The limits are the emulator's catalogue (the Bedrock model
+ * cards, extended by the emulator profile file on the emulator target); a model it does not list is
+ * left to the service.
+ */
+function checkMaxTokens({ modelId, options }: ModelTest): void {
+  const profiles = options.target === 'emulator' ? options.emulatorProfilesFile : undefined;
+  const catalog =
+    profiles === undefined
+      ? DEFAULT_MODELS
+      : catalogueOf(loadProfiles(resolve(inject('converseBench').root, profiles)));
+  const model = resolveModel(modelId, catalog);
+  if (model.status !== 'ok' || options.maxTokens <= model.info.maxOutputTokens) return;
+  const source = profiles === undefined ? 'its Bedrock model card' : `the emulator catalogue with ${profiles}`;
+  throw new BenchModelError(
+    `maxTokens ${options.maxTokens} is over the output limit of ${modelId}, ${model.info.maxOutputTokens} tokens (${source}): ` +
+      `set maxTokens (${envName('maxTokens')} or ${flagName('maxTokens')}) to ${model.info.maxOutputTokens} or less`,
+  );
 }
 
 /**
