@@ -147,7 +147,8 @@ function checkMaxTokens({ modelId, options }: ModelTest): void {
       : catalogueOf(loadProfiles(resolve(inject('converseBench').root, profiles)));
   const model = resolveModel(modelId, catalog);
   if (model.status !== 'ok' || options.maxTokens <= model.info.maxOutputTokens) return;
-  const source = profiles === undefined ? 'its Bedrock model card' : `the emulator catalogue with ${profiles}`;
+  const source =
+    profiles === undefined ? 'its Bedrock model card' : `the emulator catalogue with ${profiles}`;
   throw new BenchModelError(
     `maxTokens ${options.maxTokens} is over the output limit of ${modelId}, ${model.info.maxOutputTokens} tokens (${source}): ` +
       `set maxTokens (${envName('maxTokens')} or ${flagName('maxTokens')}) to ${model.info.maxOutputTokens} or less`,
