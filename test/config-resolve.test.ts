@@ -168,6 +168,13 @@ describe('validation messages (environment)', () => {
     );
   });
 
+  test('a refused endpoint is quoted without its user name and password', () => {
+    expect(envError({ CONVERSE_BENCH_ENDPOINT: 'ftp://alice:hunter2@proxy.internal:8080/x' })).toBe(
+      'CONVERSE_BENCH_ENDPOINT="ftp://proxy.internal:8080/x": endpoint must be an http:// or https:// URL, e.g. http://127.0.0.1:8088',
+    );
+    expect(envError({ CONVERSE_BENCH_ENDPOINT: 'alice:hunter2@proxy' })).not.toContain('hunter2');
+  });
+
   test('an unknown variable names the nearest one', () => {
     expect(envError({ CONVERSE_BENCH_INVOCATIONS: '3' })).toBe(
       'CONVERSE_BENCH_INVOCATIONS="3": unknown setting; did you mean CONVERSE_BENCH_INVOCATIONS_PER_SCENARIO?',

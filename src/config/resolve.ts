@@ -1,3 +1,4 @@
+import { shownEndpoint } from '../records/endpoint.ts';
 import type { BenchOptions, LoadShape, ResolvedOptions, Slo, Sweep } from '../records/options.ts';
 import { DEFAULT_OPTIONS } from './defaults.ts';
 import { envName, flagName, readEnvSettings } from './env.ts';
@@ -16,6 +17,13 @@ interface Rule<T> {
   /** The value a text (environment variable, CLI flag) stands for; undefined when it is not one. */
   fromText(text: string): unknown;
   valid(value: unknown): value is T;
+  /** How a refused value is quoted back; the endpoint's drops any user name and password. */
+  shown?: (text: string) => string;
+}
+
+/** A refused value as the error message quotes it. */
+function quoted(rule: Rule<unknown>, value: unknown): string {
+  return JSON.stringify(typeof value === 'string' && rule.shown ? rule.shown(value) : value);
 }
 
 interface Spec<K extends Key> {
@@ -100,6 +108,8 @@ const url: Rule<string | undefined> = {
   type: 'URL',
   must: 'must be an http:// or https:// URL, e.g. http://127.0.0.1:8088',
   fromText: (text) => text,
+  // Also a `user:password@` that does not parse as one (`alice:secret@host` reads as a scheme).
+  shown: (text) => shownEndpoint(text).replace(/[^\s/@]+@/g, ''),
   valid: (value): value is string | undefined => {
     if (value === undefined) return true;
     if (typeof value !== 'string') return false;
@@ -433,7 +443,7 @@ function fromEnvText(key: Key, variable: string, text: string): unknown {
   const rule: Rule<unknown> = SPECS[key].rule;
   const value = rule.fromText(text);
   if (value === undefined || !rule.valid(value)) {
-    throw new ConfigError(`${variable}=${JSON.stringify(text)}: ${key} ${rule.must}`);
+    throw new ConfigError(`${variable}=${quoted(rule, text)}: ${key} ${rule.must}`);
   }
   return value;
 }
@@ -448,7 +458,7 @@ function checkFile(file: Record<string, unknown>, where: string): void {
     // An explicit `undefined` in a bench file means "not set", as an absent key.
     if (value !== undefined && !rule.valid(value)) {
       throw new ConfigError(
-        `${where}: ${key}=${JSON.stringify(value)}: ${key} ${rule.mustInFile ?? rule.must}`,
+        `${where}: ${key}=${quoted(rule, value)}: ${key} ${rule.mustInFile ?? rule.must}`,
       );
     }
   }
