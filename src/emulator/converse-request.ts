@@ -210,7 +210,9 @@ export function parseConverseBody(raw: string): ConverseInput {
   const system =
     body.system === undefined || body.system === null
       ? []
-      : blockTexts(body.system, 'system', (after, ttl) => cachePoints.push({ section: 'system', after, ttl }));
+      : blockTexts(body.system, 'system', (after, ttl) =>
+          cachePoints.push({ section: 'system', after, ttl }),
+        );
   const messages = parseMessages(body.messages, cachePoints);
   checkTurns(messages);
 

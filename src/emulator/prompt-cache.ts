@@ -148,7 +148,10 @@ export function createPromptCache(options: PromptCacheOptions = {}): PromptCache
             if (entry === undefined && entries.size >= maxEntries) {
               entries.delete(entries.keys().next().value as string);
             }
-            entries.set(point.key, { readyAtMs, expiresAtMs: Math.max(entry?.expiresAtMs ?? 0, expiresAtMs) });
+            entries.set(point.key, {
+              readyAtMs,
+              expiresAtMs: Math.max(entry?.expiresAtMs ?? 0, expiresAtMs),
+            });
           });
         },
       };

@@ -96,7 +96,8 @@ export const nonceText = (nonce: string): string => `Request nonce: ${nonce}`;
 
 export function buildInput(spec: CallSpec): ConverseCommandInput {
   const cache = spec.promptCache ?? 'off';
-  const nonce: { text: string }[] = spec.cacheNonce === undefined ? [] : [{ text: nonceText(spec.cacheNonce) }];
+  const nonce: { text: string }[] =
+    spec.cacheNonce === undefined ? [] : [{ text: nonceText(spec.cacheNonce) }];
   // The cacheable prefix is the prompt (the template with its document): its cachePoint follows it.
   const content: ContentBlock[] = [{ text: spec.prompt }];
   if (cache !== 'off') content.push({ cachePoint: cachePointOf(cache) });

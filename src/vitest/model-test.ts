@@ -177,9 +177,17 @@ function modelRunInfo(
   scheduledCalls: number,
 ): ModelRunInfo {
   const { root, runId } = inject('converseBench');
-  const shown = options.endpoint === undefined ? options : { ...options, endpoint: shownEndpoint(options.endpoint) };
+  const shown =
+    options.endpoint === undefined ? options : { ...options, endpoint: shownEndpoint(options.endpoint) };
   return {
-    key: modelKey(modelId, api, latencyMode, level, serviceTier, cacheKeyPart(promptCache, options.cacheBust)),
+    key: modelKey(
+      modelId,
+      api,
+      latencyMode,
+      level,
+      serviceTier,
+      cacheKeyPart(promptCache, options.cacheBust),
+    ),
     modelId,
     api,
     latencyMode,
