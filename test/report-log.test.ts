@@ -19,10 +19,10 @@ describe('log lines', () => {
 
   it('writes the cache class and cache tokens of a call that reported prompt cache usage', () => {
     expect(callLine(okCall({ inputTokens: 12, cacheReadTokens: 800, cacheWriteTokens: 0 }))).toContain(
-      ' ok latency_ms 1234.500 ttft_ms - in 12 out 190 cache read read 800 write 0 attempts 1',
+      ' ok latency_ms 1234.500 ttft_ms - in 12 out 190 cache_class read cache_read_tokens 800 cache_write_tokens 0 attempts 1',
     );
     expect(callLine(okCall({ cacheReadTokens: 0, cacheWriteTokens: 800 }))).toContain(
-      ' in 812 out 190 cache write read 0 write 800 attempts 1',
+      ' in 812 out 190 cache_class write cache_read_tokens 0 cache_write_tokens 800 attempts 1',
     );
   });
 

@@ -36,7 +36,7 @@ function headerLines(run: RunRecord): string[] {
 export function callLine(record: CallRecord): string {
   const cache =
     record.status === 'ok' && reportedCacheUsage(record)
-      ? ` cache ${cacheClass(record)} read ${record.cacheReadTokens ?? 0} write ${record.cacheWriteTokens ?? 0}`
+      ? ` cache_class ${cacheClass(record)} cache_read_tokens ${record.cacheReadTokens ?? 0} cache_write_tokens ${record.cacheWriteTokens ?? 0}`
       : '';
   const outcome =
     record.status === 'ok'
