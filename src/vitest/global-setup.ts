@@ -187,7 +187,11 @@ async function preflightEveryModel(
       preflightInputFor(
         model.modelId,
         options,
-        { region: model.region ?? options.region, latencyMode: model.latencyMode ?? options.latencyMode },
+        {
+          region: model.region ?? options.region,
+          latencyMode: model.latencyMode ?? options.latencyMode,
+          promptCache: model.promptCache ?? options.promptCache,
+        },
         options.endpoint,
       ),
     );
