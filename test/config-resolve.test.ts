@@ -94,6 +94,8 @@ describe('environment parsing', () => {
         CONVERSE_BENCH_DRY_RUN: 'FALSE',
         CONVERSE_BENCH_BASELINE: 'outputs/main',
         CONVERSE_BENCH_LATENCY_MODE: 'optimized',
+        CONVERSE_BENCH_PROMPT_CACHE: '1h',
+        CONVERSE_BENCH_CACHE_BUST: 'true',
       },
     });
     expect(options).toMatchObject({
@@ -113,6 +115,8 @@ describe('environment parsing', () => {
       dryRun: false,
       baseline: 'outputs/main',
       latencyMode: 'optimized',
+      promptCache: '1h',
+      cacheBust: true,
     });
   });
 
@@ -153,6 +157,8 @@ describe('validation messages (environment)', () => {
     ['TRANSPORT', 'h2', 'transport must be one of: http1, http2'],
     ['API', 'stream', 'api must be one of: converse, converse-stream, both'],
     ['LATENCY_MODE', 'fast', 'latencyMode must be one of: standard, optimized'],
+    ['PROMPT_CACHE', '2h', 'promptCache must be one of: off, on, 5m, 1h'],
+    ['CACHE_BUST', 'yes', 'cacheBust must be true or false (or 1 or 0)'],
     ['REDACT_TEXTS', 'yes', 'redactTexts must be true or false (or 1 or 0)'],
     ['ENDPOINT', 'localhost:8080', 'endpoint must be an http:// or https:// URL, e.g. http://127.0.0.1:8088'],
     ['REGION', 'us_east_1', 'region must be an AWS region name such as us-east-1'],

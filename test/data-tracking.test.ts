@@ -112,6 +112,19 @@ describe('loadTracking', () => {
     );
   });
 
+  test("prompt_cache sets a model's prompt caching; an empty cell leaves the run's", () => {
+    const path = join(tmp, 'tracking-cache.csv');
+    writeFileSync(
+      path,
+      'model,text_prompt,prompt_cache\namazon.nova-micro-v1:0,{context},1h\namazon.nova-lite-v1:0,{context},\n',
+    );
+    expect(loadTracking(path).map((m) => m.promptCache)).toEqual(['1h', undefined]);
+    writeFileSync(path, 'model,text_prompt,prompt_cache\namazon.nova-micro-v1:0,{context},yes\n');
+    expect(problem(path)).toBe(
+      ' line 2: prompt_cache "yes" is not a prompt cache setting; write one of off, on, 5m, 1h, or leave it empty for the run\'s promptCache',
+    );
+  });
+
   test('region and role values', () => {
     expect(problem(trackingFile('amazon.nova-micro-v1:0,{context},US East,,'))).toBe(
       ' line 2: region "US East" is not an AWS region name; write e.g. us-east-1, or leave it empty for the run\'s region',

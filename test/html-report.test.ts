@@ -181,6 +181,29 @@ describe('series per model', () => {
     expect(renderHtmlReport([record], { echartsSource: ECHARTS })).toContain('No measured call failed.');
   });
 
+  it('draws a prompt cache table per class, and labels a cached model by its setting', () => {
+    const record = loadFixture('run-main');
+    const model = record.models[0];
+    if (model === undefined) throw new Error('no model');
+    const calls = model.calls.map((c, i) =>
+      c.status === 'ok'
+        ? { ...c, cacheReadTokens: i === 0 ? 0 : 700, cacheWriteTokens: i === 0 ? 700 : 0 }
+        : c,
+    );
+    record.models = [
+      { ...model, options: { ...model.options, promptCache: '5m' }, calls, summary: summarizeCalls(calls) },
+    ];
+    const html = renderHtmlReport([record], { echartsSource: ECHARTS });
+    expect(html).toContain('<table class="cache">');
+    expect(html).toMatch(/<td>5m<\/td><td>read<\/td><td class="num">\d+<\/td>/);
+    expect(
+      modelLabel({ ...record.models[0], options: { promptCache: '1h', cacheBust: true } } as never),
+    ).toContain('[cache 1h + nonce]');
+    expect(renderHtmlReport([loadFixture('run-main')], { echartsSource: ECHARTS })).not.toContain(
+      '<table class="cache">',
+    );
+  });
+
   it('handles streaming-only runs', () => {
     const stream = buildReportData([loadFixture('run-stream-only')]);
     const ids = buildCharts(stream).map((c) => c.id);

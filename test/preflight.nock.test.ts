@@ -8,10 +8,14 @@ const ORIGIN = 'https://bedrock-runtime.eu-west-1.amazonaws.com';
 const MODEL = 'eu.anthropic.claude-3-haiku-20240307-v1:0';
 const PATH = `/model/${encodeURIComponent(MODEL)}/converse`;
 
-const input = (latencyMode: PreflightInput['latencyMode'] = 'standard'): PreflightInput => ({
+const input = (
+  latencyMode: PreflightInput['latencyMode'] = 'standard',
+  promptCache: PreflightInput['promptCache'] = 'off',
+): PreflightInput => ({
   client: { target: 'bedrock', region: 'eu-west-1', transport: 'http1', retryAttempts: 1 },
   modelId: MODEL,
   serviceTier: 'default',
+  promptCache,
   latencyMode,
   temperature: 0.2,
   topP: 0.8,
@@ -66,6 +70,38 @@ describe('preflightModel through nock', () => {
       messages: [{ role: 'user', content: [{ text: 'Reply with one word: ready.' }] }],
       inferenceConfig: { temperature: 0.2, maxTokens: 1, topP: 0.8 },
       performanceConfig: { latency: 'optimized' },
+    });
+  });
+
+  test('with prompt caching, the request reaching Bedrock carries the cachePoint and its TTL', async () => {
+    let sent: unknown;
+    const scope = nock(ORIGIN)
+      .post(PATH, (body) => {
+        sent = body;
+        return true;
+      })
+      .reply(200, {
+        output: { message: { role: 'assistant', content: [{ text: 'Ready' }] } },
+        stopReason: 'max_tokens',
+        usage: {
+          inputTokens: 9,
+          outputTokens: 1,
+          totalTokens: 10,
+          cacheReadInputTokens: 0,
+          cacheWriteInputTokens: 0,
+        },
+        metrics: { latencyMs: 120 },
+      });
+    await preflightModel(input('standard', '1h'));
+    expect(scope.isDone()).toBe(true);
+    expect(sent).toEqual({
+      messages: [
+        {
+          role: 'user',
+          content: [{ text: 'Reply with one word: ready.' }, { cachePoint: { type: 'default', ttl: '1h' } }],
+        },
+      ],
+      inferenceConfig: { temperature: 0.2, maxTokens: 1, topP: 0.8 },
     });
   });
 

@@ -68,6 +68,7 @@ function input(modelId: string, overrides: Partial<PreflightInput['client']> = {
     modelId,
     latencyMode: 'standard',
     serviceTier: 'default',
+    promptCache: 'off',
     temperature: 0.1,
     topP: 0.9,
     timeoutMs: 10_000,

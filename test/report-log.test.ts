@@ -17,6 +17,15 @@ describe('log lines', () => {
     );
   });
 
+  it('writes the cache class and cache tokens of a call that reported prompt cache usage', () => {
+    expect(callLine(okCall({ inputTokens: 12, cacheReadTokens: 800, cacheWriteTokens: 0 }))).toContain(
+      ' ok latency_ms 1234.500 ttft_ms - in 12 out 190 cache_class read cache_read_tokens 800 cache_write_tokens 0 attempts 1',
+    );
+    expect(callLine(okCall({ cacheReadTokens: 0, cacheWriteTokens: 800 }))).toContain(
+      ' in 812 out 190 cache_class write cache_read_tokens 0 cache_write_tokens 800 attempts 1',
+    );
+  });
+
   it('writes a failed call with its kind and message, and an ERROR line for it', () => {
     const record = errorCall({ errorMessage: 'line one\nline two' });
     expect(callLine(record)).toBe(

@@ -53,6 +53,8 @@ describe('toCsvRow', () => {
       service_tier: 'default',
       service_tier_served: '',
       auth: '',
+      prompt_cache: 'off',
+      cache_bust: 'false',
       cache_read_tokens: '',
       cache_write_tokens: '',
       cache_class: 'none',

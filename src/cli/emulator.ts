@@ -1,7 +1,7 @@
 import { parseArgs } from 'node:util';
 import { parseFaultSpec } from '../emulator/faults.ts';
 import { fixedPlanner } from '../emulator/fixed-planner.ts';
-import { type EmulatorOptions, startEmulator } from '../emulator/index.ts';
+import { createPromptCache, type EmulatorOptions, startEmulator } from '../emulator/index.ts';
 import { createPlanner } from '../emulator/planner.ts';
 import { catalogueOf, loadProfiles } from '../emulator/profiles.ts';
 import { isUserError, UserError } from '../errors.ts';
@@ -81,7 +81,7 @@ const FLAGS = {
 /** The planner the flags ask for and, with --profiles, the catalogue the profile file extends. */
 function servingFrom(
   values: ReturnType<typeof parseArgs<{ options: typeof FLAGS }>>['values'],
-): Pick<EmulatorOptions, 'planner' | 'models'> {
+): Pick<EmulatorOptions, 'planner' | 'models' | 'promptCache'> {
   const timeScale = number(
     'time-scale',
     values['time-scale'],
@@ -112,7 +112,7 @@ function servingFrom(
       ),
       timeScale,
     });
-    return { planner };
+    return { planner, promptCache: createPromptCache({ timeScale }) };
   }
   if (values['ttft-ms'] !== undefined || values['tokens-per-second'] !== undefined) {
     throw new FlagError(
@@ -126,14 +126,14 @@ function servingFrom(
     timeScale,
     faults: (values.fault ?? []).flatMap((spec) => parseFaultSpec(spec, `--fault ${spec}`)),
   });
-  return { planner, models: catalogueOf(profiles) };
+  return { planner, models: catalogueOf(profiles), promptCache: createPromptCache({ timeScale }) };
 }
 
 /** `converse-bench emulator`: serve until stopped; 0 after a clean stop, 2 for a bad flag or port. */
 export async function emulatorCommand(args: string[], io?: Partial<EmulatorCommandIo>): Promise<number> {
   const stdout = io?.stdout ?? ((line: string) => process.stdout.write(`${line}\n`));
   const stderr = io?.stderr ?? ((line: string) => process.stderr.write(`${line}\n`));
-  let serving: Pick<EmulatorOptions, 'planner' | 'models'>;
+  let serving: Pick<EmulatorOptions, 'planner' | 'models' | 'promptCache'>;
   let port: number;
   let host: string;
   try {

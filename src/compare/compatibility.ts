@@ -1,10 +1,12 @@
+import { CACHE_CLASSES } from '../records/metrics.ts';
 import type { ModelRun, RunRecord } from '../records/run-record.ts';
 
 /**
  * Why two runs may not measure the same thing. Latency depends on the documents, the prompts, the
  * output length allowed, where the calls went (target, region), the emulator's time scale, the
- * transport, the load (concurrency, load shape, in-flight cap), the APIs, the latency modes and the
- * service tiers (requested, and served per model): a
+ * transport, the load (concurrency, load shape, in-flight cap), the APIs, the latency modes, the
+ * service tiers (requested, and served per model) and prompt caching (the setting and nonce asked, and
+ * the cache classes each model's calls fell in): a
  * difference in any of them is a different experiment, not a regression.
  */
 export function incompatibilities(baseline: RunRecord, candidate: RunRecord): string[] {
@@ -28,11 +30,13 @@ export function incompatibilities(baseline: RunRecord, candidate: RunRecord): st
     differ(`${model.key} load shape`, base.options.load, model.options.load);
     differ(`${model.key} in-flight cap`, base.options.maxInFlight, model.options.maxInFlight);
     differ(`${model.key} service tier served`, tiersServed(base), tiersServed(model));
+    differ(`${model.key} cache classes`, cacheClasses(base), cacheClasses(model));
   }
   // The APIs and latency modes are part of a model's key: runs whose sets differ measured other things.
   differ('api', apis(baseline), apis(candidate));
   differ('latency mode', modes(baseline), modes(candidate));
   differ('service tier', tiers(baseline), tiers(candidate));
+  differ('prompt cache', caches(baseline), caches(candidate));
   return problems;
 }
 
@@ -42,6 +46,18 @@ const modes = (run: RunRecord): string => [...new Set(run.models.map((m) => m.la
 /** Run records from before service tiers requested the default one. */
 const tiers = (run: RunRecord): string =>
   [...new Set(run.models.map((m) => m.options.serviceTier ?? 'default'))].sort().join('+');
+/** Run records from before prompt caching asked for none. */
+const caches = (run: RunRecord): string =>
+  [
+    ...new Set(
+      run.models.map((m) => `${m.options.promptCache ?? 'off'}${m.options.cacheBust ? '+nonce' : ''}`),
+    ),
+  ]
+    .sort()
+    .join('+');
+/** The cache classes a model's calls fell in, from its summary ('' when none reported cache usage). */
+const cacheClasses = (model: ModelRun): string =>
+  CACHE_CLASSES.filter((cls) => model.summary.byCacheClass?.[cls] !== undefined).join('+');
 /** The tiers a model's calls were served, as the service reported them ('' when it never said). */
 const tiersServed = (model: ModelRun): string =>
   Object.keys(model.summary.serviceTierServed ?? {})

@@ -27,6 +27,8 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   topP: 0.9,
   latencyMode: 'standard',
   serviceTier: 'default',
+  promptCache: 'off',
+  cacheBust: false,
   load: { kind: 'closed' },
   maxInFlight: undefined,
   sweep: undefined,

@@ -1,3 +1,4 @@
+import { PROMPT_CACHES } from '../records/call-record.ts';
 import { shownEndpoint } from '../records/endpoint.ts';
 import type { BenchOptions, LoadShape, ResolvedOptions, Slo, Sweep } from '../records/options.ts';
 import { DEFAULT_OPTIONS } from './defaults.ts';
@@ -312,6 +313,16 @@ const SPECS: { [K in Key]: Spec<K> } = {
     rule: oneOf(['default', 'priority', 'flex', 'reserved']),
     description: 'Service tier requested (serviceTier.type); outputs are labelled by the tier served.',
   },
+  promptCache: {
+    rule: oneOf(PROMPT_CACHES),
+    description:
+      "Prompt caching when the tracking file's prompt_cache is empty: a cachePoint after the prompt (and system prompt), with that TTL (on: the service default, 5m).",
+  },
+  cacheBust: {
+    rule: flag,
+    description:
+      'A unique nonce starts each call prompt, so no call reads a cache (explicit or implicit): uncached latency.',
+  },
   load: { rule: load, description: 'Closed loop, or open loop at RATE calls per second.' },
   maxInFlight: {
     rule: optionalCount,
@@ -388,6 +399,8 @@ const EXAMPLES: Record<Key, string> = {
   topP: '1',
   latencyMode: 'optimized',
   serviceTier: 'priority',
+  promptCache: '5m',
+  cacheBust: '',
   load: 'open:5:poisson:7',
   maxInFlight: '32',
   sweep: 'concurrency:1,4,16',

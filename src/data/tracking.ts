@@ -1,4 +1,4 @@
-import type { LatencyMode } from '../records/call-record.ts';
+import { type LatencyMode, PROMPT_CACHES, type PromptCache } from '../records/call-record.ts';
 import { readCsvTable } from './csv-table.ts';
 import { DatasetError, TemplateError } from './errors.ts';
 import { checkModelId, quoteModelId } from './model-id.ts';
@@ -7,7 +7,8 @@ import { validateTemplate } from './template.ts';
 /**
  * The models to benchmark and their prompt templates (the workshop's evaluation_tracking.csv).
  * Columns: `model` and `text_prompt` required; `region`, `inference_profile` (the latency mode:
- * standard | optimized, as the workshop used it) and `role` (source | candidate) optional, per row too.
+ * standard | optimized, as the workshop used it), `role` (source | candidate) and `prompt_cache`
+ * (off | on | 5m | 1h) optional, per row too.
  */
 
 export type ModelRole = 'source' | 'candidate';
@@ -21,6 +22,8 @@ export interface TrackedModel {
   region?: string;
   /** Absent: the run's default latency mode. */
   latencyMode?: LatencyMode;
+  /** Absent: the run's `promptCache` (a model that does not support caching can be set `off` here). */
+  promptCache?: PromptCache;
   /** An empty or missing role cell means candidate. */
   role: ModelRole;
   /** 1-based file line of the row. */
@@ -35,7 +38,7 @@ export interface TrackedModel {
 
 const COLUMNS = {
   required: ['model', 'text_prompt'],
-  optional: ['region', 'inference_profile', 'role'],
+  optional: ['region', 'inference_profile', 'role', 'prompt_cache'],
 } as const;
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
@@ -57,6 +60,7 @@ function parseRow(path: string, line: number, cells: Record<string, string>): Tr
   const promptTemplate = cells.text_prompt ?? '';
   const region = cells.region?.trim() ?? '';
   const latencyMode = parseLatencyMode(cells.inference_profile?.trim() ?? '', fail);
+  const promptCache = parsePromptCache(cells.prompt_cache?.trim() ?? '', fail);
   if (region !== '' && !REGION.test(region)) {
     fail(
       `region "${region}" is not an AWS region name; write e.g. us-east-1, or leave it empty for the run's region`,
@@ -69,6 +73,7 @@ function parseRow(path: string, line: number, cells: Record<string, string>): Tr
     line,
     ...(region === '' ? {} : { region }),
     ...(latencyMode === undefined ? {} : { latencyMode }),
+    ...(promptCache === undefined ? {} : { promptCache }),
   };
 
   const idCheck = checkModelId(modelId);
@@ -108,6 +113,15 @@ function parseLatencyMode(value: string, fail: (problem: string) => never): Late
   }
   return fail(
     `inference_profile "${value}" is not a latency mode; write standard or optimized, or leave it empty`,
+  );
+}
+
+function parsePromptCache(value: string, fail: (problem: string) => never): PromptCache | undefined {
+  if (value === '') return undefined;
+  const cache = PROMPT_CACHES.find((c) => c === value);
+  if (cache !== undefined) return cache;
+  return fail(
+    `prompt_cache "${value}" is not a prompt cache setting; write one of ${PROMPT_CACHES.join(', ')}, or leave it empty for the run's promptCache`,
   );
 }
 

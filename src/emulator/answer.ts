@@ -1,6 +1,7 @@
 import type { Completion } from './completion.ts';
 import type { GroundTruthEntry } from './ground-truth.ts';
 import type { Fault, ResponsePlan } from './plan.ts';
+import type { CacheUse } from './prompt-cache.ts';
 
 /** Everything decided about a valid request before it is acted out on the wire. */
 export interface Answer {
@@ -12,6 +13,8 @@ export interface Answer {
   latencyRequested: boolean;
   /** Whether the request named `serviceTier` (then the answer reports the tier served). */
   tierRequested: boolean;
+  /** A request with cache points: what it read from and wrote to the prompt cache. */
+  cache?: CacheUse;
 }
 
 /** Planned offset of each output token from the receive time, ms (ignoring stalls). */
@@ -35,22 +38,29 @@ export function stallOf(fault: Fault | undefined): {
   return { before: 0, during: { afterEvents: fault.afterEvents, ms: fault.ms } };
 }
 
-export function usageOf(completion: Completion): {
-  inputTokens: number;
-  outputTokens: number;
-  totalTokens: number;
-} {
+/**
+ * The usage Bedrock reports: with cache points, `inputTokens` are the input tokens neither read from
+ * nor written to the cache, and `totalTokens` counts all of them (input, cached, written, output).
+ */
+export function usageOf(completion: Completion, cache?: CacheUse): Record<string, unknown> {
+  const totalTokens = completion.inputTokens + completion.outputTokens;
+  if (cache === undefined) {
+    return { inputTokens: completion.inputTokens, outputTokens: completion.outputTokens, totalTokens };
+  }
   return {
-    inputTokens: completion.inputTokens,
+    inputTokens: completion.inputTokens - cache.readTokens - cache.writeTokens,
     outputTokens: completion.outputTokens,
-    totalTokens: completion.inputTokens + completion.outputTokens,
+    totalTokens,
+    cacheReadInputTokens: cache.readTokens,
+    cacheWriteInputTokens: cache.writeTokens,
+    ...(cache.details.length === 0 ? {} : { cacheDetails: cache.details }),
   };
 }
 
 /** The fields Converse's response and ConverseStream's metadata event share. */
 export function metadataOf(answer: Answer): Record<string, unknown> {
   return {
-    usage: usageOf(answer.completion),
+    usage: usageOf(answer.completion, answer.cache),
     metrics: { latencyMs: answer.plan.reportedLatencyMs },
     ...(answer.latencyRequested ? { performanceConfig: { latency: answer.plan.latencyModeServed } } : {}),
     ...(answer.tierRequested ? { serviceTier: { type: answer.plan.serviceTierServed } } : {}),

@@ -4,14 +4,27 @@ import type { ModelInfo } from './models.ts';
 
 /**
  * Parsing and validating a Converse / ConverseStream request body the way Bedrock does. Only text
- * content is supported (plus `cachePoint` markers, ignored); tool, guardrail and other optional fields
- * are accepted if they are objects and otherwise ignored.
+ * content is supported, plus `cachePoint` markers (in `system` and message content: the emulator's
+ * prompt cache, prompt-cache.ts); tool, guardrail and other optional fields are accepted if they are
+ * objects and otherwise ignored.
  */
 
 export type Role = 'user' | 'assistant';
 
+/** A cache point's TTL (`CacheTTL`); a cache point without `ttl` gets the default, 5 minutes. */
+export type CacheTtl = '5m' | '1h';
+
+/** Where a `cachePoint` block stands: after `after` text blocks of the system prompt or of a message. */
+export interface CachePointAt {
+  section: 'system' | number;
+  after: number;
+  ttl: CacheTtl;
+}
+
 export interface ConverseInput {
   system: string[];
+  /** In request order: the system prompt's, then each message's. */
+  cachePoints: CachePointAt[];
   messages: { role: Role; texts: string[] }[];
   maxTokens: number | undefined;
   temperature: number | undefined;
@@ -52,13 +65,36 @@ function list(value: unknown, path: string): unknown[] {
   return value;
 }
 
-/** Texts of content blocks; `cachePoint` blocks are skipped, other kinds are not emulated. */
-function blockTexts(value: unknown, path: string): string[] {
+function parseCachePoint(value: unknown, at: string): CacheTtl {
+  if (!isObject(value)) throw wrongType(at, 'a structure', value);
+  if (value.type !== 'default') {
+    throw constraintError(value.type ?? null, `${at}.type`, 'Member must satisfy enum value set: [default]');
+  }
+  const ttl = value.ttl;
+  if (ttl === undefined || ttl === null) return '5m';
+  if (ttl !== '5m' && ttl !== '1h') {
+    throw constraintError(ttl, `${at}.ttl`, 'Member must satisfy enum value set: [5m, 1h]');
+  }
+  return ttl;
+}
+
+/**
+ * Texts of content blocks; each `cachePoint` block is validated and handed to `onCachePoint` with the
+ * number of texts before it. Other kinds are not emulated.
+ */
+function blockTexts(
+  value: unknown,
+  path: string,
+  onCachePoint: (after: number, ttl: CacheTtl) => void = () => {},
+): string[] {
   const texts: string[] = [];
   list(value, path).forEach((block, i) => {
     const at = `${path}.${i}`;
     if (!isObject(block)) throw wrongType(at, 'a structure', block);
-    if ('cachePoint' in block) return;
+    if ('cachePoint' in block) {
+      onCachePoint(texts.length, parseCachePoint(block.cachePoint, `${at}.cachePoint`));
+      return;
+    }
     const text = block.text;
     if (text === undefined) {
       const kind = Object.keys(block)[0] ?? 'empty';
@@ -77,7 +113,7 @@ function blockTexts(value: unknown, path: string): string[] {
   return texts;
 }
 
-function parseMessages(value: unknown): ConverseInput['messages'] {
+function parseMessages(value: unknown, cachePoints: CachePointAt[]): ConverseInput['messages'] {
   const raw = list(value, 'messages');
   if (raw.length === 0) {
     throw constraintError([], 'messages', 'Member must have length greater than or equal to 1');
@@ -90,7 +126,9 @@ function parseMessages(value: unknown): ConverseInput['messages'] {
     if (role !== 'user' && role !== 'assistant') {
       throw constraintError(role, `${at}.role`, 'Member must satisfy enum value set: [user, assistant]');
     }
-    const texts = blockTexts(content, `messages.${i}.content`);
+    const texts = blockTexts(content, `messages.${i}.content`, (after, ttl) =>
+      cachePoints.push({ section: i, after, ttl }),
+    );
     if (texts.length === 0) {
       throw constraintError([], `${at}.content`, 'Member must have length greater than or equal to 1');
     }
@@ -168,9 +206,15 @@ export function parseConverseBody(raw: string): ConverseInput {
   }
   if (!isObject(body)) throw notJsonError('the body must be a JSON object');
 
-  const messages = parseMessages(body.messages);
+  const cachePoints: CachePointAt[] = [];
+  const system =
+    body.system === undefined || body.system === null
+      ? []
+      : blockTexts(body.system, 'system', (after, ttl) =>
+          cachePoints.push({ section: 'system', after, ttl }),
+        );
+  const messages = parseMessages(body.messages, cachePoints);
   checkTurns(messages);
-  const system = body.system === undefined || body.system === null ? [] : blockTexts(body.system, 'system');
 
   const config = optionalObject(body, 'inferenceConfig') ?? {};
   const maxTokens = optionalNumber(config, 'maxTokens', true);
@@ -199,6 +243,7 @@ export function parseConverseBody(raw: string): ConverseInput {
   }
   return {
     system,
+    cachePoints,
     messages,
     maxTokens,
     temperature: inUnitRange(optionalNumber(config, 'temperature', false), 'temperature'),

@@ -23,8 +23,12 @@ export interface GroundTruthEntry {
   /** `x-amzn-errortype` of an HTTP error, or the exception type of a stream exception frame. */
   errorType?: string;
   fault?: Fault['kind'];
+  /** Every input token, cached or not (the response's `inputTokens` leaves the cached ones out). */
   inputTokens?: number;
   outputTokens?: number;
+  /** Requests with cache points: input tokens read from / written to the prompt cache. */
+  cacheReadTokens?: number;
+  cacheWriteTokens?: number;
   /** Planned time from receive to the first token (Converse: to the body), stalls included. */
   scheduledTtftMs?: number;
   /** Planned time from receive to the last token, stalls included. */

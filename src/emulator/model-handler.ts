@@ -17,6 +17,7 @@ import type { Exchange } from './exchange.ts';
 import type { GroundTruthEntry, GroundTruthRing } from './ground-truth.ts';
 import { type ModelCatalog, resolveModel } from './models.ts';
 import type { PlanRequest, ResponsePlan } from './plan.ts';
+import type { PromptCache } from './prompt-cache.ts';
 import { readBody } from './read-body.ts';
 import type { Route } from './routes.ts';
 import { sendError } from './send-error.ts';
@@ -27,6 +28,7 @@ export interface ModelHandlerConfig {
   models: ModelCatalog;
   maxBodyBytes: number;
   groundTruth: GroundTruthRing;
+  promptCache: PromptCache;
 }
 
 function plan(config: ModelHandlerConfig, request: PlanRequest): ResponsePlan {
@@ -59,12 +61,14 @@ async function answer(
   const completion = complete(input, input.maxTokens ?? model.info.maxOutputTokens);
   entry.inputTokens = completion.inputTokens;
   entry.outputTokens = completion.outputTokens;
+  const cached = config.promptCache.lookup(route.modelId, input);
   const responsePlan = plan(config, {
     modelId: route.modelId,
     api: route.api,
     latencyMode: input.latency ?? 'standard',
     serviceTier: input.serviceTier ?? 'default',
     inputTokens: completion.inputTokens,
+    ...(cached === undefined ? {} : { cacheReadTokens: cached.use.readTokens }),
     outputTokens: completion.outputTokens,
     headers: ex.headers(),
     receivedMs: entry.receivedMs,
@@ -72,6 +76,12 @@ async function answer(
   const fault = responsePlan.fault;
   if (fault) entry.fault = fault.kind;
   if (fault?.kind === 'http-error') throw new BedrockError(fault.status, fault.errorType, fault.message);
+  // A request turned away never reaches the model: only an answered one reads or writes the cache.
+  if (cached !== undefined) {
+    cached.commit(responsePlan.ttftMs);
+    entry.cacheReadTokens = cached.use.readTokens;
+    entry.cacheWriteTokens = cached.use.writeTokens;
+  }
 
   const planned: Answer = {
     requestId: entry.requestId,
@@ -80,6 +90,7 @@ async function answer(
     completion,
     latencyRequested: input.latency !== undefined,
     tierRequested: input.serviceTier !== undefined,
+    ...(cached === undefined ? {} : { cache: cached.use }),
   };
   await (route.api === 'converse' ? serveConverse(ex, planned) : serveStream(ex, planned));
 }

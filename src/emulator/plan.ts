@@ -13,7 +13,10 @@ export interface PlanRequest {
   api: 'converse' | 'converse-stream';
   latencyMode: LatencyMode;
   serviceTier: ServiceTier;
+  /** Every input token, cached ones included. */
   inputTokens: number;
+  /** Of those, read from the prompt cache (prompt-cache.ts); absent: none. */
+  cacheReadTokens?: number;
   /** Output tokens the summarizer will produce (already capped by maxTokens). */
   outputTokens: number;
   /** Lower-cased request headers, for per-request fault injection (`x-emulator-fault`). */

@@ -11,6 +11,7 @@ import {
 } from './faults.ts';
 import type { Fault, PlanRequest, ResponsePlan } from './plan.ts';
 import { type ProfileSet, resolveProfile } from './profiles.ts';
+import { CACHE_READ_PREFILL_FACTOR } from './prompt-cache.ts';
 import { createRandom, seedFrom } from './random.ts';
 import { servedTier, TIER_EFFECTS } from './service-tiers.ts';
 
@@ -92,9 +93,12 @@ export function createPlanner(config: PlannerConfig): Planner {
 
     // Draw order is fixed (TTFT, speed, then one per gap) whatever the mode, so modes and scales compare 1:1.
     const random = createRandom(seedFrom(seed, request.modelId, index, 'latency'));
+    // Input read from the prompt cache skips most of its prefill (prompt-cache.ts).
+    const cachedTokens = request.cacheReadTokens ?? 0;
+    const prefillTokens = request.inputTokens - cachedTokens * (1 - CACHE_READ_PREFILL_FACTOR);
     const ttftModel =
       random.logNormal(profile.ttft.medianMs, profile.ttft.sigma) +
-      profile.ttft.perInputTokenMs * request.inputTokens;
+      profile.ttft.perInputTokenMs * prefillTokens;
     const tokensPerSecond = random.logNormal(
       profile.outputSpeed.medianTokensPerSecond,
       profile.outputSpeed.sigma,

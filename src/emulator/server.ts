@@ -11,6 +11,7 @@ import { DEFAULT_GROUND_TRUTH_CAPACITY, type GroundTruthEntry, GroundTruthRing }
 import { handleModelRequest, type ModelHandlerConfig } from './model-handler.ts';
 import { DEFAULT_MODELS, type ModelCatalog } from './models.ts';
 import type { PlanRequest, ResponsePlan } from './plan.ts';
+import { createPromptCache, type PromptCache } from './prompt-cache.ts';
 import { allowedMethod, matchRoute } from './routes.ts';
 import { sendError } from './send-error.ts';
 import { loadTokenizer } from './tokenizer.ts';
@@ -28,6 +29,8 @@ export interface EmulatorOptions {
   models?: ModelCatalog;
   /** Ground-truth entries kept (oldest dropped first). @default 10_000 */
   groundTruthCapacity?: number;
+  /** The prompt cache (its TTLs at the run's time scale). @default createPromptCache() (time scale 1) */
+  promptCache?: PromptCache;
   /** How long a client may keep a connection waiting (see ConnectionTimeouts). @default DEFAULT_CONNECTION_TIMEOUTS */
   connectionTimeouts?: Partial<ConnectionTimeouts>;
 }
@@ -100,6 +103,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     groundTruth: new GroundTruthRing(
       positiveInteger('groundTruthCapacity', options.groundTruthCapacity ?? DEFAULT_GROUND_TRUTH_CAPACITY),
     ),
+    promptCache: options.promptCache ?? createPromptCache(),
   };
   // Loading the encoding takes about a second: pay it now, not in the first request's latency.
   loadTokenizer();

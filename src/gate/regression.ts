@@ -1,6 +1,6 @@
 import { formatMs, formatRate } from '../format/numbers.ts';
 import type { Api, CallRecord } from '../records/call-record.ts';
-import { measuredCalls, okMeasuredCalls } from '../records/metrics.ts';
+import { CACHE_CLASSES, cacheClass, measuredCalls, okMeasuredCalls } from '../records/metrics.ts';
 import type { CheckOutcome, CheckTest } from '../records/run-record.ts';
 import { type QuantileTest, quantileTest } from '../stats/quantile-test.ts';
 import { normalCdf } from '../stats/special.ts';
@@ -64,18 +64,41 @@ export interface Samples {
   candidate: number[];
 }
 
+/**
+ * The prompt cache classes (records/metrics.ts) a side's ok measured calls fell in, e.g. `write+read`;
+ * undefined without ok calls. A cache read is faster than a write: sides whose classes differ measured
+ * different things.
+ */
+export function cacheClassesOf(calls: readonly CallRecord[]): string | undefined {
+  const ok = okMeasuredCalls(calls);
+  if (ok.length === 0) return undefined;
+  const seen = new Set(ok.map(cacheClass));
+  return CACHE_CLASSES.filter((cls) => seen.has(cls)).join('+');
+}
+
 export function regressionChecks(sides: RegressionSides, opts: RegressionOptions): GatedMetric[] {
   const latency = (calls: readonly CallRecord[]): number[] => okMeasuredCalls(calls).map((c) => c.latencyMs);
   const ttft = (calls: readonly CallRecord[]): number[] =>
     okMeasuredCalls(calls).flatMap((c) => c.ttftMs ?? []);
+  // Latency is compared only against baseline runs whose calls fell in the same cache classes.
+  const wanted = cacheClassesOf(sides.candidate);
+  const same = (run: readonly CallRecord[]): boolean => {
+    const classes = cacheClassesOf(run);
+    return wanted === undefined || classes === undefined || classes === wanted;
+  };
+  const latencyRuns = sides.baselineRuns.filter(same);
   const of = (values: (calls: readonly CallRecord[]) => number[]): Samples => ({
-    baselineRuns: sides.baselineRuns.map(values),
+    baselineRuns: latencyRuns.map(values),
     candidate: values(sides.candidate),
   });
   const failed = (calls: readonly CallRecord[]): number => calls.filter((c) => c.status === 'error').length;
   const baseline = sides.baselineRuns.flatMap(measuredCalls);
   const candidate = measuredCalls(sides.candidate);
-  return regressionChecksOf(
+  const mismatch =
+    latencyRuns.length === 0 && sides.baselineRuns.length > 0
+      ? `prompt cache classes differ: baseline ${sides.baselineRuns.map(cacheClassesOf).join(', ')} vs candidate ${wanted}; latency not compared (run both with the same promptCache and cacheBust)`
+      : undefined;
+  const checks = regressionChecksOf(
     {
       latency: of(latency),
       ...(sides.api === 'converse-stream' ? { ttft: of(ttft) } : {}),
@@ -87,6 +110,17 @@ export function regressionChecks(sides: RegressionSides, opts: RegressionOptions
       },
     },
     opts,
+  );
+  if (mismatch === undefined) return checks;
+  return checks.map((m) =>
+    m.metric === 'errorRate'
+      ? m
+      : {
+          metric: m.metric,
+          check: { name: m.check.name, status: 'inconclusive', line: mismatch },
+          baselineN: 0,
+          candidateN: m.candidateN,
+        },
   );
 }
 

@@ -1,10 +1,13 @@
 import {
   type BedrockRuntimeClient,
+  type CachePointBlock,
+  type ContentBlock,
   ConverseCommand,
   type ConverseCommandInput,
   type ConverseCommandOutput,
   ConverseStreamCommand,
   type ConverseStreamCommandOutput,
+  type SystemContentBlock,
   type TokenUsage,
 } from '@aws-sdk/client-bedrock-runtime';
 import {
@@ -14,6 +17,7 @@ import {
   identityOf,
   type LatencyMode,
   type OkCall,
+  type PromptCache,
   SERVICE_TIERS,
   type ServiceTier,
 } from '../records/call-record.ts';
@@ -28,6 +32,8 @@ export interface CallSpec extends CallIdentity {
   prompt: string;
   /** Optional system prompt. */
   system?: string;
+  /** With `cacheBust`: this call's unique nonce, the first text block of its prefix. */
+  cacheNonce?: string;
   inferenceConfig: { temperature: number; maxTokens: number; topP: number };
   /** One deadline for the whole call, retries and stream reading included, ms. */
   timeoutMs: number;
@@ -80,13 +86,32 @@ const STOP_MESSAGE: Record<Stop, string> = {
   aborted: 'run interrupted',
 };
 
-function buildInput(spec: CallSpec): ConverseCommandInput {
+/** The block that ends the cacheable prefix: `ttl` only when one was asked for (`on`: the service's default). */
+function cachePointOf(cache: PromptCache): CachePointBlock {
+  return cache === '5m' || cache === '1h' ? { type: 'default', ttl: cache } : { type: 'default' };
+}
+
+/** The nonce's text: it starts the prefix, so every call's prefix differs from the first token. */
+export const nonceText = (nonce: string): string => `Request nonce: ${nonce}`;
+
+export function buildInput(spec: CallSpec): ConverseCommandInput {
+  const cache = spec.promptCache ?? 'off';
+  const nonce: { text: string }[] =
+    spec.cacheNonce === undefined ? [] : [{ text: nonceText(spec.cacheNonce) }];
+  // The cacheable prefix is the prompt (the template with its document): its cachePoint follows it.
+  const content: ContentBlock[] = [{ text: spec.prompt }];
+  if (cache !== 'off') content.push({ cachePoint: cachePointOf(cache) });
   const input: ConverseCommandInput = {
     modelId: spec.modelId,
-    messages: [{ role: 'user', content: [{ text: spec.prompt }] }],
+    messages: [{ role: 'user', content: spec.system === undefined ? [...nonce, ...content] : content }],
     inferenceConfig: spec.inferenceConfig,
   };
-  if (spec.system !== undefined) input.system = [{ text: spec.system }];
+  if (spec.system !== undefined) {
+    // A system prompt comes first in the prefix: the nonce starts it, and it has a cachePoint of its own.
+    const system: SystemContentBlock[] = [...nonce, { text: spec.system }];
+    if (cache !== 'off') system.push({ cachePoint: cachePointOf(cache) });
+    input.system = system;
+  }
   // Sent only when asked for, as the workshop did: `standard` is the service default.
   if (spec.latencyMode === 'optimized') input.performanceConfig = { latency: 'optimized' };
   if (spec.serviceTier !== 'default') input.serviceTier = { type: spec.serviceTier };

@@ -1,5 +1,5 @@
 import { isUserError, UserError } from '../errors.ts';
-import type { ErrorCall, LatencyMode, ServiceTier } from '../records/call-record.ts';
+import type { ErrorCall, LatencyMode, PromptCache, ServiceTier } from '../records/call-record.ts';
 import type { ResolvedOptions } from '../records/options.ts';
 import { callModel } from './call.ts';
 import { type ClientOptions, createBedrockClient } from './client.ts';
@@ -21,6 +21,8 @@ export interface PreflightInput {
   latencyMode: LatencyMode;
   /** The run's tier: a tier the model does not offer fails here, before the run. */
   serviceTier: ServiceTier;
+  /** The model's prompt caching: a model that refuses a `cachePoint` fails here, before the run. */
+  promptCache: PromptCache;
   /** The run's sampling settings: a combination the model rejects fails here too. */
   temperature: number;
   topP: number;
@@ -44,7 +46,7 @@ export function preflightDeadlineMs(options: Pick<ResolvedOptions, 'timeoutSecon
 export function preflightInputFor(
   modelId: string,
   options: ResolvedOptions,
-  placement: { region: string; latencyMode: LatencyMode },
+  placement: { region: string; latencyMode: LatencyMode; promptCache: PromptCache },
   endpoint: string | undefined,
 ): PreflightInput {
   return {
@@ -58,6 +60,7 @@ export function preflightInputFor(
     modelId,
     latencyMode: placement.latencyMode,
     serviceTier: options.serviceTier,
+    promptCache: placement.promptCache,
     temperature: options.temperature,
     topP: options.topP,
     timeoutMs: preflightDeadlineMs(options),
@@ -108,6 +111,7 @@ export async function preflightModel(input: PreflightInput): Promise<void> {
       region: clientOptions.region,
       latencyMode: input.latencyMode,
       serviceTier: input.serviceTier,
+      promptCache: input.promptCache,
       api: 'converse',
       phase: 'warmup',
       experiment: 0,

@@ -24,8 +24,8 @@ export function optionsAtLevel(options: ResolvedOptions, level: SweepLevel): Res
 }
 
 /**
- * `${modelId}|${api}|${latencyMode}`, with `|${tier}` for a service tier other than `default` and
- * `|${label}` for a sweep level: unique within a run.
+ * `${modelId}|${api}|${latencyMode}`, with `|${tier}` for a service tier other than `default`,
+ * `|${cache}` for prompt caching (cacheKeyPart) and `|${label}` for a sweep level: unique within a run.
  */
 export function modelKey(
   modelId: string,
@@ -33,7 +33,16 @@ export function modelKey(
   latencyMode: string,
   level?: SweepLevel,
   serviceTier = 'default',
+  cache = '',
 ): string {
-  const key = `${modelId}|${api}|${latencyMode}${serviceTier === 'default' ? '' : `|${serviceTier}`}`;
+  const tier = serviceTier === 'default' ? '' : `|${serviceTier}`;
+  const key = `${modelId}|${api}|${latencyMode}${tier}${cache === '' ? '' : `|${cache}`}`;
   return level === undefined ? key : `${key}|${level.label}`;
+}
+
+/** The key's prompt-cache part: `cache-5m`, `cache-on+bust`, `bust`; '' when off without a nonce. */
+export function cacheKeyPart(promptCache: string, cacheBust: boolean): string {
+  const cache = promptCache === 'off' ? '' : `cache-${promptCache}`;
+  if (!cacheBust) return cache;
+  return cache === '' ? 'bust' : `${cache}+bust`;
 }

@@ -27,6 +27,13 @@ export type ServiceTier = 'default' | 'priority' | 'flex' | 'reserved';
 export const SERVICE_TIERS: readonly ServiceTier[] = ['default', 'priority', 'flex', 'reserved'];
 
 /**
+ * Prompt caching as requested: `off` sends no `cachePoint`; `on` places `cachePoint: { type: 'default' }`
+ * after the cacheable prefix (the service's default TTL, 5 minutes); `5m` and `1h` also send that `ttl`.
+ */
+export type PromptCache = 'off' | 'on' | '5m' | '1h';
+export const PROMPT_CACHES: readonly PromptCache[] = ['off', 'on', '5m', '1h'];
+
+/**
  * Why a call failed. SDK exception names are kept as they are (`ThrottlingException`,
  * `ModelStreamErrorException`, ...); the harness adds:
  * - `timeout`: the call's deadline (`timeoutSeconds`, retries included) passed;
@@ -44,6 +51,10 @@ export interface CallIdentity {
   region: string;
   latencyMode: LatencyMode;
   serviceTier: ServiceTier;
+  /** Absent: `off` (records from before prompt caching, and preflight calls). */
+  promptCache?: PromptCache;
+  /** Each call's prefix was made unique by a nonce (`cacheBust`), so it could read no cache; absent: no. */
+  cacheBust?: true;
   api: Api;
   phase: Phase;
   /** 0-based indexes of the call in the plan: experiment, invocation, document (row of the dataset). */
@@ -55,7 +66,20 @@ export interface CallIdentity {
 /** Just the identity fields of a spec (which also carries the prompt and more), for its record. */
 export function identityOf(spec: CallIdentity): CallIdentity {
   const { modelId, region, latencyMode, serviceTier, api, phase, experiment, invocation, document } = spec;
-  return { modelId, region, latencyMode, serviceTier, api, phase, experiment, invocation, document };
+  const identity: CallIdentity = {
+    modelId,
+    region,
+    latencyMode,
+    serviceTier,
+    api,
+    phase,
+    experiment,
+    invocation,
+    document,
+  };
+  if (spec.promptCache !== undefined && spec.promptCache !== 'off') identity.promptCache = spec.promptCache;
+  if (spec.cacheBust === true) identity.cacheBust = true;
+  return identity;
 }
 
 /**
@@ -121,7 +145,9 @@ export interface OkCall extends CallBase {
   serverLatencyMs?: number;
   inputTokens: number;
   outputTokens: number;
+  /** `usage.cacheReadInputTokens`: input tokens read from the prompt cache, when the service says. */
   cacheReadTokens?: number;
+  /** `usage.cacheWriteInputTokens`: input tokens written to the prompt cache, when the service says. */
   cacheWriteTokens?: number;
   stopReason: string;
   /** `performanceConfig.latency` the service reports it served, when it says. */

@@ -15,12 +15,23 @@ export function okMeasuredCalls(records: readonly CallRecord[]): OkCall[] {
   return records.filter((r): r is OkCall => r.status === 'ok' && r.phase === 'measure');
 }
 
+/** A call's prompt cache class (cacheClass); summaries list them in this order. */
+export type CacheClass = 'write' | 'read' | 'none';
+export const CACHE_CLASSES: readonly CacheClass[] = ['write', 'read', 'none'];
+
+/** Whether the service reported prompt cache usage (either count, 0 included) for this call. */
+export function reportedCacheUsage(record: CallRecord): boolean {
+  return (
+    record.status === 'ok' && (record.cacheReadTokens !== undefined || record.cacheWriteTokens !== undefined)
+  );
+}
+
 /**
  * A successful call's prompt cache class, from the usage the service reported: `read` when any input
  * came from the cache (`cacheReadInputTokens` > 0), else `write` when a prefix was written to it
  * (`cacheWriteInputTokens` > 0), else `none`. Undefined for a failed call (no usage).
  */
-export function cacheClass(record: CallRecord): 'read' | 'write' | 'none' | undefined {
+export function cacheClass(record: CallRecord): CacheClass | undefined {
   if (record.status !== 'ok') return undefined;
   if ((record.cacheReadTokens ?? 0) > 0) return 'read';
   return (record.cacheWriteTokens ?? 0) > 0 ? 'write' : 'none';

@@ -1,4 +1,4 @@
-import type { Api, LatencyMode, ServiceTier } from './call-record.ts';
+import type { Api, LatencyMode, PromptCache, ServiceTier } from './call-record.ts';
 
 /** Where calls go. `emulator` (the default) is never billed; `bedrock` must be chosen explicitly. */
 export type Target = 'emulator' | 'bedrock';
@@ -80,6 +80,17 @@ export interface ResolvedOptions {
   latencyMode: LatencyMode;
   /** Service tier requested (`serviceTier: { type }`); `default` is sent as no field. @default 'default' */
   serviceTier: ServiceTier;
+  /**
+   * Prompt caching when the tracking file's `prompt_cache` cell is empty: a `cachePoint` after the
+   * cacheable prefix (the prompt template with its document; the system prompt too when there is one),
+   * with the TTL asked (`on`: the service's default, 5 minutes). @default 'off'
+   */
+  promptCache: PromptCache;
+  /**
+   * A unique nonce at the start of each call's prefix, so no call reads a cache entry (neither the
+   * explicit one of `promptCache` nor Bedrock's implicit one): uncached latency, measured honestly. @default false
+   */
+  cacheBust: boolean;
   load: LoadShape;
   /** Open loop: at most this many calls in flight; a call due while the cap is reached waits, as queue delay. */
   maxInFlight: number | undefined;

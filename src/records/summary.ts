@@ -18,6 +18,17 @@ export interface Distribution {
   p99: number;
 }
 
+/** The calls of one prompt cache class, and their figures. */
+export interface CacheClassFigures {
+  calls: number;
+  latencyMs: Distribution;
+  /** Streaming only. */
+  ttftMs?: Distribution;
+  /** Mean cacheReadInputTokens and cacheWriteInputTokens of these calls. */
+  cacheReadTokensMean: number;
+  cacheWriteTokensMean: number;
+}
+
 /** One model's (and API's) figures over its measured calls; warmup calls are counted, not summarized. */
 export interface ModelSummary {
   /** Measured calls (warmup excluded), ok + failed. */
@@ -57,6 +68,11 @@ export interface ModelSummary {
   latencyModeServed?: Record<string, number>;
   /** Ok measured calls by the service tier the service reported serving; absent when none reported one. */
   serviceTierServed?: Record<string, number>;
+  /**
+   * Ok measured calls by prompt cache class (records/metrics.ts: write, read, none), each with its
+   * latency and (streamed) TTFT; absent when no call reported prompt cache usage.
+   */
+  byCacheClass?: Partial<Record<'write' | 'read' | 'none', CacheClassFigures>>;
   inputTokensMean?: number;
   outputTokensMean?: number;
   totalOutputTokens: number;

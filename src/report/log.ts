@@ -1,5 +1,7 @@
 import type { CallRecord } from '../records/call-record.ts';
+import { cacheClass, reportedCacheUsage } from '../records/metrics.ts';
 import type { RunRecord } from '../records/run-record.ts';
+import { promptCacheLabel } from './render-cache.ts';
 import { renderSummaryTable, verdictLine } from './summary-table.ts';
 
 function ms(value: number | undefined): string {
@@ -23,17 +25,22 @@ function headerLines(run: RunRecord): string[] {
       `model ${model.key} role ${model.role} bench ${model.benchFile ?? '-'} calls ${model.calls.length}` +
         ` invocations ${o.invocationsPerScenario} experiments ${o.experimentCounts} parallel ${o.numParallelCalls}` +
         ` warmup ${o.warmupCalls} load ${o.load.kind === 'open' ? `open ${o.load.rate}/s ${o.load.arrival}` : 'closed'}` +
-        ` retries ${o.retryAttempts} timeout ${o.timeoutSeconds}s maxTokens ${o.maxTokens} temperature ${o.temperature} topP ${o.topP}`,
+        ` retries ${o.retryAttempts} timeout ${o.timeoutSeconds}s maxTokens ${o.maxTokens} temperature ${o.temperature} topP ${o.topP}` +
+        (promptCacheLabel(model) === 'off' ? '' : ` promptCache ${promptCacheLabel(model)}`),
     );
   }
   return lines;
 }
 
-/** One line per call: when, which, where in the plan, outcome, timing, tokens, retries. */
+/** One line per call: when, which, where in the plan, outcome, timing, tokens (and cache use), retries. */
 export function callLine(record: CallRecord): string {
+  const cache =
+    record.status === 'ok' && reportedCacheUsage(record)
+      ? ` cache_class ${cacheClass(record)} cache_read_tokens ${record.cacheReadTokens ?? 0} cache_write_tokens ${record.cacheWriteTokens ?? 0}`
+      : '';
   const outcome =
     record.status === 'ok'
-      ? `in ${record.inputTokens} out ${record.outputTokens}`
+      ? `in ${record.inputTokens} out ${record.outputTokens}${cache}`
       : `error ${record.errorKind} ${JSON.stringify(record.errorMessage)}`;
   return (
     `${record.timestamp} INFO call ${record.modelId} ${record.api} ${record.phase}` +

@@ -4,6 +4,7 @@ import { formatMs, formatRate } from '../format/numbers.ts';
 import { runVerdictLine } from '../gate/family.ts';
 import type { CheckOutcome, ModelRun, RunRecord } from '../records/run-record.ts';
 import { latencyModeLabel, servedWarnings, serviceTierLabel } from '../summary/served.ts';
+import { renderCacheMarkdown } from './render-cache.ts';
 import { contextLine } from './summary-table.ts';
 
 /**
@@ -72,6 +73,8 @@ export function renderRunMarkdown(run: RunRecord): string {
     '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...run.models.map(modelRow),
   ];
+  const cache = renderCacheMarkdown(run);
+  if (cache.length > 0) lines.push('', ...cache);
   if (checks.length > 0) {
     lines.push('', '| model | check | result | detail |', '| --- | --- | --- | --- |');
     for (const { model, check } of checks) {

@@ -4,6 +4,7 @@ import { plural, runVerdictLine } from '../gate/family.ts';
 import type { CheckOutcome, ModelRun, RunContext, RunRecord, RunVerdict } from '../records/run-record.ts';
 import type { Distribution } from '../records/summary.ts';
 import { latencyModeLabel, servedWarnings, serviceTierLabel } from '../summary/served.ts';
+import { renderCacheTable } from './render-cache.ts';
 import { renderSweepTable } from './render-sweep.ts';
 
 const ANSI = {
@@ -200,7 +201,8 @@ function notes(model: ModelRun, paint: Paint): string[] {
 
 /**
  * The end-of-run summary: a context line, one row per model (latency in seconds, 3 decimals, over
- * successful measured calls), then failures by kind and each model's checks, and the sweep tables
+ * successful measured calls), then failures by kind and each model's checks, the prompt cache table
+ * (render-cache.ts) and the sweep tables
  * (the run's verdict, `verdictLine`, is printed after the list of files written). Pure; `color` adds ANSI (the caller decides: a terminal, and no NO_COLOR).
  */
 export function renderSummaryTable(run: RunRecord, options: { color: boolean }): string {
@@ -223,6 +225,8 @@ export function renderSummaryTable(run: RunRecord, options: { color: boolean }):
   for (const cells of rows) lines.push(format(cells));
   const noteLines = run.models.flatMap((model) => notes(model, paint));
   if (noteLines.length > 0) lines.push('', ...noteLines);
+  const cache = renderCacheTable(run);
+  if (cache.length > 0) lines.push('', ...cache);
   for (const table of run.sweeps ?? []) lines.push('', ...renderSweepTable(table));
   return `${lines.join('\n')}\n`;
 }

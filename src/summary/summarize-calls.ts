@@ -1,5 +1,7 @@
-import type { CallRecord } from '../records/call-record.ts';
+import type { CallRecord, OkCall } from '../records/call-record.ts';
 import {
+  CACHE_CLASSES,
+  cacheClass,
   clientOverheadMs,
   clientWorkMs,
   interTokenMs,
@@ -7,9 +9,10 @@ import {
   measuredCalls,
   okMeasuredCalls,
   outputTokensPerSecond,
+  reportedCacheUsage,
   responseTimeMs,
 } from '../records/metrics.ts';
-import type { ModelSummary } from '../records/summary.ts';
+import type { CacheClassFigures, ModelSummary } from '../records/summary.ts';
 import { distribution, mean } from '../stats/distribution.ts';
 import { pairwiseSum } from '../stats/sum.ts';
 import { countServed } from './served.ts';
@@ -63,12 +66,34 @@ export function summarizeCalls(records: readonly CallRecord[]): ModelSummary {
     'serviceTierServed',
     countServed(records, (r) => r.serviceTierServed),
   );
+  assign(summary, 'byCacheClass', byCacheClass(ok));
   if (ok.length > 0) {
     summary.inputTokensMean = mean(ok.map((r) => r.inputTokens));
     summary.outputTokensMean = mean(ok.map((r) => r.outputTokens));
   }
   if (wallClockMs > 0) summary.throughputTokensPerSecond = totalOutputTokens / (wallClockMs / 1000);
   return summary;
+}
+
+/** Latency and TTFT per prompt cache class; undefined when no call reported prompt cache usage. */
+function byCacheClass(ok: readonly OkCall[]): ModelSummary['byCacheClass'] {
+  if (!ok.some(reportedCacheUsage)) return undefined;
+  const figures: NonNullable<ModelSummary['byCacheClass']> = {};
+  for (const cls of CACHE_CLASSES) {
+    const calls = ok.filter((r) => cacheClass(r) === cls);
+    const latencyMs = distribution(calls.map((r) => r.latencyMs));
+    if (latencyMs === undefined) continue;
+    const entry: CacheClassFigures = {
+      calls: calls.length,
+      latencyMs,
+      cacheReadTokensMean: mean(calls.map((r) => r.cacheReadTokens ?? 0)),
+      cacheWriteTokensMean: mean(calls.map((r) => r.cacheWriteTokens ?? 0)),
+    };
+    const ttftMs = distribution(calls.flatMap((r) => r.ttftMs ?? []));
+    if (ttftMs !== undefined) entry.ttftMs = ttftMs;
+    figures[cls] = entry;
+  }
+  return figures;
 }
 
 /** First measured start to last measured end (start + latency), ms; 0 without calls. */

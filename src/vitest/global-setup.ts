@@ -9,7 +9,7 @@ import { namesModel } from '../data/bench-files.ts';
 import { loadDataset } from '../data/dataset.ts';
 import { loadTracking, type TrackedModel } from '../data/tracking.ts';
 import { parseFaultSpec } from '../emulator/faults.ts';
-import { startEmulator } from '../emulator/index.ts';
+import { createPromptCache, startEmulator } from '../emulator/index.ts';
 import { createPlanner } from '../emulator/planner.ts';
 import { catalogueOf, loadProfiles } from '../emulator/profiles.ts';
 import { isUserError } from '../errors.ts';
@@ -143,6 +143,7 @@ async function start(
   const emulator = await startEmulator({
     port: 0,
     models: catalogueOf(profiles),
+    promptCache: createPromptCache({ timeScale: options.timeScale }),
     planner: createPlanner({
       profiles,
       timeScale: options.timeScale,
@@ -186,7 +187,11 @@ async function preflightEveryModel(
       preflightInputFor(
         model.modelId,
         options,
-        { region: model.region ?? options.region, latencyMode: model.latencyMode ?? options.latencyMode },
+        {
+          region: model.region ?? options.region,
+          latencyMode: model.latencyMode ?? options.latencyMode,
+          promptCache: model.promptCache ?? options.promptCache,
+        },
         options.endpoint,
       ),
     );

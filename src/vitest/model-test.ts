@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { relative, resolve } from 'node:path';
 import { expect, inject, recordArtifact, type TestContext } from 'vitest';
 import { envName, flagName } from '../config/env.ts';
@@ -18,9 +19,9 @@ import { startClientHealth } from '../harness/client-health.ts';
 import { earlyStop } from '../harness/early-stop.ts';
 import { PreflightError, preflightInputFor, preflightKey, preflightModel } from '../harness/preflight.ts';
 import { indexTexts, type TextIndex } from '../harness/redact-texts.ts';
-import { modelKey } from '../load/sweep.ts';
+import { cacheKeyPart, modelKey } from '../load/sweep.ts';
 import { buildPlan, callDeadlineMs, delayBetweenCallsMs, modelCallCount, planInput } from '../plan/calls.ts';
-import type { Api, CallRecord, LatencyMode, ServiceTier } from '../records/call-record.ts';
+import type { Api, CallRecord, LatencyMode, PromptCache, ServiceTier } from '../records/call-record.ts';
 import { shownEndpoint } from '../records/endpoint.ts';
 import type { SweepLevel } from '../records/load.ts';
 import type { ModelRunInfo } from '../records/model-run-info.ts';
@@ -70,11 +71,15 @@ export interface ModelTest {
   preflight: PreflightOnce;
 }
 
-/** Where and how the model is called: the tracking file's region and latency mode, else the options'. */
+/**
+ * Where and how the model is called: the tracking file's region, latency mode and prompt cache, else
+ * the options'.
+ */
 interface Placement {
   region: string;
   latencyMode: LatencyMode;
   serviceTier: ServiceTier;
+  promptCache: PromptCache;
 }
 
 /** A model test, step by step: check, plan, preflight, measure, judge. */
@@ -85,6 +90,7 @@ export async function runModel(ctx: TestContext, model: ModelTest): Promise<void
     region: tracked.region ?? model.options.region,
     latencyMode: tracked.latencyMode ?? model.options.latencyMode,
     serviceTier: model.options.serviceTier,
+    promptCache: tracked.promptCache ?? model.options.promptCache,
   };
   // Counted before anything is built: a plan over the cap is refused without being made.
   checkCallCap(model);
@@ -193,21 +199,30 @@ function endpointOf({ name, options }: ModelTest): string | undefined {
 function modelRunInfo(
   ctx: TestContext,
   { modelId, api, options, level, inputs }: ModelTest,
-  { region, latencyMode, serviceTier }: Placement,
+  { region, latencyMode, serviceTier, promptCache }: Placement,
   scheduledCalls: number,
 ): ModelRunInfo {
   const { root, runId } = inject('converseBench');
+  const shown =
+    options.endpoint === undefined ? options : { ...options, endpoint: shownEndpoint(options.endpoint) };
   return {
-    key: modelKey(modelId, api, latencyMode, level, serviceTier),
+    key: modelKey(
+      modelId,
+      api,
+      latencyMode,
+      level,
+      serviceTier,
+      cacheKeyPart(promptCache, options.cacheBust),
+    ),
     modelId,
     api,
     latencyMode,
     region,
     role: inputs.tracked.role,
     benchFile: relative(root, ctx.task.file.filepath),
-    // Recorded and printed from here on: without the endpoint's userinfo and secret query values.
-    options:
-      options.endpoint === undefined ? options : { ...options, endpoint: shownEndpoint(options.endpoint) },
+    // Recorded and printed from here on: without the endpoint's userinfo and secret query values; the
+    // prompt cache as this model used it (its tracking-file cell, else the run's).
+    options: { ...shown, promptCache },
     promptFingerprint: promptFingerprint(inputs.tracked.promptTemplate),
     datasetFingerprint: inputs.dataset.fingerprint,
     journal: relative(root, journalPath(options)),
@@ -370,7 +385,7 @@ async function runCalls(
 function callSpecs(
   plan: ReturnType<typeof buildPlan>,
   { modelId, options, inputs: { tracked, dataset } }: ModelTest,
-  { region, latencyMode, serviceTier }: Placement,
+  { region, latencyMode, serviceTier, promptCache }: Placement,
 ): CallSpec[] {
   // One rendered prompt per document, shared by every call of it (and with redactTexts, its words,
   // cut from an error message that echoes them).
@@ -386,6 +401,8 @@ function callSpecs(
     region,
     latencyMode,
     serviceTier,
+    ...(promptCache === 'off' ? {} : { promptCache }),
+    ...(options.cacheBust ? { cacheBust: true as const, cacheNonce: randomUUID() } : {}),
     ...call,
     prompt: prompts[call.document] as string,
     inferenceConfig,

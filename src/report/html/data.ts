@@ -3,6 +3,7 @@ import { okMeasuredCalls, outputTokensPerSecond } from '../../records/metrics.ts
 import type { ModelRun, RunContext, RunRecord, RunVerdict } from '../../records/run-record.ts';
 import type { ModelSummary } from '../../records/summary.ts';
 import { latencyModeLabel, serviceTierLabel } from '../../summary/served.ts';
+import { promptCacheLabel } from '../render-cache.ts';
 
 /**
  * What the report draws, derived once from the run records: the models (union over runs, in order of
@@ -59,14 +60,18 @@ export function runLabel(context: RunContext, index: number): string {
 
 export function modelLabel(
   model: Pick<ModelRun, 'modelId' | 'api' | 'latencyMode' | 'summary'> &
-    Partial<Pick<ModelRun, 'sweepLevel'>> & { options?: { serviceTier?: string } },
+    Partial<Pick<ModelRun, 'sweepLevel'>> & {
+      options?: { serviceTier?: string; promptCache?: string; cacheBust?: boolean };
+    },
 ): string {
   const api = model.api === 'converse-stream' ? ' (stream)' : '';
   const served = latencyModeLabel(model);
   const tier = serviceTierLabel(model);
   const mode = `${served === 'standard' ? '' : ` [${served}]`}${tier === 'default' ? '' : ` [tier ${tier}]`}`;
+  const cache = model.options === undefined ? 'off' : promptCacheLabel({ options: model.options });
+  const cached = cache === 'off' ? '' : ` [cache ${cache}]`;
   const level = model.sweepLevel === undefined ? '' : ` @ ${model.sweepLevel.label}`;
-  return `${model.modelId}${api}${mode}${level}`;
+  return `${model.modelId}${api}${mode}${cached}${level}`;
 }
 
 function cellOf(model: ModelRun): ReportCell {

@@ -1,4 +1,6 @@
+import { CACHE_CLASSES } from '../../records/metrics.ts';
 import type { Distribution } from '../../records/summary.ts';
+import { promptCacheLabel } from '../render-cache.ts';
 import type { ReportCell, ReportData } from './data.ts';
 import { escapeHtml } from './escape.ts';
 
@@ -60,7 +62,52 @@ function table(className: string, caption: string, head: string, rows: readonly 
  * latency; streaming, client and failures; and the checks, each a row a reviewer can link to.
  */
 export function summaryTables(data: ReportData): string {
-  return [latencyTable(data), detailTable(data), checksTable(data)].filter((t) => t !== '').join('\n');
+  return [latencyTable(data), detailTable(data), cacheTable(data), checksTable(data)]
+    .filter((t) => t !== '')
+    .join('\n');
+}
+
+/** Latency and TTFT per prompt cache class (records/metrics.ts), for cells whose calls reported cache usage. */
+function cacheTable(data: ReportData): string {
+  const rows = rowsOf(data).flatMap(({ m, r, cell }) => {
+    const figures = cell.summary.byCacheClass;
+    if (figures === undefined) return [];
+    return CACHE_CLASSES.flatMap((cls) => {
+      const f = figures[cls];
+      if (f === undefined) return [];
+      return [
+        `<tr>${rowHead(data, m, r, cell)}${[
+          td(promptCacheLabel(cell.model)),
+          td(cls),
+          td(String(f.calls), true),
+          td(stat(f.latencyMs, 'median'), true),
+          td(stat(f.latencyMs, 'p90'), true),
+          td(stat(f.ttftMs, 'median'), true),
+          td(stat(f.ttftMs, 'p90'), true),
+          td(formatNumber(f.cacheReadTokensMean), true),
+          td(formatNumber(f.cacheWriteTokensMean), true),
+        ].join('')}</tr>`,
+      ];
+    });
+  });
+  if (rows.length === 0) return '';
+  const head = headRow(data, [
+    'Prompt cache',
+    'Class',
+    'Calls',
+    'Median (ms)',
+    'P90 (ms)',
+    'TTFT P50 (ms)',
+    'TTFT P90 (ms)',
+    'Cache read tok (mean)',
+    'Cache write tok (mean)',
+  ]);
+  return table(
+    'cache',
+    'Prompt cache: latency and TTFT per cache class (write: cacheWriteInputTokens > 0; read: cacheReadInputTokens > 0; none: neither).',
+    head,
+    rows,
+  );
 }
 
 type Summary = ReportCell['summary'];
