@@ -11,6 +11,9 @@ export default defineConfig({
   plugins: [converseBench()],
   test: {
     include: ['test/**/*.test.ts'],
+    // Hooks start emulators and load the tokenizer (about a second alone); a shared 2-core machine
+    // running other suites beside these can take ten times that.
+    hookTimeout: 60_000,
     // The packed tarball in a new project: `npm run test:package` (vitest.package.config.ts).
     exclude: [...configDefaults.exclude, 'test/package/**'],
   },
