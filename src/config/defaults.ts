@@ -28,6 +28,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   latencyMode: 'standard',
   serviceTier: 'default',
   load: { kind: 'closed' },
+  duration: undefined,
   maxInFlight: undefined,
   sweep: undefined,
   slo: undefined,

@@ -1,5 +1,6 @@
 import type { BenchOptions, LoadShape, ResolvedOptions, Slo, Sweep } from '../records/options.ts';
 import { DEFAULT_OPTIONS } from './defaults.ts';
+import { checkDuration, durationText, isDuration, MAX_TIMER_SECONDS, parseDuration } from './duration.ts';
 import { envName, flagName, readEnvSettings } from './env.ts';
 import { ConfigError, nearestName } from './errors.ts';
 
@@ -192,6 +193,14 @@ const sweep: Rule<Sweep | undefined> = {
   valid: (value): value is Sweep | undefined => value === undefined || isSweep(value),
 };
 
+const duration: Rule<number | undefined> = {
+  type: 'seconds | time (90s, 5m, 1h30m)',
+  must: `must be a number of seconds > 0 or a time such as 90s, 5m or 1h30m (units ms, s, m, h), at most ${MAX_TIMER_SECONDS} s (Node's longest timer, about 24.8 days)`,
+  mustInFile: `must be a number of seconds > 0 and <= ${MAX_TIMER_SECONDS}, e.g. 300 for 5 minutes`,
+  fromText: parseDuration,
+  valid: (value): value is number | undefined => value === undefined || isDuration(value),
+};
+
 const SLO_NAMES = { ttft: 'ttftMs', latency: 'latencyMs' } as const;
 
 /** `ttft:800,latency:3000` (ms). */
@@ -244,8 +253,6 @@ const optionalCount: Rule<number | undefined> = {
 };
 
 const counted = wholeNumber(1);
-/** Seconds of Node's longest timer (2^31 - 1 ms, about 24.8 days): a longer one fires at once, flooding warnings. */
-const MAX_TIMER_SECONDS = 2_147_483;
 /** The largest maxTokens any Bedrock model accepts (Claude's extended output). */
 const MAX_OUTPUT_TOKENS = 128_000;
 const fraction = numberIn({ min: 0, max: 1 });
@@ -303,6 +310,11 @@ const SPECS: { [K in Key]: Spec<K> } = {
     description: 'Service tier requested (serviceTier.type); outputs are labelled by the tier served.',
   },
   load: { rule: load, description: 'Closed loop, or open loop at RATE calls per second.' },
+  duration: {
+    rule: duration,
+    description:
+      'Measure each model and API (each sweep level) for this long instead of a counted plan, at the time scale; unset: counted.',
+  },
   maxInFlight: {
     rule: optionalCount,
     description: 'Open loop: cap on calls in flight; calls due at the cap wait, shown as queue delay.',
@@ -379,6 +391,7 @@ const EXAMPLES: Record<Key, string> = {
   latencyMode: 'optimized',
   serviceTier: 'priority',
   load: 'open:5:poisson:7',
+  duration: '5m',
   maxInFlight: '32',
   sweep: 'concurrency:1,4,16',
   slo: 'ttft:800,latency:3000',
@@ -413,9 +426,10 @@ export interface OptionRow {
   example: string;
 }
 
-function formatDefault(value: unknown): string {
+function formatDefault(name: Key, value: unknown): string {
   if (value === undefined) return '';
   if (typeof value === 'object' && value !== null) return formatLoad(value as LoadShape);
+  if (name === 'duration' && typeof value === 'number') return durationText(value);
   return String(value);
 }
 
@@ -424,7 +438,7 @@ export const OPTION_TABLE: readonly OptionRow[] = KEYS.map((name) => ({
   env: envName(name),
   flag: flagName(name),
   type: SPECS[name].rule.type,
-  default: formatDefault(DEFAULT_OPTIONS[name]),
+  default: formatDefault(name, DEFAULT_OPTIONS[name]),
   description: SPECS[name].description,
   example: EXAMPLES[name],
 }));
@@ -486,5 +500,14 @@ export function resolveOptions(input: ResolveInput = {}): ResolvedOptions {
   if (resolved.target === 'bedrock' && !regionExplicit && awsRegion) {
     resolved.region = fromEnvText('region', 'AWS_REGION', awsRegion);
   }
-  return resolved as unknown as ResolvedOptions;
+  const options = resolved as unknown as ResolvedOptions;
+  try {
+    checkDuration(options);
+  } catch (error) {
+    // Named after where the settings came from, as every other bad setting is.
+    if (error instanceof ConfigError && input.where !== undefined)
+      throw new ConfigError(`${input.where}: ${error.message}`);
+    throw error;
+  }
+  return options;
 }
