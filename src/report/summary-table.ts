@@ -184,14 +184,15 @@ function loadNotes(model: ModelRun): string[] {
   return lines;
 }
 
-/** `duration 5m: 1,234 calls, closed loop until its deadline` (or its share of maxCalls). */
+/** `duration 5m: 1,234 calls (1 warmup + 1,233 measured), closed loop until its deadline` (or the cap). */
 function durationEndLine(model: ModelRun, ended: DurationEnd): string {
   const seconds = model.options.duration === undefined ? '' : ` ${durationText(model.options.duration)}`;
   const how =
     ended.endedBy === 'maxCalls'
       ? `stopped at its share of maxCalls ${model.options.maxCalls}`
       : 'closed loop until its deadline';
-  return `duration${seconds}: ${formatThousands(ended.calls)} calls, ${how}`;
+  const warmup = model.calls.filter((call) => call.phase === 'warmup').length;
+  return `duration${seconds}: ${formatThousands(ended.calls)} calls (${warmup} warmup + ${formatThousands(ended.calls - warmup)} measured), ${how}`;
 }
 
 /** Notes under the table: each model's failures by kind, load figures, a duration's end and checks. */
