@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
+import { flagsToEnv } from '../src/cli/bench.ts';
 import { DEFAULT_OPTIONS } from '../src/config/defaults.ts';
 import { durationText, parseDuration } from '../src/config/duration.ts';
 import { resolveOptions } from '../src/config/resolve.ts';
@@ -111,6 +112,31 @@ describe('duration setting', () => {
     expect(() =>
       resolveOptions({ file: { duration: 60, experimentCounts: 3 }, where: 'bench file for m' }),
     ).toThrow('bench file for m: duration 1m with experimentCounts 3: a duration run cycles');
+  });
+
+  test("a duration for the whole run replaces a bench file's counts; a preset's give way to --duration", () => {
+    const resolved = resolveOptions({
+      env: { CONVERSE_BENCH_DURATION: '30s' },
+      file: { invocationsPerScenario: 2, experimentCounts: 3, numParallelCalls: 4 },
+    });
+    expect([resolved.duration, resolved.invocationsPerScenario, resolved.experimentCounts]).toEqual([
+      30, 1, 1,
+    ]);
+    expect(resolved.numParallelCalls).toBe(4);
+    const { env: gate } = flagsToEnv(['--preset', 'gate', '--duration', '5m']);
+    expect(gate).toEqual({
+      CONVERSE_BENCH_REQUIRE_BUDGETS: 'true',
+      CONVERSE_BENCH_NUM_PARALLEL_CALLS: '16',
+      CONVERSE_BENCH_WARMUP_CALLS: '4',
+      CONVERSE_BENCH_DELAY_BETWEEN_CALLS: '0',
+      CONVERSE_BENCH_DURATION: '5m',
+    });
+    expect(resolveOptions({ env: gate }).duration).toBe(300);
+    // Counts given as flags beside it are the user's own: a conflict.
+    const { env: both } = flagsToEnv(['--duration', '5m', '--invocations-per-scenario', '3']);
+    expect(() => resolveOptions({ env: both })).toThrow(
+      /^duration 5m with invocationsPerScenario 3: a duration run cycles/,
+    );
   });
 
   test('closed loop against Bedrock: the cap is where it stops, so allowLargeRun is refused', () => {

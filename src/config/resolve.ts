@@ -337,7 +337,7 @@ const SPECS: { [K in Key]: Spec<K> } = {
   timeScale: {
     rule: positive,
     description:
-      'Emulator time scale (0.01 = 100 times faster): its latencies, delayBetweenCalls and open-loop rates alike.',
+      'Emulator time scale (0.01 = 100 times faster): its latencies, delayBetweenCalls, open-loop rates and duration alike.',
   },
   emulatorFaults: {
     rule: optionalText,
@@ -468,6 +468,21 @@ function checkFile(file: Record<string, unknown>, where: string): void {
   }
 }
 
+/** The counts a duration replaces. */
+const DURATION_REPLACES = ['experimentCounts', 'invocationsPerScenario'] as const;
+/** The settings checkDuration reads. */
+const DURATION_CHECKS: readonly Key[] = [
+  'duration',
+  ...DURATION_REPLACES,
+  'allowLargeRun',
+  'maxCalls',
+  'warmupCalls',
+  'target',
+  'api',
+  'sweep',
+  'load',
+];
+
 export interface ResolveInput {
   /** The process environment (only src/cli/ and the bench entry read process.env and pass it here). */
   env?: Record<string, string | undefined>;
@@ -479,8 +494,9 @@ export interface ResolveInput {
 
 /**
  * Every setting, once: defaults < bench file < environment (`CONVERSE_BENCH_*`). With target
- * bedrock and no region set explicitly, AWS_REGION gives the region. Throws a ConfigError on the
- * first bad or unknown setting.
+ * bedrock and no region set explicitly, AWS_REGION gives the region. A duration set above a bench
+ * file's experimentCounts / invocationsPerScenario replaces them (they are reset to 1). Throws a
+ * ConfigError on the first bad or unknown setting.
  */
 export function resolveOptions(input: ResolveInput = {}): ResolvedOptions {
   const env = input.env ?? {};
@@ -500,13 +516,23 @@ export function resolveOptions(input: ResolveInput = {}): ResolvedOptions {
   if (resolved.target === 'bedrock' && !regionExplicit && awsRegion) {
     resolved.region = fromEnvText('region', 'AWS_REGION', awsRegion);
   }
+  // A duration replaces the counted rounds: counts set by a lower layer (a bench file's, under a
+  // duration given for the whole run) give way to it; counts set alongside it are a conflict.
+  const layer = (key: Key): number =>
+    settings.some((setting) => setting.key === key) ? 2 : file[key] !== undefined ? 1 : 0;
+  if (resolved.duration !== undefined) {
+    for (const key of DURATION_REPLACES) {
+      if (layer(key) < layer('duration')) resolved[key] = DEFAULT_OPTIONS[key];
+    }
+  }
   const options = resolved as unknown as ResolvedOptions;
   try {
     checkDuration(options);
   } catch (error) {
-    // Named after where the settings came from, as every other bad setting is.
-    if (error instanceof ConfigError && input.where !== undefined)
-      throw new ConfigError(`${input.where}: ${error.message}`);
+    // Named after the bench file when a setting it gave is part of the conflict.
+    const fromFile = DURATION_CHECKS.some((key) => layer(key) === 1);
+    if (error instanceof ConfigError && fromFile)
+      throw new ConfigError(`${input.where ?? 'bench file'}: ${error.message}`);
     throw error;
   }
   return options;

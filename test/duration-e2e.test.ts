@@ -1,0 +1,140 @@
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import type { CallRecord } from '../src/records/call-record.ts';
+import type { RunRecord } from '../src/records/run-record.ts';
+import { isInterrupted } from '../src/report/build-run-record.ts';
+import { rebuildFromJournal } from '../src/report/rebuild-from-journal.ts';
+import { CLI_MAIN, childEnv, FIXTURE_DATA_ENV, run, vitestBench } from './helpers/subprocess.ts';
+
+/**
+ * Duration-bounded runs in a real `vitest bench` of the fixture project (one model, 2 documents)
+ * against the embedded emulator, and the command line's one-line refusals (issue 23, item 6).
+ */
+const PROJECT = resolve(import.meta.dirname, 'fixtures/project');
+
+async function benchRun(env: Record<string, string>) {
+  const outDir = mkdtempSync(join(tmpdir(), 'cb-duration-'));
+  const outcome = await vitestBench(
+    PROJECT,
+    childEnv({
+      ...FIXTURE_DATA_ENV,
+      CONVERSE_BENCH_OUTPUT_DIR: outDir,
+      CONVERSE_BENCH_BUDGETS_FILE: 'none',
+      CONVERSE_BENCH_TIME_SCALE: '0.02',
+      ...env,
+    }),
+    90_000,
+  );
+  const files = readdirSync(outDir);
+  const file = (prefix: string) => join(outDir, files.find((f) => f.startsWith(prefix)) as string);
+  const record = files.some((f) => f.startsWith('run-'))
+    ? (JSON.parse(readFileSync(file('run-'), 'utf8')) as RunRecord)
+    : undefined;
+  const rebuilt = () =>
+    rebuildFromJournal([file('journal-')], { rootDir: outDir, now: '2026-12-01T00:00:00.000Z' }).inputs;
+  return { outcome, output: outcome.stdout + outcome.stderr, record, rebuilt, file };
+}
+
+const measured = (calls: readonly CallRecord[]) => calls.filter((c) => c.phase === 'measure');
+
+describe('duration runs in vitest bench', () => {
+  test('closed loop: calls cycle the documents until the deadline; its end makes the plan, not an interruption', {
+    timeout: 120_000,
+  }, async () => {
+    const { outcome, output, record, rebuilt, file } = await benchRun({ CONVERSE_BENCH_DURATION: '10s' });
+    expect(outcome.code, output).toBe(0);
+    const model = record?.models[0];
+    const calls = model?.calls ?? [];
+    expect(model?.options.duration).toBe(10);
+    expect(model?.durationEnd).toEqual({ endedBy: 'deadline', calls: calls.length });
+    expect(record?.context.interrupted).toBe(false);
+    // One call at a time: call i is document i mod 2, in round i div 2.
+    const made = measured(calls);
+    expect(made.length).toBeGreaterThan(0);
+    expect(made.map((c) => [c.invocation, c.document])).toEqual(
+      made.map((_, i) => [Math.floor(i / 2), i % 2]),
+    );
+    // Every measured call started before the deadline: 10 s at time scale 0.02 from the first start.
+    const first = made[0]?.startMs ?? 0;
+    expect(made.every((c) => c.startMs < first + 200)).toBe(true);
+    expect(output).toContain(
+      `duration 10s: ${calls.length} calls (1 warmup + ${made.length} measured), closed loop until its deadline`,
+    );
+    // The CSV holds every measured call; the journal knows the plan when rebuilt.
+    const rows = readFileSync(file('document_summarization_'), 'utf8').trim().split('\n');
+    expect(rows).toHaveLength(1 + made.length);
+    const inputs = rebuilt();
+    expect(inputs.models[0]?.model.durationEnd).toEqual(model?.durationEnd);
+    expect(isInterrupted(inputs)).toBe(false);
+  });
+
+  test('open loop: ceil(duration x rate) calls, planned and made exactly', { timeout: 120_000 }, async () => {
+    const { outcome, output, record, rebuilt } = await benchRun({
+      CONVERSE_BENCH_DURATION: '2.5',
+      CONVERSE_BENCH_LOAD: 'open:2',
+    });
+    expect(outcome.code, output).toBe(0);
+    const model = record?.models[0];
+    expect(model?.durationEnd).toBeUndefined();
+    expect(measured(model?.calls ?? []).map((c) => [c.invocation, c.document])).toHaveLength(5);
+    expect(
+      measured(model?.calls ?? [])
+        .map((c) => `${c.invocation}:${c.document}`)
+        .sort(),
+    ).toEqual(['0:0', '0:1', '1:0', '1:1', '2:0']);
+    expect(record?.context.interrupted).toBe(false);
+    expect(isInterrupted(rebuilt())).toBe(false);
+  });
+});
+
+describe('duration on the command line', () => {
+  const cli = (args: string[], env: Record<string, string> = {}) =>
+    run(process.execPath, [CLI_MAIN, ...args], {
+      cwd: PROJECT,
+      env: childEnv({ ...FIXTURE_DATA_ENV, ...env }),
+      timeout: 30_000,
+    });
+
+  test.each([
+    [
+      ['bench', '--duration', '0'],
+      'converse-bench: CONVERSE_BENCH_DURATION="0": duration must be a number of seconds > 0 or a time such as 90s, 5m or 1h30m',
+    ],
+    [['bench', '--duration', '-5m'], 'converse-bench: CONVERSE_BENCH_DURATION="-5m": duration must be'],
+    [['bench', '--duration', 'soon'], 'converse-bench: CONVERSE_BENCH_DURATION="soon": duration must be'],
+    [['bench', '--duration', '25d'], 'converse-bench: CONVERSE_BENCH_DURATION="25d": duration must be'],
+    [['bench', '--duration', '600h'], "at most 2147483 s (Node's longest timer, about 24.8 days)"],
+    [
+      ['bench', '--duration', '5m', '--invocations-per-scenario', '40'],
+      'converse-bench: duration 5m with invocationsPerScenario 40: a duration run cycles the documents until it ends instead of counting repetitions; set invocationsPerScenario to 1, or leave duration unset',
+    ],
+    [
+      ['plan', '--target', 'bedrock', '--duration', '5m', '--allow-large-run'],
+      'converse-bench: duration 5m closed loop against Bedrock with allowLargeRun: its calls cannot be counted beforehand, so maxCalls is where it stops; raise maxCalls (now 500) instead of allowLargeRun',
+    ],
+  ])('%j: one line, exit 2, no call', async (args, says) => {
+    const outcome = await cli(args);
+    const lines = outcome.stderr.trimEnd().split('\n');
+    expect(lines, outcome.stderr).toHaveLength(1);
+    expect(lines[0]).toContain(says);
+    expect(outcome.code).toBe(2);
+  });
+
+  test('plan prints what the duration will do', { timeout: 60_000 }, async () => {
+    const outcome = await cli(['plan', '--duration', '5m', '--load', 'open:2'], {});
+    expect(outcome.code, outcome.stderr).toBe(0);
+    expect(outcome.stdout).toContain(
+      'plan amazon.nova-micro-v1:0 converse: 601 calls (1 warmup + 600 measured, 5m at the open-loop rate) to emulator us-east-1',
+    );
+    const bedrock = await cli(['plan', '--duration', '5m', '--target', 'bedrock', '--api', 'both']);
+    expect(bedrock.code, bedrock.stderr).toBe(0);
+    expect(bedrock.stdout).toContain(
+      'plan amazon.nova-micro-v1:0 converse-stream: at most 250 calls (1 warmup + 249 measured, then closed loop for 5m: at most 249 measured (its share of maxCalls), stopped there) to bedrock us-east-1',
+    );
+    expect(bedrock.stdout).toContain(
+      'every model within maxCalls 500 per model (a duration run stops there)',
+    );
+  });
+});
