@@ -339,26 +339,31 @@ describe('closed loop until a deadline, on a fake clock', () => {
     ]);
   });
 
-  test('worker threads: each share has the whole round, every n-th call, one deadline', () => {
+  test('worker threads: each share has the whole round and one deadline, and they draw from one counter', () => {
     const shares = splitSchedule(
       round,
       2,
       { concurrency: 3, load: { kind: 'closed' }, until: { durationMs: 500, maxCalls: 9 } },
       1000,
     );
-    expect(shares.map((s) => [s.specs.length, s.concurrency, s.until])).toEqual([
-      [3, 2, { durationMs: 500, maxCalls: 9, deadlineMs: 1500, offset: 0, stride: 2 }],
-      [3, 1, { durationMs: 500, maxCalls: 9, deadlineMs: 1500, offset: 1, stride: 2 }],
+    expect(
+      shares.map((s) => [s.specs.length, s.concurrency, s.until?.deadlineMs, s.until?.maxCalls]),
+    ).toEqual([
+      [3, 2, 1500, 9],
+      [3, 1, 1500, 9],
     ]);
+    const counter = shares[0]?.until?.counter;
+    expect(counter?.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(shares[1]?.until?.counter).toBe(counter);
   });
 
-  test('two shares together draw each of the run calls once, within the cap', async () => {
+  test('two shares of unequal concurrency together draw the run calls in order, each once, within the cap', async () => {
     const clock = new FakeClock();
     const svc = fakeService(clock, () => 100);
     const shares = splitSchedule(
       round,
       2,
-      { concurrency: 2, load: { kind: 'closed' }, until: { durationMs: 10_000, maxCalls: 7 } },
+      { concurrency: 3, load: { kind: 'closed' }, until: { durationMs: 10_000, maxCalls: 7 } },
       0,
     );
     const runs = shares.map((share) =>
@@ -371,8 +376,10 @@ describe('closed loop until a deadline, on a fake clock', () => {
       }),
     );
     await clock.runAll();
-    const records = (await Promise.all(runs)).flat();
-    expect(drawn(records).sort()).toEqual(['0:0', '0:1', '0:2', '1:0', '1:1', '1:2', '2:0']);
+    const byShare = await Promise.all(runs);
+    // The share with 2 in flight makes more of the calls; between them, calls 0..6 once each.
+    expect(byShare.map((records) => records.length)).toEqual([5, 2]);
+    expect(drawn(byShare.flat()).sort()).toEqual(['0:0', '0:1', '0:2', '1:0', '1:1', '1:2', '2:0']);
   });
 });
 

@@ -53,9 +53,11 @@ export interface Until {
   deadlineMs?: number;
   /** No further call starts once the run's call index reaches it (Bedrock's cap); unset: none. */
   maxCalls?: number;
-  /** This share makes the run's calls offset, offset + stride, ... (worker threads). @default 0, 1 */
-  offset?: number;
-  stride?: number;
+  /**
+   * Worker threads: the run's next call index, shared by every thread (a SharedArrayBuffer), so the
+   * threads draw one sequence between them, as one thread would; unset: this schedule's own count.
+   */
+  counter?: Int32Array;
 }
 
 /**
@@ -128,16 +130,16 @@ async function closedLoopUntil<S extends SpecIdentity>(
   if (round.length === 0) return;
   const { clock, signal } = opts;
   const deadline = until.deadlineMs ?? clock.now() + until.durationMs;
-  const offset = until.offset ?? 0;
-  const stride = until.stride ?? 1;
   const cap = until.maxCalls ?? Number.POSITIVE_INFINITY;
   const open = (): boolean => clock.now() < deadline && !signal?.aborted && !opts.shouldStop?.();
   let drawn = 0;
+  const { counter } = until;
+  const draw = (): number => (counter === undefined ? drawn++ : Atomics.add(counter, 0, 1));
   const worker = async (): Promise<void> => {
     for (;;) {
-      const index = offset + drawn * stride;
-      if (index >= cap || !open()) return;
-      drawn++;
+      if (!open()) return;
+      const index = draw();
+      if (index >= cap) return;
       if (opts.delayBetweenMs > 0) await clock.sleep(opts.delayBetweenMs, signal);
       if (!open()) return;
       const spec = round[index % round.length] as S;
@@ -200,7 +202,7 @@ export interface ScheduleShare<S> {
   arrivals?: number[];
   /** Open loop: this share of the in-flight cap. */
   maxInFlight?: number;
-  /** Closed loop until a deadline: every share has the whole round and draws every n-th call. */
+  /** Closed loop until a deadline: every share has the whole round and draws from one counter. */
   until?: Until;
 }
 
@@ -215,7 +217,8 @@ function evenSplit(total: number, parts: number): number[] {
  * `concurrency` shares. Open loop: the whole schedule's arrivals are drawn once from `t0` (same seed,
  * same times as one thread would use), then dealt in turn, so the merged arrivals are exactly the
  * configured process; an in-flight cap is split like the concurrency. Closed loop until a deadline:
- * each share has the whole round and makes every n-th of the run's calls, to one deadline. Pure.
+ * each share has the whole round and draws the run's next call from one counter the shares hold in
+ * common (shared memory), to one deadline.
  */
 export function splitSchedule<S>(
   measured: readonly S[],
@@ -228,12 +231,13 @@ export function splitSchedule<S>(
     const concurrency = evenSplit(opts.concurrency, Math.min(workers, Math.max(1, opts.concurrency)));
     const until = opts.until;
     if (until !== undefined) {
-      // One deadline for every share: from t0, not from each thread's own start.
+      // One deadline for every share, from t0, and one sequence of calls drawn between them.
       const deadlineMs = until.deadlineMs ?? t0 + until.durationMs;
-      return concurrency.map((c, w) => ({
+      const counter = until.counter ?? new Int32Array(new SharedArrayBuffer(4));
+      return concurrency.map((c) => ({
         specs: [...measured],
         concurrency: c,
-        until: { ...until, deadlineMs, offset: w, stride: concurrency.length },
+        until: { ...until, deadlineMs, counter },
       }));
     }
     return concurrency.map((c, w) => ({
