@@ -2,6 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { describe, expect, test } from 'vitest';
+import { startEmulator } from '../src/emulator/index.ts';
 import type { CallRecord } from '../src/records/call-record.ts';
 import type { RunRecord } from '../src/records/run-record.ts';
 import { isInterrupted } from '../src/report/build-run-record.ts';
@@ -86,6 +87,47 @@ describe('duration runs in vitest bench', () => {
     ).toEqual(['0:0', '0:1', '1:0', '1:1', '2:0']);
     expect(record?.context.interrupted).toBe(false);
     expect(isInterrupted(rebuilt())).toBe(false);
+  });
+});
+
+describe('a closed-loop duration against Bedrock stops at its share of maxCalls', () => {
+  test('1 warmup + 5 measured of maxCalls 6, then no call, long before the deadline', {
+    timeout: 120_000,
+  }, async () => {
+    // A Bedrock-compatible endpoint that answers at once: only the cap can end the minute early.
+    const emulator = await startEmulator({ port: 0 });
+    try {
+      const outDir = mkdtempSync(join(tmpdir(), 'cb-duration-cap-'));
+      const { outcome, output, record } = await benchRun({
+        AWS_ACCESS_KEY_ID: 'AKIDEXAMPLEDURATION0',
+        AWS_SECRET_ACCESS_KEY: 'example/duration/secret/key/xxxxxxxxxxxxxx',
+        AWS_REGION: 'us-east-1',
+        AWS_SHARED_CREDENTIALS_FILE: join(outDir, 'none'),
+        AWS_CONFIG_FILE: join(outDir, 'none'),
+        AWS_EC2_METADATA_DISABLED: 'true',
+        CONVERSE_BENCH_TARGET: 'bedrock',
+        CONVERSE_BENCH_ENDPOINT: emulator.url,
+        CONVERSE_BENCH_DURATION: '1m',
+        CONVERSE_BENCH_MAX_CALLS: '6',
+      });
+      expect(outcome.code, output).toBe(0);
+      const model = record?.models[0];
+      expect(model?.durationEnd).toEqual({ endedBy: 'maxCalls', calls: 6 });
+      expect(model?.calls.map((c) => `${c.phase[0]}${c.invocation}:${c.document}`)).toEqual([
+        'w0:0',
+        'm0:0',
+        'm0:1',
+        'm1:0',
+        'm1:1',
+        'm2:0',
+      ]);
+      expect(record?.context.interrupted).toBe(false);
+      expect(output).toContain(
+        'duration 1m: 6 calls (1 warmup + 5 measured), stopped at its share of maxCalls 6',
+      );
+    } finally {
+      await emulator.close();
+    }
   });
 });
 
