@@ -71,6 +71,31 @@ describe('duration runs in vitest bench', () => {
     expect(isInterrupted(inputs)).toBe(false);
   });
 
+  test('an early stop ends it: one line, the calls made are its plan, not an interruption', {
+    timeout: 120_000,
+  }, async () => {
+    const { outcome, output, record } = await benchRun({
+      CONVERSE_BENCH_DURATION: '1m',
+      CONVERSE_BENCH_EMULATOR_FAULTS: 'error=AccessDeniedException',
+      CONVERSE_BENCH_EARLY_STOP_CALLS: '2',
+    });
+    expect(outcome.code, output).toBe(1);
+    expect(output).toContain(
+      'amazon.nova-micro-v1:0 converse: stopped early: its first 2 calls all failed (AccessDeniedException x2); no further call started in its duration of 1m (fix the cause, or set earlyStopCalls to 0 to make them anyway)',
+    );
+    expect(output).toContain(
+      'stopped early: its first 2 calls all failed (AccessDeniedException x2); no call started after it',
+    );
+    const model = record?.models[0];
+    expect(model?.earlyStop).toEqual({
+      plannedCalls: 2,
+      skippedCalls: 0,
+      reason: 'its first 2 calls all failed (AccessDeniedException x2)',
+    });
+    expect(model?.durationEnd).toEqual({ endedBy: 'early stop', calls: 2 });
+    expect(record?.context.interrupted).toBe(false);
+  });
+
   test('open loop: ceil(duration x rate) calls, planned and made exactly', { timeout: 120_000 }, async () => {
     const { outcome, output, record, rebuilt } = await benchRun({
       CONVERSE_BENCH_DURATION: '2.5',

@@ -254,7 +254,7 @@ describe('what a duration plans', () => {
       'plan m converse: 6 calls (1 warmup + 5 measured, 2.5s at the open-loop rate) to emulator us-east-1, ~22 input tokens, <= 60 output tokens (maxTokens 10)',
     );
     expect(estimate({ duration: 300 })).toBe(
-      'plan m converse: 1 warmup calls, then closed loop for 5m: measured calls drawn until the deadline, not counted beforehand to emulator us-east-1, warmup ~3 input tokens, <= 10 output tokens a call (maxTokens 10)',
+      'plan m converse: 1 warmup call, then closed loop for 5m (measured calls drawn until the deadline, not counted beforehand) to emulator us-east-1, warmup ~3 input tokens, <= 10 output tokens a call (maxTokens 10)',
     );
     // The warmup's 3, then 99 measured: 49 rounds of 3 + 5, and one more 3.
     expect(estimate({ duration: 300, target: 'bedrock', maxCalls: 100 })).toBe(

@@ -109,7 +109,7 @@ function durationNote(e: PlanEstimate): string {
   const each = e.levels > 1 ? ' per level' : '';
   if (!duration.untilDeadline) return `, ${durationText(duration.seconds)}${each} at the open-loop rate`;
   return duration.measuredCap === undefined
-    ? `, then closed loop for ${durationText(duration.seconds)}${each}: measured calls drawn until the deadline, not counted beforehand`
+    ? `, then closed loop for ${durationText(duration.seconds)}${each} (measured calls drawn until the deadline, not counted beforehand)`
     : `, then closed loop for ${durationText(duration.seconds)}${each}: at most ${formatThousands(duration.measuredCap)} measured${each} (its share of maxCalls), stopped there`;
 }
 
@@ -118,7 +118,7 @@ export function renderPlanLine(e: PlanEstimate): string {
   const calls = e.warmupCalls + e.measuredCalls;
   const unbounded = e.duration?.untilDeadline === true && e.duration.measuredCap === undefined;
   const counts = unbounded
-    ? `${e.warmupCalls} warmup calls${durationNote(e)}`
+    ? `${e.warmupCalls} warmup call${e.warmupCalls === 1 ? '' : 's'}${durationNote(e)}`
     : `${e.duration?.untilDeadline ? 'at most ' : ''}${formatThousands(calls)} calls (${e.warmupCalls} warmup + ${formatThousands(e.measuredCalls)} measured${durationNote(e)})`;
   const tokens = unbounded
     ? `warmup ~${formatThousands(e.inputTokens)} input tokens, <= ${formatThousands(e.maxTokens)} output tokens a call`
