@@ -20,11 +20,13 @@ import {
 import { estimatePlan, renderPlanLine } from '../src/plan/estimate.ts';
 import type { CallRecord } from '../src/records/call-record.ts';
 import type { ResolvedOptions } from '../src/records/options.ts';
-import { isInterrupted } from '../src/report/build-run-record.ts';
+import { buildRunRecord, isInterrupted } from '../src/report/build-run-record.ts';
 import { openJournal } from '../src/report/journal.ts';
+import { renderRunMarkdown } from '../src/report/markdown-summary.ts';
 import { ProgressBoard, progressDone, renderProgress } from '../src/report/progress.ts';
 import { rebuildFromJournal } from '../src/report/rebuild-from-journal.ts';
 import type { ReportInputs } from '../src/report/report-inputs.ts';
+import { renderSummaryTable } from '../src/report/summary-table.ts';
 import { sampleInputs } from './fixtures/report-records.ts';
 import { callIdentity } from './helpers/calls.ts';
 import { fakeService } from './helpers/fake-service.ts';
@@ -454,5 +456,33 @@ describe('a closed-loop duration run is whole when it recorded its end', () => {
     board.endModel(model.key);
     expect(progressDone(progress)).toBe(true);
     expect(renderProgress(progress, t0 + 9000)).toContain('ETA done');
+  });
+
+  test('the summaries say how it ended: at its deadline, at the cap, or stopped early with nothing skipped', () => {
+    const inputs = durationInputs();
+    const first = inputs.models[0];
+    if (first === undefined) throw new Error('a model');
+    const calls = first.records.length;
+    const warmups = first.records.filter((r) => r.phase === 'warmup').length;
+    first.model.durationEnd = { endedBy: 'deadline', calls };
+    const table = () => renderSummaryTable(buildRunRecord(inputs), { color: false });
+    expect(table()).toContain(
+      `    duration 5s: ${calls} calls (${warmups} warmup + ${calls - warmups} measured), closed loop until its deadline\n`,
+    );
+    first.model.durationEnd = { endedBy: 'maxCalls', calls };
+    expect(table()).toContain(
+      `measured), stopped at its share of maxCalls ${first.model.options.maxCalls}\n`,
+    );
+    first.model.durationEnd = { endedBy: 'early stop', calls };
+    first.model.earlyStop = {
+      plannedCalls: calls,
+      skippedCalls: 0,
+      reason: 'its first 5 calls all failed (x x5)',
+    };
+    expect(table()).toContain(
+      'stopped early: its first 5 calls all failed (x x5); no call started after it\n',
+    );
+    expect(table()).not.toContain('duration 5s:');
+    expect(renderRunMarkdown(buildRunRecord(inputs))).toContain('stopped early, before its deadline');
   });
 });
