@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -7,7 +8,7 @@ import type { CallRecord } from '../src/records/call-record.ts';
 import type { RunRecord } from '../src/records/run-record.ts';
 import { isInterrupted } from '../src/report/build-run-record.ts';
 import { rebuildFromJournal } from '../src/report/rebuild-from-journal.ts';
-import { CLI_MAIN, childEnv, FIXTURE_DATA_ENV, run, vitestBench } from './helpers/subprocess.ts';
+import { CLI_MAIN, childEnv, FIXTURE_DATA_ENV, run, VITEST, vitestBench } from './helpers/subprocess.ts';
 
 /**
  * Duration-bounded runs in a real `vitest bench` of the fixture project (one model, 2 documents)
@@ -112,6 +113,55 @@ describe('duration runs in vitest bench', () => {
     ).toEqual(['0:0', '0:1', '1:0', '1:1', '2:0']);
     expect(record?.context.interrupted).toBe(false);
     expect(isInterrupted(rebuilt())).toBe(false);
+  });
+});
+
+describe('a closed-loop duration run cut short', () => {
+  // The hardening fixture: calls of ~100 ms at real time, 2 in flight, for a minute.
+  test('SIGTERM before its deadline: no end recorded, marked interrupted, also when rebuilt', {
+    timeout: 90_000,
+  }, async () => {
+    const outDir = mkdtempSync(join(tmpdir(), 'cb-duration-cut-'));
+    const child = spawn(process.execPath, [VITEST, 'bench', '--run'], {
+      cwd: resolve(import.meta.dirname, 'fixtures/hardening/project'),
+      env: childEnv({
+        ...FIXTURE_DATA_ENV,
+        CONVERSE_BENCH_OUTPUT_DIR: outDir,
+        CONVERSE_BENCH_DURATION: '1m',
+        CONVERSE_BENCH_NUM_PARALLEL_CALLS: '2',
+      }),
+      stdio: ['ignore', 'ignore', 'ignore'],
+    });
+    const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+    const journalCalls = (): number => {
+      const file = readdirSync(outDir).find((f) => f.startsWith('journal-'));
+      if (file === undefined) return 0;
+      return readFileSync(join(outDir, file), 'utf8')
+        .split('\n')
+        .filter((line) => line.startsWith('{"type":"call"')).length;
+    };
+    try {
+      while (journalCalls() < 4) {
+        if (child.exitCode !== null) throw new Error(`bench exited early with ${child.exitCode}`);
+        await new Promise((r) => setTimeout(r, 20));
+      }
+      child.kill('SIGTERM');
+      expect(await exited).toBe(143);
+    } finally {
+      if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
+    }
+    const files = readdirSync(outDir);
+    const file = (prefix: string) => join(outDir, files.find((f) => f.startsWith(prefix)) as string);
+    const record = JSON.parse(readFileSync(file('run-'), 'utf8')) as RunRecord;
+    expect(record.context.interrupted).toBe(true);
+    expect(record.models[0]?.durationEnd).toBeUndefined();
+    expect(record.models[0]?.calls.length).toBeGreaterThanOrEqual(4);
+    const { inputs } = rebuildFromJournal([file('journal-')], {
+      rootDir: outDir,
+      now: record.context.endedAt,
+    });
+    expect(inputs.models[0]?.model.durationEnd).toBeUndefined();
+    expect(isInterrupted(inputs)).toBe(true);
   });
 });
 
