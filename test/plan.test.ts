@@ -115,6 +115,8 @@ describe('worstCaseMs: the Vitest timeout follows the real schedule', () => {
     maxInFlight: undefined,
     target: 'emulator' as const,
     timeScale: 1,
+    duration: undefined,
+    sweep: undefined,
   };
 
   test('warmups run one at a time, measured calls numParallelCalls at a time', () => {

@@ -125,6 +125,12 @@ export function flagsToEnv(args: string[]): {
     }
     fromFlags[row.env] = value ?? '';
   }
+  // A --duration given alongside a preset wins over the preset's counted rounds, as every flag does.
+  if (fromFlags[envName('duration')] !== undefined) {
+    for (const key of ['experimentCounts', 'invocationsPerScenario'] as const) {
+      if (fromFlags[envName(key)] === undefined) delete env[envName(key)];
+    }
+  }
   Object.assign(env, fromFlags);
   return { env, vitestArgs, help: false };
 }

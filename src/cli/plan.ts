@@ -6,7 +6,8 @@ import { loadDataset } from '../data/dataset.ts';
 import { loadTracking, type TrackedModel } from '../data/tracking.ts';
 import { UserError } from '../errors.ts';
 import { formatThousands } from '../format/numbers.ts';
-import { apisFor, sweepLevelCount } from '../plan/calls.ts';
+import { optionsAtLevel, sweepLevels } from '../load/sweep.ts';
+import { apisFor } from '../plan/calls.ts';
 import { estimatePlan, type PlanEstimate, renderPlanLine } from '../plan/estimate.ts';
 import type { ResolvedOptions } from '../records/options.ts';
 import { flagsToEnv, optionsHelp } from './bench.ts';
@@ -42,8 +43,11 @@ export interface RunPlan {
   maxCalls: number;
   allowLargeRun: boolean;
   models: ModelPlan[];
-  /** Over every model that runs. */
-  total: { calls: number; inputTokens: number; maxOutputTokens: number };
+  /**
+   * Over every model that runs. `untilDeadline`: tests (model, API) whose measured calls are drawn
+   * until a deadline with no cap (a closed-loop duration against the emulator), not in these sums.
+   */
+  total: { calls: number; inputTokens: number; maxOutputTokens: number; untilDeadline?: number };
   /** Bedrock only: models whose plan is over maxCalls (the cap counts one model: every API and sweep level). */
   overCap: { modelId: string; calls: number }[];
 }
@@ -96,7 +100,9 @@ export function planRun(input: PlanRunInput): RunPlan {
         promptTemplate: model.promptTemplate,
         documents,
         options,
-        levels: sweepLevelCount(options),
+        ...(options.sweep === undefined
+          ? {}
+          : { levels: sweepLevels(options).map((level) => optionsAtLevel(options, level)) }),
         ...(input.count === undefined ? {} : { count: input.count }),
       }),
     );
@@ -109,6 +115,9 @@ export function planRun(input: PlanRunInput): RunPlan {
           .map((m) => ({ modelId: m.modelId, calls: m.estimates.reduce((s, e) => s + callsOf(e), 0) }))
           .filter((m) => m.calls > options.maxCalls)
       : [];
+  const untilDeadline = estimates.filter(
+    (e) => e.duration?.untilDeadline === true && e.duration.measuredCap === undefined,
+  ).length;
   return {
     target: options.target,
     maxCalls: options.maxCalls,
@@ -118,6 +127,7 @@ export function planRun(input: PlanRunInput): RunPlan {
       calls: estimates.reduce((s, e) => s + callsOf(e), 0),
       inputTokens: estimates.reduce((s, e) => s + e.inputTokens, 0),
       maxOutputTokens: estimates.reduce((s, e) => s + e.maxOutputTokens, 0),
+      ...(untilDeadline === 0 ? {} : { untilDeadline }),
     },
     overCap,
   };
@@ -133,13 +143,17 @@ export function renderRunPlan(plan: RunPlan): string {
   const running = plan.models.filter((m) => m.estimates.length > 0).length;
   lines.push(
     `total: ${formatThousands(plan.total.calls)} calls for ${running} model(s), ~${formatThousands(plan.total.inputTokens)} input tokens, ` +
-      `<= ${formatThousands(plan.total.maxOutputTokens)} output tokens`,
+      `<= ${formatThousands(plan.total.maxOutputTokens)} output tokens` +
+      (plan.total.untilDeadline === undefined
+        ? ''
+        : `, besides the measured calls of ${plan.total.untilDeadline} test(s) drawn until their deadlines`),
   );
   if (plan.target === 'bedrock') {
     const over = plan.overCap.map((m) => `${m.modelId} (${m.calls})`).join(', ');
+    const stops = plan.models.some((m) => m.estimates.some((e) => e.duration?.untilDeadline));
     lines.push(
       plan.overCap.length === 0
-        ? `every model within maxCalls ${plan.maxCalls} per model`
+        ? `every model within maxCalls ${plan.maxCalls} per model${stops ? ' (a duration run stops there)' : ''}`
         : `over maxCalls ${plan.maxCalls} per model: ${over}${plan.allowLargeRun ? ' (allowed by allowLargeRun)' : '; the run refuses them without --allow-large-run'}`,
     );
   }

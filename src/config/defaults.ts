@@ -30,6 +30,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   promptCache: 'off',
   cacheBust: false,
   load: { kind: 'closed' },
+  duration: undefined,
   maxInFlight: undefined,
   sweep: undefined,
   slo: undefined,

@@ -2,6 +2,7 @@ import { PROMPT_CACHES } from '../records/call-record.ts';
 import { shownEndpoint } from '../records/endpoint.ts';
 import type { BenchOptions, LoadShape, ResolvedOptions, Slo, Sweep } from '../records/options.ts';
 import { DEFAULT_OPTIONS } from './defaults.ts';
+import { checkDuration, durationText, isDuration, MAX_TIMER_SECONDS, parseDuration } from './duration.ts';
 import { envName, flagName, readEnvSettings } from './env.ts';
 import { ConfigError, nearestName } from './errors.ts';
 
@@ -203,6 +204,14 @@ const sweep: Rule<Sweep | undefined> = {
   valid: (value): value is Sweep | undefined => value === undefined || isSweep(value),
 };
 
+const duration: Rule<number | undefined> = {
+  type: 'seconds | time (90s, 5m, 1h30m)',
+  must: `must be a number of seconds > 0 or a time such as 90s, 5m or 1h30m (units ms, s, m, h), at most ${MAX_TIMER_SECONDS} s (Node's longest timer, about 24.8 days)`,
+  mustInFile: `must be a number of seconds > 0 and <= ${MAX_TIMER_SECONDS}, e.g. 300 for 5 minutes`,
+  fromText: parseDuration,
+  valid: (value): value is number | undefined => value === undefined || isDuration(value),
+};
+
 const SLO_NAMES = { ttft: 'ttftMs', latency: 'latencyMs' } as const;
 
 /** `ttft:800,latency:3000` (ms). */
@@ -255,8 +264,6 @@ const optionalCount: Rule<number | undefined> = {
 };
 
 const counted = wholeNumber(1);
-/** Seconds of Node's longest timer (2^31 - 1 ms, about 24.8 days): a longer one fires at once, flooding warnings. */
-const MAX_TIMER_SECONDS = 2_147_483;
 /** The largest maxTokens any Bedrock model accepts (Claude's extended output). */
 const MAX_OUTPUT_TOKENS = 128_000;
 const fraction = numberIn({ min: 0, max: 1 });
@@ -324,6 +331,11 @@ const SPECS: { [K in Key]: Spec<K> } = {
       'A unique nonce starts each call prompt, so no call reads a cache (explicit or implicit): uncached latency.',
   },
   load: { rule: load, description: 'Closed loop, or open loop at RATE calls per second.' },
+  duration: {
+    rule: duration,
+    description:
+      'Measure each model and API (each sweep level) for this long instead of a counted plan, at the time scale; unset: counted.',
+  },
   maxInFlight: {
     rule: optionalCount,
     description: 'Open loop: cap on calls in flight; calls due at the cap wait, shown as queue delay.',
@@ -346,7 +358,7 @@ const SPECS: { [K in Key]: Spec<K> } = {
   timeScale: {
     rule: positive,
     description:
-      'Emulator time scale (0.01 = 100 times faster): its latencies, delayBetweenCalls and open-loop rates alike.',
+      'Emulator time scale (0.01 = 100 times faster): its latencies, delayBetweenCalls, open-loop rates and duration alike.',
   },
   emulatorFaults: {
     rule: optionalText,
@@ -402,6 +414,7 @@ const EXAMPLES: Record<Key, string> = {
   promptCache: '5m',
   cacheBust: '',
   load: 'open:5:poisson:7',
+  duration: '5m',
   maxInFlight: '32',
   sweep: 'concurrency:1,4,16',
   slo: 'ttft:800,latency:3000',
@@ -436,9 +449,10 @@ export interface OptionRow {
   example: string;
 }
 
-function formatDefault(value: unknown): string {
+function formatDefault(name: Key, value: unknown): string {
   if (value === undefined) return '';
   if (typeof value === 'object' && value !== null) return formatLoad(value as LoadShape);
+  if (name === 'duration' && typeof value === 'number') return durationText(value);
   return String(value);
 }
 
@@ -447,7 +461,7 @@ export const OPTION_TABLE: readonly OptionRow[] = KEYS.map((name) => ({
   env: envName(name),
   flag: flagName(name),
   type: SPECS[name].rule.type,
-  default: formatDefault(DEFAULT_OPTIONS[name]),
+  default: formatDefault(name, DEFAULT_OPTIONS[name]),
   description: SPECS[name].description,
   example: EXAMPLES[name],
 }));
@@ -477,6 +491,21 @@ function checkFile(file: Record<string, unknown>, where: string): void {
   }
 }
 
+/** The counts a duration replaces. */
+const DURATION_REPLACES = ['experimentCounts', 'invocationsPerScenario'] as const;
+/** The settings checkDuration reads. */
+const DURATION_CHECKS: readonly Key[] = [
+  'duration',
+  ...DURATION_REPLACES,
+  'allowLargeRun',
+  'maxCalls',
+  'warmupCalls',
+  'target',
+  'api',
+  'sweep',
+  'load',
+];
+
 export interface ResolveInput {
   /** The process environment (only src/cli/ and the bench entry read process.env and pass it here). */
   env?: Record<string, string | undefined>;
@@ -488,8 +517,9 @@ export interface ResolveInput {
 
 /**
  * Every setting, once: defaults < bench file < environment (`CONVERSE_BENCH_*`). With target
- * bedrock and no region set explicitly, AWS_REGION gives the region. Throws a ConfigError on the
- * first bad or unknown setting.
+ * bedrock and no region set explicitly, AWS_REGION gives the region. A duration set above a bench
+ * file's experimentCounts / invocationsPerScenario replaces them (they are reset to 1). Throws a
+ * ConfigError on the first bad or unknown setting.
  */
 export function resolveOptions(input: ResolveInput = {}): ResolvedOptions {
   const env = input.env ?? {};
@@ -509,5 +539,24 @@ export function resolveOptions(input: ResolveInput = {}): ResolvedOptions {
   if (resolved.target === 'bedrock' && !regionExplicit && awsRegion) {
     resolved.region = fromEnvText('region', 'AWS_REGION', awsRegion);
   }
-  return resolved as unknown as ResolvedOptions;
+  // A duration replaces the counted rounds: counts set by a lower layer (a bench file's, under a
+  // duration given for the whole run) give way to it; counts set alongside it are a conflict.
+  const layer = (key: Key): number =>
+    settings.some((setting) => setting.key === key) ? 2 : file[key] !== undefined ? 1 : 0;
+  if (resolved.duration !== undefined) {
+    for (const key of DURATION_REPLACES) {
+      if (layer(key) < layer('duration')) resolved[key] = DEFAULT_OPTIONS[key];
+    }
+  }
+  const options = resolved as unknown as ResolvedOptions;
+  try {
+    checkDuration(options);
+  } catch (error) {
+    // Named after the bench file when a setting it gave is part of the conflict.
+    const fromFile = DURATION_CHECKS.some((key) => layer(key) === 1);
+    if (error instanceof ConfigError && fromFile)
+      throw new ConfigError(`${input.where ?? 'bench file'}: ${error.message}`);
+    throw error;
+  }
+  return options;
 }

@@ -2,8 +2,8 @@ import type { LoadShape, ResolvedOptions } from '../records/options.ts';
 
 /**
  * The run's time scale: against the embedded emulator (`target` emulator), `timeScale` compresses the
- * whole scenario alike, the emulator's latencies, the pause between calls and the gaps of an open-loop
- * schedule, so a run at 0.02 is the same run 50 times faster. Against Bedrock nothing is scaled (1).
+ * whole scenario alike, the emulator's latencies, the pause between calls, the gaps of an open-loop
+ * schedule and a duration, so a run at 0.02 is the same run 50 times faster. Against Bedrock nothing is scaled (1).
  */
 export function runTimeScale(options: Pick<ResolvedOptions, 'target' | 'timeScale'>): number {
   return options.target === 'emulator' ? options.timeScale : 1;

@@ -38,6 +38,26 @@ export interface ScheduleOptions {
    * records; the rest are never made and have no record). For an early stop, not an interrupt.
    */
   shouldStop?: () => boolean;
+  /**
+   * Closed loop, a duration run: the measured specs are one round of the documents, drawn in turn
+   * (the run's call i is spec i mod n, its invocation i div n) until the deadline instead of once each.
+   */
+  until?: Until;
+}
+
+/** When a closed loop that runs until a deadline stops starting calls. */
+export interface Until {
+  /** How long measured calls may start, ms from the measured phase's start. */
+  durationMs: number;
+  /** The deadline on the clock's time line when it is set elsewhere (worker threads share one). */
+  deadlineMs?: number;
+  /** No further call starts once the run's call index reaches it (Bedrock's cap); unset: none. */
+  maxCalls?: number;
+  /**
+   * Worker threads: the run's next call index, shared by every thread (a SharedArrayBuffer), so the
+   * threads draw one sequence between them, as one thread would; unset: this schedule's own count.
+   */
+  counter?: Int32Array;
 }
 
 /**
@@ -62,7 +82,9 @@ export async function runSchedule<S extends SpecIdentity>(
   const warmup = specs.filter((s) => s.phase === 'warmup');
   const measure = specs.filter((s) => s.phase !== 'warmup');
   await closedLoop(warmup, 1, opts.delayBetweenMs, opts, run, emit);
-  if (opts.load.kind === 'closed') {
+  if (opts.load.kind === 'closed' && opts.until !== undefined) {
+    await closedLoopUntil(measure, opts.until, opts, run, emit);
+  } else if (opts.load.kind === 'closed') {
     await closedLoop(measure, opts.concurrency, opts.delayBetweenMs, opts, run, emit);
   } else {
     await openLoop(measure, opts.load, opts, run, emit);
@@ -91,6 +113,40 @@ async function closedLoop<S extends SpecIdentity>(
   };
   const workers = Math.max(1, Math.min(concurrency, specs.length));
   await Promise.all(Array.from({ length: workers }, worker));
+}
+
+/**
+ * Closed loop until a deadline: `concurrency` workers draw the run's next call as each is free; a call
+ * starts only before the deadline (checked again after the pause), and one in flight at the deadline
+ * finishes and is a record. Calls past the cap, after an early stop or an interrupt never start.
+ */
+async function closedLoopUntil<S extends SpecIdentity>(
+  round: readonly S[],
+  until: Until,
+  opts: ScheduleOptions,
+  run: (spec: S) => Promise<CallRecord>,
+  emit: (record: CallRecord) => void,
+): Promise<void> {
+  if (round.length === 0) return;
+  const { clock, signal } = opts;
+  const deadline = until.deadlineMs ?? clock.now() + until.durationMs;
+  const cap = until.maxCalls ?? Number.POSITIVE_INFINITY;
+  const open = (): boolean => clock.now() < deadline && !signal?.aborted && !opts.shouldStop?.();
+  let drawn = 0;
+  const { counter } = until;
+  const draw = (): number => (counter === undefined ? drawn++ : Atomics.add(counter, 0, 1));
+  const worker = async (): Promise<void> => {
+    for (;;) {
+      if (!open()) return;
+      const index = draw();
+      if (index >= cap) return;
+      if (opts.delayBetweenMs > 0) await clock.sleep(opts.delayBetweenMs, signal);
+      if (!open()) return;
+      const spec = round[index % round.length] as S;
+      emit(await run({ ...spec, invocation: Math.floor(index / round.length) }));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.max(1, opts.concurrency) }, worker));
 }
 
 async function openLoop<S extends SpecIdentity>(
@@ -146,6 +202,8 @@ export interface ScheduleShare<S> {
   arrivals?: number[];
   /** Open loop: this share of the in-flight cap. */
   maxInFlight?: number;
+  /** Closed loop until a deadline: every share has the whole round and draws from one counter. */
+  until?: Until;
 }
 
 /** `total` split into `parts` whole numbers that differ by at most one, larger first. */
@@ -158,17 +216,30 @@ function evenSplit(total: number, parts: number): number[] {
  * (call i to share i mod n) and the concurrency as evenly as whole numbers allow, over at most
  * `concurrency` shares. Open loop: the whole schedule's arrivals are drawn once from `t0` (same seed,
  * same times as one thread would use), then dealt in turn, so the merged arrivals are exactly the
- * configured process; an in-flight cap is split like the concurrency. Pure.
+ * configured process; an in-flight cap is split like the concurrency. Closed loop until a deadline:
+ * each share has the whole round and draws the run's next call from one counter the shares hold in
+ * common (shared memory), to one deadline.
  */
 export function splitSchedule<S>(
   measured: readonly S[],
   workers: number,
-  opts: Pick<ScheduleOptions, 'concurrency' | 'load' | 'maxInFlight'>,
+  opts: Pick<ScheduleOptions, 'concurrency' | 'load' | 'maxInFlight' | 'until'>,
   t0: number,
 ): ScheduleShare<S>[] {
   const load = opts.load;
   if (load.kind === 'closed') {
     const concurrency = evenSplit(opts.concurrency, Math.min(workers, Math.max(1, opts.concurrency)));
+    const until = opts.until;
+    if (until !== undefined) {
+      // One deadline for every share, from t0, and one sequence of calls drawn between them.
+      const deadlineMs = until.deadlineMs ?? t0 + until.durationMs;
+      const counter = until.counter ?? new Int32Array(new SharedArrayBuffer(4));
+      return concurrency.map((c) => ({
+        specs: [...measured],
+        concurrency: c,
+        until: { ...until, deadlineMs, counter },
+      }));
+    }
     return concurrency.map((c, w) => ({
       specs: measured.filter((_, i) => i % concurrency.length === w),
       concurrency: c,

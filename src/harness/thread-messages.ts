@@ -17,7 +17,7 @@ export type ThreadSpec = Omit<CallSpec, 'prompt' | 'signal' | 'scheduledStartMs'
 /** The schedule of a share, as plain data. */
 export type ThreadSchedule = Pick<
   ScheduleOptions,
-  'concurrency' | 'delayBetweenMs' | 'load' | 'maxInFlight' | 'arrivals'
+  'concurrency' | 'delayBetweenMs' | 'load' | 'maxInFlight' | 'arrivals' | 'until'
 >;
 
 export type ToThread =

@@ -27,6 +27,8 @@ export interface ThreadedResult {
   records: CallRecord[];
   /** Each thread's CPU time (its own) and event-loop delay while it measured, in thread order. */
   threads: ClientHealthSample[];
+  /** Why a thread stopped before its share was made, when one did. */
+  failure?: string;
 }
 
 /** Lead before the first open-loop arrival, so the schedule reaches every thread before it is due. */
@@ -146,6 +148,7 @@ export async function runOnThreads(
           load: opts.load,
           ...(share?.arrivals === undefined ? {} : { arrivals: share.arrivals }),
           ...(share?.maxInFlight === undefined ? {} : { maxInFlight: share.maxInFlight }),
+          ...(share?.until === undefined ? {} : { until: share.until }),
         };
         return thread.run(prompts, share?.specs ?? [], schedule);
       }),
@@ -161,10 +164,13 @@ export async function runOnThreads(
     }
     await Promise.all(threads.map((thread) => thread.worker.terminate()));
   }
-  if (failure !== undefined && !stopped) {
-    const why = `the measuring thread stopped before this call: ${failure.message.split('\n')[0]}`;
-    for (const spec of specs)
+  const stoppedBy = failure?.message.split('\n')[0];
+  if (stoppedBy !== undefined && !stopped) {
+    const why = `the measuring thread stopped before this call: ${stoppedBy}`;
+    // Until a deadline only the warmup is a plan: the measured calls a thread did not make are uncounted.
+    const owed = opts.until === undefined ? specs : specs.filter((spec) => spec.phase === 'warmup');
+    for (const spec of owed)
       if (!made.has(keyOf(spec))) onRecord(unmadeCallRecord(spec, realClock.now(), why));
   }
-  return { records, threads: health };
+  return { records, threads: health, ...(stoppedBy === undefined ? {} : { failure: stoppedBy }) };
 }

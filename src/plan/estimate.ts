@@ -1,8 +1,10 @@
+import { durationText, runsUntilDeadline } from '../config/duration.ts';
 import { renderPrompt } from '../data/template.ts';
 import { countTokens } from '../emulator/tokenizer.ts';
 import { formatThousands } from '../format/numbers.ts';
 import type { Api } from '../records/call-record.ts';
 import type { ResolvedOptions } from '../records/options.ts';
+import { durationCalls, measuredCallCap } from './calls.ts';
 
 /**
  * What a plan will send, without calling: calls per model and API, and the tokens they carry. Input
@@ -23,6 +25,13 @@ export interface PlanEstimate {
   /** calls x maxTokens: no answer can be longer. */
   maxOutputTokens: number;
   maxTokens: number;
+  /**
+   * A duration run: its seconds per test. Open loop, its calls are counted above. Closed loop
+   * (`untilDeadline`), its measured calls are drawn until the deadline: the counts above are its
+   * warmup plus, against Bedrock, the most its share of maxCalls lets it make (`measuredCap`);
+   * against the emulator its warmup alone, with no bound on the rest.
+   */
+  duration?: { seconds: number; untilDeadline: boolean; measuredCap?: number };
 }
 
 export interface EstimateInput {
@@ -34,45 +43,88 @@ export interface EstimateInput {
   options: ResolvedOptions;
   /** Token counter; the emulator's by default. */
   count?: (text: string) => number;
-  /** Sweep levels to count (each with its own warmup); 1 by default. */
-  levels?: number;
+  /**
+   * Each sweep level's options (load/sweep.ts optionsAtLevel), each with its own warmup, counted apart
+   * (a duration's calls follow the level's rate); absent: `options` as one test.
+   */
+  levels?: readonly ResolvedOptions[];
 }
 
 /** Counted from the settings, never by building the plan: any count is a few multiplications. */
 export function estimatePlan(input: EstimateInput): PlanEstimate {
   const { options, documents } = input;
   const count = input.count ?? countTokens;
-  const levels = input.levels ?? 1;
+  const tests = input.levels ?? [options];
   const perDocument = documents.map((d) => count(renderPrompt(input.promptTemplate, d)));
   const all = perDocument.reduce((sum, tokens) => sum + tokens, 0);
   const d = documents.length;
-  // Warmup cycles through the documents (call w uses document w % d); measuring uses each equally.
+  // Calls 0..n-1 cycle through the documents (call i uses document i % d): full rounds, then a part.
+  const tokensOf = (n: number): number => {
+    const rounds = Math.floor(n / d);
+    return rounds * all + perDocument.slice(0, n - rounds * d).reduce((s, t) => s + t, 0);
+  };
   const warmup = d === 0 ? 0 : options.warmupCalls;
-  const fullCycles = d === 0 ? 0 : Math.floor(warmup / d);
-  const warmupTokens =
-    fullCycles * all + perDocument.slice(0, warmup - fullCycles * d).reduce((s, t) => s + t, 0);
-  const repeats = options.experimentCounts * options.invocationsPerScenario;
-  const measured = repeats * d;
-  return {
+  let measured = 0;
+  let inputTokens = 0;
+  for (const test of tests) {
+    const byDuration = durationCalls(test, d);
+    // Until a deadline only a cap (against Bedrock) bounds the calls; the emulator's are unbounded.
+    const calls =
+      d === 0
+        ? 0
+        : runsUntilDeadline(test)
+          ? (measuredCallCap(test) ?? 0)
+          : (byDuration ?? test.experimentCounts * test.invocationsPerScenario * d);
+    measured += calls;
+    inputTokens += d === 0 ? 0 : tokensOf(warmup) + tokensOf(calls);
+  }
+  const estimate: PlanEstimate = {
     modelId: input.modelId,
     api: input.api,
-    levels,
+    levels: tests.length,
     target: options.target,
     region: input.region,
-    warmupCalls: warmup * levels,
-    measuredCalls: measured * levels,
-    inputTokens: (warmupTokens + repeats * all) * levels,
-    maxOutputTokens: (warmup + measured) * levels * options.maxTokens,
+    warmupCalls: warmup * tests.length,
+    measuredCalls: measured,
+    inputTokens,
+    maxOutputTokens: (warmup * tests.length + measured) * options.maxTokens,
     maxTokens: options.maxTokens,
   };
+  if (options.duration !== undefined) {
+    const untilDeadline = runsUntilDeadline(options);
+    const cap = untilDeadline ? measuredCallCap(options) : undefined;
+    estimate.duration = {
+      seconds: options.duration,
+      untilDeadline,
+      ...(cap === undefined ? {} : { measuredCap: cap }),
+    };
+  }
+  return estimate;
+}
+
+/** How a duration run's measured calls are counted, for its plan line. */
+function durationNote(e: PlanEstimate): string {
+  const duration = e.duration;
+  if (duration === undefined) return '';
+  const each = e.levels > 1 ? ' per level' : '';
+  if (!duration.untilDeadline) return `, ${durationText(duration.seconds)}${each} at the open-loop rate`;
+  return duration.measuredCap === undefined
+    ? `, then closed loop for ${durationText(duration.seconds)}${each} (measured calls drawn until the deadline, not counted beforehand)`
+    : `, then closed loop for ${durationText(duration.seconds)}${each}: at most ${formatThousands(duration.measuredCap)} measured${each} (its share of maxCalls), stopped there`;
 }
 
 /** One line per model and API, the same in `converse-bench plan` and in a dry run of benchModel. */
 export function renderPlanLine(e: PlanEstimate): string {
   const calls = e.warmupCalls + e.measuredCalls;
+  const unbounded = e.duration?.untilDeadline === true && e.duration.measuredCap === undefined;
+  const counts = unbounded
+    ? `${e.warmupCalls} warmup call${e.warmupCalls === 1 ? '' : 's'}${durationNote(e)}`
+    : `${e.duration?.untilDeadline ? 'at most ' : ''}${formatThousands(calls)} calls (${e.warmupCalls} warmup + ${formatThousands(e.measuredCalls)} measured${durationNote(e)})`;
+  const tokens = unbounded
+    ? `warmup ~${formatThousands(e.inputTokens)} input tokens, <= ${formatThousands(e.maxTokens)} output tokens a call`
+    : `~${formatThousands(e.inputTokens)} input tokens, <= ${formatThousands(e.maxOutputTokens)} output tokens`;
   return (
-    `plan ${e.modelId} ${e.api}${e.levels > 1 ? ` x ${e.levels} sweep levels` : ''}: ${formatThousands(calls)} calls (${e.warmupCalls} warmup + ${formatThousands(e.measuredCalls)} measured) ` +
-    `to ${e.target} ${e.region}, ~${formatThousands(e.inputTokens)} input tokens, ` +
-    `<= ${formatThousands(e.maxOutputTokens)} output tokens (maxTokens ${e.maxTokens})`
+    `plan ${e.modelId} ${e.api}${e.levels > 1 ? ` x ${e.levels} sweep levels` : ''}: ${counts} ` +
+    `to ${e.target} ${e.region}, ${tokens} (maxTokens ${e.maxTokens})`
   );
 }

@@ -1,7 +1,7 @@
 import type { ClientHealthSample } from './client-health.ts';
 import type { SweepLevel } from './load.ts';
 import type { ResolvedOptions } from './options.ts';
-import type { EarlyStopInfo, ModelIdentity } from './run-record.ts';
+import type { DurationEnd, EarlyStopInfo, ModelIdentity } from './run-record.ts';
 
 /** Identity and settings of one model benchmarked through one API. */
 export interface ModelRunInfo extends ModelIdentity {
@@ -14,7 +14,10 @@ export interface ModelRunInfo extends ModelIdentity {
   journal: string;
   /** Run id shared by every worker and the reporter (from globalSetup). */
   runId: string;
-  /** Measured and warmup calls the plan scheduled; rows must add up to it. */
+  /**
+   * Measured and warmup calls the plan scheduled; rows must add up to it. A closed-loop duration run
+   * schedules its warmup only: its measured calls are counted in `durationEnd` when it ends.
+   */
   scheduledCalls: number;
   /** The sweep level this test ran (its options already set to it); absent outside a sweep. */
   sweepLevel?: SweepLevel;
@@ -24,4 +27,6 @@ export interface ModelRunInfo extends ModelIdentity {
   threadHealth?: ClientHealthSample[];
   /** Set when the model stopped early; its skipped calls have no rows. */
   earlyStop?: EarlyStopInfo;
+  /** Set when a closed-loop duration run ended (not when it was cut short): how, and its calls. */
+  durationEnd?: DurationEnd;
 }

@@ -92,6 +92,13 @@ export interface ResolvedOptions {
    */
   cacheBust: boolean;
   load: LoadShape;
+  /**
+   * Seconds each model test (API, sweep level) measures for, at the emulator's time scale, instead of
+   * `experimentCounts` x `invocationsPerScenario` rounds of the documents: open loop, ceil(duration x
+   * rate) calls; closed loop, calls cycling the documents until the deadline (against Bedrock at most
+   * the test's share of `maxCalls`). Warmup calls come first and are not part of it. @default undefined
+   */
+  duration: number | undefined;
   /** Open loop: at most this many calls in flight; a call due while the cap is reached waits, as queue delay. */
   maxInFlight: number | undefined;
   /** Run each model once per concurrency level or rate. @default undefined (one run) */

@@ -96,6 +96,17 @@ export interface EarlyStopInfo {
   reason: string;
 }
 
+/**
+ * How a closed-loop duration run (`duration`; its count is not planned) ended: at its deadline, at
+ * its share of the Bedrock cap (`maxCalls`), or stopped early. Its plan is what it made: planned =
+ * rows + skipped, with no call skipped. Absent on such a run that was cut short (interrupted).
+ */
+export interface DurationEnd {
+  endedBy: 'deadline' | 'maxCalls' | 'early stop';
+  /** Calls made, warmup included: the rows. */
+  calls: number;
+}
+
 /** One model benchmarked through one API in one run. */
 export interface ModelRun extends ModelIdentity {
   /** Bench file that produced it, relative to the project root. */
@@ -114,6 +125,8 @@ export interface ModelRun extends ModelIdentity {
   threadHealth?: ClientHealthSample[];
   /** Set when the model stopped early (its first calls all failed): the calls planned and skipped. */
   earlyStop?: EarlyStopInfo;
+  /** A closed-loop duration run: how it ended and the calls it made. */
+  durationEnd?: DurationEnd;
   /** Every call, warmup included, in completion order; texts are left out of the run record. */
   calls: CallRecord[];
 }

@@ -1,9 +1,11 @@
 import { DEFAULT_OPTIONS } from '../config/defaults.ts';
+import { runsUntilDeadline } from '../config/duration.ts';
 import { scheduledLoad } from '../config/time-scale.ts';
 import { judgeRun } from '../gate/family.ts';
 import { goodput } from '../load/goodput.ts';
 import { buildSweepTables } from '../load/sweep-table.ts';
 import { shownEndpoint } from '../records/endpoint.ts';
+import type { ModelRunInfo } from '../records/model-run-info.ts';
 import type { LoadShape } from '../records/options.ts';
 import { type ModelRun, RUN_RECORD_SCHEMA, type RunContext, type RunRecord } from '../records/run-record.ts';
 import { aggregateClientHealth } from '../summary/client-health.ts';
@@ -33,12 +35,26 @@ export function runSpan(
   return { startedAt: new Date(start).toISOString(), endedAt: new Date(Math.round(end)).toISOString() };
 }
 
-/** Stopped by Vitest, or some model has fewer rows than its plan scheduled (and did not stop early). */
+/**
+ * The calls a model's plan came to: what it scheduled, or for a closed-loop duration run (which
+ * could not count them beforehand) the calls it made by its end; undefined when such a run never
+ * ended (it was cut short).
+ */
+export function plannedCallsOf(model: ModelRunInfo): number | undefined {
+  if (!runsUntilDeadline(model.options)) return model.scheduledCalls;
+  return model.durationEnd?.calls;
+}
+
+/**
+ * Stopped by Vitest, or some model has fewer rows than its plan (and did not stop early): planned =
+ * rows + skipped. A closed-loop duration run is whole when it recorded its end.
+ */
 export function isInterrupted(inputs: ReportInputs): boolean {
   if (inputs.stopped || (inputs.neverStarted?.length ?? 0) > 0) return true;
-  return inputs.models.some(
-    ({ model, records }) => records.length + (model.earlyStop?.skippedCalls ?? 0) < model.scheduledCalls,
-  );
+  return inputs.models.some(({ model, records }) => {
+    const planned = plannedCallsOf(model);
+    return planned === undefined || records.length + (model.earlyStop?.skippedCalls ?? 0) < planned;
+  });
 }
 
 function buildContext(inputs: ReportInputs): RunContext {
@@ -129,6 +145,7 @@ function buildModelRun({ model, records, checks }: ModelInputs): ModelRun {
     ...(model.clientHealth === undefined ? {} : { clientHealth: model.clientHealth }),
     ...(model.threadHealth === undefined ? {} : { threadHealth: model.threadHealth }),
     ...(model.earlyStop === undefined ? {} : { earlyStop: model.earlyStop }),
+    ...(model.durationEnd === undefined ? {} : { durationEnd: model.durationEnd }),
     calls: records.map(withoutTexts),
   };
 }

@@ -16,7 +16,7 @@ import type { CallRecord } from '../records/call-record.ts';
 import type { ClientHealthSample } from '../records/client-health.ts';
 import type { ModelRunInfo } from '../records/model-run-info.ts';
 import type { PlannedTest } from '../records/planned-test.ts';
-import type { CheckOutcome, EarlyStopInfo } from '../records/run-record.ts';
+import type { CheckOutcome, DurationEnd, EarlyStopInfo } from '../records/run-record.ts';
 import type { RunEnvironment } from './report-inputs.ts';
 import { outputFault } from './sink.ts';
 import { withoutTexts } from './without-texts.ts';
@@ -32,7 +32,9 @@ import { withoutTexts } from './without-texts.ts';
  * - `call`: `{ key, record }`;
  * - `checks`: `{ key, checks, clientHealth? }`, the model's budget and regression outcomes, and the
  *   measuring process's health while its calls ran (known only once they have);
- * - `early-stop`: `{ key, earlyStop }`, when the model stopped early (its skipped calls have no line).
+ * - `early-stop`: `{ key, earlyStop }`, when the model stopped early (its skipped calls have no line);
+ * - `duration-end`: `{ key, durationEnd }`, when a closed-loop duration run ended: its calls, which
+ *   its model line could not count beforehand (without it, the run was cut short).
  *
  * Durability: the file is opened once in append mode and each line is one `writeSync` (~0.01 ms
  * here, JSON included). Once `write(2)` returns, the line is in the kernel's page cache and survives
@@ -48,13 +50,15 @@ export type JournalLine =
   | { type: 'model'; model: ModelRunInfo }
   | { type: 'call'; key: string; record: CallRecord }
   | { type: 'checks'; key: string; checks: CheckOutcome[]; clientHealth?: ClientHealthSample }
-  | { type: 'early-stop'; key: string; earlyStop: EarlyStopInfo };
+  | { type: 'early-stop'; key: string; earlyStop: EarlyStopInfo }
+  | { type: 'duration-end'; key: string; durationEnd: DurationEnd };
 
 export interface JournalWriter {
   /** Never throws: a failed write is kept in `failure` and later appends are skipped. */
   append(record: CallRecord, model: ModelRunInfo): void;
   appendChecks(model: ModelRunInfo, checks: CheckOutcome[]): void;
   appendEarlyStop(model: ModelRunInfo, earlyStop: EarlyStopInfo): void;
+  appendDurationEnd(model: ModelRunInfo, durationEnd: DurationEnd): void;
   appendPlan(tests: PlannedTest[]): void;
   close(): Promise<void>;
   /** Why the journal stopped taking lines (one line naming the folder and the fix), if it did. */
@@ -130,6 +134,10 @@ export function openJournal(
       head(model);
       write({ type: 'early-stop', key: model.key, earlyStop });
     },
+    appendDurationEnd(model, durationEnd) {
+      head(model);
+      write({ type: 'duration-end', key: model.key, durationEnd });
+    },
     async close() {
       if (fd === undefined) return;
       const closing = fd;
@@ -172,12 +180,16 @@ function lineProblem(value: unknown, known: ReadonlySet<string>): string | undef
         : 'model line without a key';
     case 'call':
     case 'checks':
-    case 'early-stop': {
+    case 'early-stop':
+    case 'duration-end': {
       if (typeof value.key !== 'string') return `${value.type} line without a key`;
       if (!known.has(value.key)) return `${value.type} line for model "${value.key}" before its model line`;
       if (value.type === 'call') return isObject(value.record) ? undefined : 'call line without a record';
       if (value.type === 'early-stop') {
         return isObject(value.earlyStop) ? undefined : 'early-stop line without "earlyStop"';
+      }
+      if (value.type === 'duration-end') {
+        return isObject(value.durationEnd) ? undefined : 'duration-end line without "durationEnd"';
       }
       return Array.isArray(value.checks) ? undefined : 'checks line without a list of checks';
     }
@@ -233,9 +245,12 @@ export function readJournal(path: string): JournalContents {
     else if (line.type === 'checks') {
       const health = line.clientHealth === undefined ? {} : { clientHealth: line.clientHealth };
       contents.checks.push({ key: line.key, checks: line.checks, ...health });
-    } else {
+    } else if (line.type === 'early-stop') {
       const model = contents.models.find((m) => m.key === line.key);
       if (model) model.earlyStop = line.earlyStop;
+    } else {
+      const model = contents.models.find((m) => m.key === line.key);
+      if (model) model.durationEnd = line.durationEnd;
     }
   }
   return contents;

@@ -26,7 +26,13 @@ function modelRow(model: ModelRun): string {
   const s = model.summary;
   const kinds = [
     ...Object.entries(s.errorsByKind).map(([kind, n]) => `${kind} ${n}`),
-    ...(model.earlyStop ? [`stopped early, ${model.earlyStop.skippedCalls} calls skipped`] : []),
+    ...(model.earlyStop
+      ? [
+          model.durationEnd === undefined
+            ? `stopped early, ${model.earlyStop.skippedCalls} calls skipped`
+            : 'stopped early, before its deadline',
+        ]
+      : []),
   ].join(', ');
   return `| ${[
     markdownCell(model.modelId),

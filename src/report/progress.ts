@@ -1,3 +1,4 @@
+import { durationMs, runsUntilDeadline } from '../config/duration.ts';
 import { formatSeconds } from '../format/numbers.ts';
 import type { CallRecord } from '../records/call-record.ts';
 import type { ModelRunInfo } from '../records/model-run-info.ts';
@@ -13,6 +14,15 @@ export interface ModelProgress {
   /** `model api` (and the sweep level), as the summary names it. */
   label: string;
   planned: number;
+  /**
+   * A closed-loop duration run (its count not planned): how long its measured calls go, ms of real
+   * time; `planned` is then its warmup alone.
+   */
+  durationMs?: number;
+  /** Such a run recorded its end (its journal's `duration-end` line). */
+  ended?: boolean;
+  /** Wall-clock ms of the first measured call's start (a duration run's ETA counts from it). */
+  measureStartedAtMs?: number;
   done: number;
   ok: number;
   failed: number;
@@ -34,6 +44,7 @@ export class ProgressBoard {
       key: model.key,
       label: `${model.modelId} ${model.api}${level}`,
       planned: model.scheduledCalls,
+      ...(runsUntilDeadline(model.options) ? { durationMs: durationMs(model.options) } : {}),
       done: 0,
       ok: 0,
       failed: 0,
@@ -46,11 +57,18 @@ export class ProgressBoard {
     if (model === undefined) return;
     model.done++;
     model.startedAtMs ??= Date.parse(record.timestamp);
+    if (record.phase === 'measure') model.measureStartedAtMs ??= Date.parse(record.timestamp);
     if (record.status === 'ok') {
       model.ok++;
       if (record.phase === 'measure') model.latenciesMs.push(record.latencyMs);
     } else model.failed++;
     this.#latest = key;
+  }
+
+  /** A closed-loop duration run recorded its end. */
+  endModel(key: string): void {
+    const model = this.#models.get(key);
+    if (model !== undefined) model.ended = true;
   }
 
   /** The model whose call arrived last. */
@@ -68,17 +86,41 @@ const seconds = (ms: number): string =>
     ? `${Math.floor(ms / 60_000)}m${String(Math.round((ms % 60_000) / 1000)).padStart(2, '0')}s`
     : `${(ms / 1000).toFixed(1)}s`;
 
+/** Whether the model has made every call: all it planned, or (a duration run) it recorded its end. */
+export function progressDone(model: ModelProgress): boolean {
+  return model.durationMs === undefined
+    ? model.planned > 0 && model.done >= model.planned
+    : model.ended === true;
+}
+
+/** A duration run's ETA: what is left of its duration since its first measured call. */
+function durationEta(model: ModelProgress & { durationMs: number }, nowMs: number): string {
+  if (model.ended) return 'done';
+  if (model.measureStartedAtMs === undefined) return '-';
+  return seconds(Math.max(0, model.durationMs - (nowMs - model.measureStartedAtMs)));
+}
+
 /**
  * One line: `amazon.nova-micro-v1:0 converse 7/11 calls, ok 7, failed 0, elapsed 9.8s, ETA 5.6s,
- * P50 0.851 s, P90 1.138 s`. The ETA is the pace so far times the calls left. Pure.
+ * P50 0.851 s, P90 1.138 s`. The ETA is the pace so far times the calls left; for a closed-loop
+ * duration run (`7 calls`, no count planned) what is left of its duration. Pure.
  */
 export function renderProgress(model: ModelProgress, nowMs: number): string {
   const elapsed = model.startedAtMs === undefined ? 0 : Math.max(0, nowMs - model.startedAtMs);
   const left = Math.max(0, model.planned - model.done);
-  const eta = model.done === 0 ? '-' : left === 0 ? 'done' : seconds((elapsed / model.done) * left);
+  const { durationMs } = model;
+  const eta =
+    durationMs !== undefined
+      ? durationEta({ ...model, durationMs }, nowMs)
+      : model.done === 0
+        ? '-'
+        : left === 0
+          ? 'done'
+          : seconds((elapsed / model.done) * left);
   const [p50, p90] = model.latenciesMs.length === 0 ? [] : quantiles(model.latenciesMs, [0.5, 0.9]);
+  const calls = durationMs === undefined ? `${model.done}/${model.planned}` : `${model.done}`;
   return (
-    `${model.label} ${model.done}/${model.planned} calls, ok ${model.ok}, failed ${model.failed}, ` +
+    `${model.label} ${calls} calls, ok ${model.ok}, failed ${model.failed}, ` +
     `elapsed ${seconds(elapsed)}, ETA ${eta}, P50 ${formatSeconds(p50)} s, P90 ${formatSeconds(p90)} s`
   );
 }

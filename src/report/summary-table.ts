@@ -1,7 +1,15 @@
+import { durationText } from '../config/duration.ts';
 import { formatSlo } from '../config/resolve.ts';
-import { formatRate, formatSeconds } from '../format/numbers.ts';
+import { formatRate, formatSeconds, formatThousands } from '../format/numbers.ts';
 import { plural, runVerdictLine } from '../gate/family.ts';
-import type { CheckOutcome, ModelRun, RunContext, RunRecord, RunVerdict } from '../records/run-record.ts';
+import type {
+  CheckOutcome,
+  DurationEnd,
+  ModelRun,
+  RunContext,
+  RunRecord,
+  RunVerdict,
+} from '../records/run-record.ts';
 import type { Distribution } from '../records/summary.ts';
 import { latencyModeLabel, servedWarnings, serviceTierLabel } from '../summary/served.ts';
 import { renderCacheTable } from './render-cache.ts';
@@ -177,20 +185,35 @@ function loadNotes(model: ModelRun): string[] {
   return lines;
 }
 
-/** Notes under the table: each model's failures by kind, load figures and checks. */
+/** `duration 5m: 1,234 calls (1 warmup + 1,233 measured), closed loop until its deadline` (or the cap). */
+function durationEndLine(model: ModelRun, ended: DurationEnd): string {
+  const seconds = model.options.duration === undefined ? '' : ` ${durationText(model.options.duration)}`;
+  const how =
+    ended.endedBy === 'maxCalls'
+      ? `stopped at its share of maxCalls ${model.options.maxCalls}`
+      : 'closed loop until its deadline';
+  const warmup = model.calls.filter((call) => call.phase === 'warmup').length;
+  return `duration${seconds}: ${formatThousands(ended.calls)} calls (${warmup} warmup + ${formatThousands(ended.calls - warmup)} measured), ${how}`;
+}
+
+/** Notes under the table: each model's failures by kind, load figures, a duration's end and checks. */
 function notes(model: ModelRun, paint: Paint): string[] {
   const kinds = Object.entries(model.summary.errorsByKind).sort(([a], [b]) => a.localeCompare(b));
   const load = loadNotes(model);
   const stop = model.earlyStop;
-  if (kinds.length === 0 && model.checks.length === 0 && load.length === 0 && !stop) return [];
+  const ended = model.durationEnd;
+  if (kinds.length === 0 && model.checks.length === 0 && load.length === 0 && !stop && !ended) return [];
   const lines = [
     `  ${model.modelId} ${model.api} ${latencyModeLabel(model)}${model.sweepLevel ? ` ${model.sweepLevel.label}` : ''}`,
   ];
   if (stop) {
-    lines.push(
-      `    ${paint('stopped early', 'red')}: ${stop.reason}; ${stop.skippedCalls} of ${stop.plannedCalls} planned calls skipped`,
-    );
+    const rest =
+      ended === undefined
+        ? `${stop.skippedCalls} of ${stop.plannedCalls} planned calls skipped`
+        : 'no call started after it';
+    lines.push(`    ${paint('stopped early', 'red')}: ${stop.reason}; ${rest}`);
   }
+  if (ended && ended.endedBy !== 'early stop') lines.push(`    ${durationEndLine(model, ended)}`);
   if (kinds.length > 0) {
     lines.push(`    ${paint('failed', 'red')}: ${kinds.map(([kind, n]) => `${kind} ${n}`).join(', ')}`);
   }

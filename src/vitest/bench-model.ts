@@ -1,11 +1,10 @@
 import { relative, resolve } from 'node:path';
 import { beforeAll, inject, test } from 'vitest';
 import { resolveOptions } from '../config/resolve.ts';
-import { scheduledLoad } from '../config/time-scale.ts';
 import { loadDataset } from '../data/dataset.ts';
 import { loadTracking, type TrackedModel } from '../data/tracking.ts';
 import { optionsAtLevel, sweepLevels } from '../load/sweep.ts';
-import { apisFor, planInput, plannedCallCount, worstCaseMs } from '../plan/calls.ts';
+import { apisFor, scheduledCallCount, worstCaseMs } from '../plan/calls.ts';
 import type { Api, CallRecord } from '../records/call-record.ts';
 import type { SweepLevel } from '../records/load.ts';
 import type { BenchOptions, ResolvedOptions } from '../records/options.ts';
@@ -81,7 +80,7 @@ export function benchModel(input: BenchModelInput): BenchModelResult {
       const timeout =
         inputs instanceof Error ? TIMEOUT_MARGIN_MS : runTimeoutMs(at, api, inputs.dataset.documents.length);
       if (!(inputs instanceof Error)) {
-        const scheduledCalls = plannedCallCount(planInput(at, [api], inputs.dataset.documents.length));
+        const scheduledCalls = scheduledCallCount(at, api, inputs.dataset.documents.length);
         planned.push({
           modelId,
           api,
@@ -123,11 +122,12 @@ function loadInputs(root: string, options: ResolvedOptions, modelId: string): Mo
   };
 }
 
-/** The Vitest timeout of one model and API: its calls' worst case plus room for setup and teardown. */
+/**
+ * The Vitest timeout of one model and API: its calls' worst case (at the time scale, a duration
+ * included) plus room for setup and teardown.
+ */
 function runTimeoutMs(options: ResolvedOptions, api: Api, documents: number): number {
-  // The time scale speeds an open-loop schedule up; its worst case is the scaled one.
-  const scaled = { ...options, load: scheduledLoad(options) };
-  return Math.min(2 ** 31 - 1, worstCaseMs(scaled, [api], documents) + TIMEOUT_MARGIN_MS);
+  return Math.min(2 ** 31 - 1, worstCaseMs(options, [api], documents) + TIMEOUT_MARGIN_MS);
 }
 
 function findTracked(models: readonly TrackedModel[], shown: string, modelId: string): TrackedModel {

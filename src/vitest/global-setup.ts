@@ -177,7 +177,9 @@ async function preflightEveryModel(
     throw error;
   }
   // Over the call cap, every test refuses its model before any call: no preflight either.
-  if (modelCallCount(options, documents) > options.maxCalls && !options.allowLargeRun) return undefined;
+  // (A run until a deadline is not counted: the cap stops it while it runs.)
+  if ((modelCallCount(options, documents) ?? 0) > options.maxCalls && !options.allowLargeRun)
+    return undefined;
   const texts = files.map((file) => readFileSync(file, 'utf8'));
   const inputs = tracked
     .filter(

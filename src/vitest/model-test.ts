@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { relative, resolve } from 'node:path';
 import { expect, inject, recordArtifact, type TestContext } from 'vitest';
+import { durationMs, durationText, runsUntilDeadline } from '../config/duration.ts';
 import { envName, flagName } from '../config/env.ts';
 import { scheduledLoad } from '../config/time-scale.ts';
 import type { Dataset } from '../data/dataset.ts';
@@ -20,7 +21,15 @@ import { earlyStop } from '../harness/early-stop.ts';
 import { PreflightError, preflightInputFor, preflightKey, preflightModel } from '../harness/preflight.ts';
 import { indexTexts, type TextIndex } from '../harness/redact-texts.ts';
 import { cacheKeyPart, modelKey } from '../load/sweep.ts';
-import { buildPlan, callDeadlineMs, delayBetweenCallsMs, modelCallCount, planInput } from '../plan/calls.ts';
+import {
+  buildPlan,
+  callDeadlineMs,
+  delayBetweenCallsMs,
+  measuredCallCap,
+  modelCallCount,
+  planInput,
+  scheduledCallCount,
+} from '../plan/calls.ts';
 import type { Api, CallRecord, LatencyMode, PromptCache, ServiceTier } from '../records/call-record.ts';
 import { shownEndpoint } from '../records/endpoint.ts';
 import type { SweepLevel } from '../records/load.ts';
@@ -96,9 +105,10 @@ export async function runModel(ctx: TestContext, model: ModelTest): Promise<void
   checkCallCap(model);
   checkMaxTokens(model);
   if (model.options.dryRun) await skipAsDryRun(ctx, model, placement);
-  const plan = buildPlan(planInput(model.options, [model.api], dataset.documents.length));
+  const documents = dataset.documents.length;
+  const plan = buildPlan(planInput(model.options, [model.api], documents));
   const endpoint = endpointOf(model);
-  const info = modelRunInfo(ctx, model, placement, plan.length);
+  const info = modelRunInfo(ctx, model, placement, scheduledCallCount(model.options, model.api, documents));
   const specs = callSpecs(plan, model, placement);
   if (model.options.target === 'emulator') checkBodySize(model, specs);
   if (model.options.target === 'bedrock') await preflightOnce(model, placement, endpoint);
@@ -127,10 +137,12 @@ async function skipAsDryRun(ctx: TestContext, model: ModelTest, placement: Place
 /**
  * Against Bedrock, a model over `maxCalls` needs `allowLargeRun`. The cap counts the model's whole
  * plan, every API, every sweep level, warmups included, whichever of its tests asks: bench files run
- * apart, so a whole-run count is `converse-bench plan`'s job.
+ * apart, so a whole-run count is `converse-bench plan`'s job. A run until a deadline has no count
+ * beforehand: each test stops at its share of the cap while it runs.
  */
 function checkCallCap({ modelId, options, inputs }: ModelTest): void {
   const modelCalls = modelCallCount(options, inputs.dataset.documents.length);
+  if (modelCalls === undefined) return;
   if (options.target === 'bedrock' && modelCalls > options.maxCalls && !options.allowLargeRun) {
     throw new BenchModelError(
       `${modelId}: ${modelCalls} calls against Bedrock exceed maxCalls ${options.maxCalls} (every API, every sweep level, warmups included): ` +
@@ -286,6 +298,7 @@ async function measureAndJudge(
       journal.append(record, info);
     });
     if (info.earlyStop) journal.appendEarlyStop(info, info.earlyStop);
+    if (info.durationEnd) journal.appendDurationEnd(info, info.durationEnd);
     const checks = [...budgetChecks(model, info, records), ...regressionChecks(model, info, records)];
     result.checks.push(...checks);
     journal.appendChecks(info, checks);
@@ -301,8 +314,12 @@ async function measureAndJudge(
   }
   if (info.earlyStop) {
     const { reason, skippedCalls, plannedCalls } = info.earlyStop;
+    const rest =
+      info.durationEnd === undefined
+        ? `${skippedCalls} of ${plannedCalls} planned calls not made`
+        : `no further call started in its duration of ${durationText(options.duration ?? 0)}`;
     throw new BenchModelError(
-      `${model.name}: stopped early: ${reason}; ${skippedCalls} of ${plannedCalls} planned calls not made ` +
+      `${model.name}: stopped early: ${reason}; ${rest} ` +
         '(fix the cause, or set earlyStopCalls to 0 to make them anyway)',
     );
   }
@@ -313,7 +330,7 @@ async function measureAndJudge(
  * own client; the records reach the reporter afterwards, even after a failure.
  */
 async function runCalls(
-  { bench, task }: TestContext,
+  { bench, task, signal }: TestContext,
   name: string,
   info: ModelRunInfo,
   specs: CallSpec[],
@@ -325,6 +342,10 @@ async function runCalls(
   const health = startClientHealth();
   const client = options.workers > 1 ? undefined : createBedrockClient(clientOptions);
   const stop = earlyStop(options.earlyStopCalls);
+  const until = runsUntilDeadline(options);
+  const cap = measuredCallCap(options);
+  let completed = false;
+  let threadFailure: string | undefined;
   try {
     const fn = jobFunction({
       specs,
@@ -347,6 +368,9 @@ async function runCalls(
           onRecord(record);
         },
         shouldStop: () => stop.stopped,
+        ...(until
+          ? { until: { durationMs: durationMs(options), ...(cap === undefined ? {} : { maxCalls: cap }) } }
+          : {}),
       },
       ...(client === undefined
         ? {
@@ -357,20 +381,32 @@ async function runCalls(
               onHealth: (threads) => {
                 info.threadHealth = threads;
               },
+              onFailure: (why) => {
+                threadFailure = why;
+              },
             },
           }
         : {}),
     });
     await bench(name, fn).run({ iterations: specs.length, time: 0, warmup: false });
+    completed = true;
   } finally {
     // Carried with the model's info in every artifact sent from here on.
     info.clientHealth = health.stop();
+    // Until a deadline the plan is what was made: planned = rows (+ 0 skipped).
+    const planned = until ? records.length : specs.length;
     if (stop.stopped && stop.reason !== undefined) {
-      info.earlyStop = {
-        plannedCalls: specs.length,
-        skippedCalls: specs.length - records.length,
-        reason: stop.reason,
-      };
+      info.earlyStop = { plannedCalls: planned, skippedCalls: planned - records.length, reason: stop.reason };
+    }
+    // A run cut short (interrupted, a thread lost) has no end: it is reported as interrupted.
+    if (until && completed && !signal.aborted && threadFailure === undefined) {
+      const measured = records.filter((r) => r.phase === 'measure').length;
+      const endedBy = stop.stopped
+        ? 'early stop'
+        : cap !== undefined && measured >= cap
+          ? 'maxCalls'
+          : 'deadline';
+      info.durationEnd = { endedBy, calls: records.length };
     }
     client?.destroy();
     // One batch even when empty, so the reporter knows the model ran.

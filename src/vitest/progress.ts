@@ -1,12 +1,13 @@
 import type { JournalLine } from '../report/journal.ts';
 import { readJournalTail } from '../report/journal.ts';
-import { ProgressBoard, renderProgress } from '../report/progress.ts';
+import { ProgressBoard, progressDone, renderProgress } from '../report/progress.ts';
 
 /**
  * Progress on stderr while a run goes, in Vitest's main process, beside Vitest's own reporter: it reads
  * the lines the bench files append to the run's journal (the records, as they complete), so nothing
  * runs on the event loop that times the calls. A plain line every few seconds while calls arrive (2 s
- * on a terminal, 5 s otherwise), and each model's last line when it has made every planned call. Not a
+ * on a terminal, 5 s otherwise), and each model's last line when it has made every planned call (a
+ * closed-loop duration run: when it recorded its end). Not a
  * line rewritten in place: on a terminal Vitest's live window intercepts stderr and prints every write
  * above itself, so a `\r` line would pile up there instead of updating.
  */
@@ -40,6 +41,7 @@ export function watchProgress(options: ProgressOptions): ProgressWatch {
   const feed = (line: JournalLine): void => {
     if (line.type === 'model') board.addModel(line.model);
     else if (line.type === 'call') board.addCall(line.key, line.record);
+    else if (line.type === 'duration-end') board.endModel(line.key);
   };
   const line = (text: string): string => `converse-bench: ${text}`;
 
@@ -51,7 +53,7 @@ export function watchProgress(options: ProgressOptions): ProgressWatch {
     for (const entry of tail.lines) feed(entry);
     const at = now();
     for (const model of board.models()) {
-      if (finished.has(model.key) || model.done < model.planned || model.planned === 0) continue;
+      if (finished.has(model.key) || !progressDone(model)) continue;
       finished.add(model.key);
       options.write(`${line(renderProgress(model, at))}\n`);
     }

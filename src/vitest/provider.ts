@@ -32,7 +32,12 @@ export interface BenchJob<S extends SpecIdentity = SpecIdentity> {
    * Run the calls on worker threads instead (`workers` > 1): the specs as data and the client each
    * thread builds for itself; `exec` is not used then. Reports each thread's client health.
    */
-  threads?: ThreadedCalls & { specs: readonly CallSpec[]; onHealth: (threads: ClientHealthSample[]) => void };
+  threads?: ThreadedCalls & {
+    specs: readonly CallSpec[];
+    onHealth: (threads: ClientHealthSample[]) => void;
+    /** Why a thread stopped before its share was made, when one did. */
+    onFailure?: (why: string) => void;
+  };
 }
 
 type JobFn = (() => never) & { [BENCH_JOB]?: BenchJob<SpecIdentity> };
@@ -80,8 +85,9 @@ async function runThreaded(
   threads: NonNullable<BenchJob['threads']>,
   schedule: Omit<ScheduleOptions, 'clock'>,
 ): Promise<CallRecord[]> {
-  const { records, threads: health } = await runOnThreads(threads.specs, threads, schedule);
+  const { records, threads: health, failure } = await runOnThreads(threads.specs, threads, schedule);
   threads.onHealth(health);
+  if (failure !== undefined) threads.onFailure?.(failure);
   return records;
 }
 
