@@ -62,6 +62,10 @@ describe('toCsvRow', () => {
       receive_ms: '',
       after_ms: '',
       connection_reused: '',
+      reasoning_budget: 'off',
+      first_reasoning_ms: '',
+      reasoning_phase_ms: '',
+      reasoning_tokens_estimate: '',
     });
   });
 

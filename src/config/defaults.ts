@@ -27,6 +27,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   topP: 0.9,
   latencyMode: 'standard',
   serviceTier: 'default',
+  reasoningBudget: 'off',
   load: { kind: 'closed' },
   maxInFlight: undefined,
   sweep: undefined,

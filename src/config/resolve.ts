@@ -1,3 +1,4 @@
+import { REASONING_EFFORTS, type ReasoningBudget } from '../records/call-record.ts';
 import type { BenchOptions, LoadShape, ResolvedOptions, Slo, Sweep } from '../records/options.ts';
 import { DEFAULT_OPTIONS } from './defaults.ts';
 import { envName, flagName, readEnvSettings } from './env.ts';
@@ -192,6 +193,27 @@ const sweep: Rule<Sweep | undefined> = {
   valid: (value): value is Sweep | undefined => value === undefined || isSweep(value),
 };
 
+/** The largest maxTokens any Bedrock model accepts (Claude's extended output). */
+const MAX_OUTPUT_TOKENS = 128_000;
+/** Anthropic's smallest `budget_tokens`. */
+export const MIN_REASONING_BUDGET = 1024;
+
+function isReasoningBudget(value: unknown): value is ReasoningBudget {
+  if (value === 'off' || REASONING_EFFORTS.includes(value as (typeof REASONING_EFFORTS)[number])) return true;
+  return (
+    Number.isSafeInteger(value) &&
+    (value as number) >= MIN_REASONING_BUDGET &&
+    (value as number) <= MAX_OUTPUT_TOKENS
+  );
+}
+
+const reasoningBudget: Rule<ReasoningBudget> = {
+  type: `off | tokens >= ${MIN_REASONING_BUDGET} | low | medium | high`,
+  must: `must be off, a whole number of tokens from ${MIN_REASONING_BUDGET} to ${MAX_OUTPUT_TOKENS} (Anthropic Claude), or low, medium or high (Amazon Nova 2)`,
+  fromText: (text) => (/^\d+$/.test(text) ? Number(text) : text),
+  valid: isReasoningBudget,
+};
+
 const SLO_NAMES = { ttft: 'ttftMs', latency: 'latencyMs' } as const;
 
 /** `ttft:800,latency:3000` (ms). */
@@ -246,8 +268,6 @@ const optionalCount: Rule<number | undefined> = {
 const counted = wholeNumber(1);
 /** Seconds of Node's longest timer (2^31 - 1 ms, about 24.8 days): a longer one fires at once, flooding warnings. */
 const MAX_TIMER_SECONDS = 2_147_483;
-/** The largest maxTokens any Bedrock model accepts (Claude's extended output). */
-const MAX_OUTPUT_TOKENS = 128_000;
 const fraction = numberIn({ min: 0, max: 1 });
 const positive = numberIn({ above: 0 });
 const nonNegative = numberIn({ min: 0 });
@@ -301,6 +321,11 @@ const SPECS: { [K in Key]: Spec<K> } = {
   serviceTier: {
     rule: oneOf(['default', 'priority', 'flex', 'reserved']),
     description: 'Service tier requested (serviceTier.type); outputs are labelled by the tier served.',
+  },
+  reasoningBudget: {
+    rule: reasoningBudget,
+    description:
+      'Extended thinking: a token budget (Claude thinking.budget_tokens) or an effort (Nova 2 reasoningConfig); other families refused.',
   },
   load: { rule: load, description: 'Closed loop, or open loop at RATE calls per second.' },
   maxInFlight: {
@@ -378,6 +403,7 @@ const EXAMPLES: Record<Key, string> = {
   topP: '1',
   latencyMode: 'optimized',
   serviceTier: 'priority',
+  reasoningBudget: '4096',
   load: 'open:5:poisson:7',
   maxInFlight: '32',
   sweep: 'concurrency:1,4,16',

@@ -1,4 +1,5 @@
 import type { ConverseInput } from './converse-request.ts';
+import { type Reasoning, type ReasoningRequest, reasoningFor } from './reasoning.ts';
 import { summarize } from './summarizer.ts';
 import { countTokens, type TokenChunk, tokenChunks } from './tokenizer.ts';
 
@@ -10,8 +11,11 @@ export interface Completion {
   /** The text cut into stream deltas: one token each (more only inside a multi-byte character). */
   chunks: TokenChunk[];
   inputTokens: number;
+  /** Text tokens plus reasoning tokens: thinking is output, and counts towards maxTokens. */
   outputTokens: number;
   stopReason: StopReason;
+  /** Written before the text when the request asked for extended thinking. */
+  reasoning?: Reasoning;
 }
 
 /** Text before the earliest stop sequence (which, as in Bedrock, is not part of the output). */
@@ -24,25 +28,37 @@ function cutAtStopSequence(text: string, stops: string[]): string | undefined {
   return cut === undefined ? undefined : text.slice(0, cut);
 }
 
-function computeCompletion(input: ConverseInput, maxTokens: number): Completion {
+function computeCompletion(
+  input: ConverseInput,
+  maxTokens: number,
+  reasoningRequest: ReasoningRequest | undefined,
+): Completion {
   const lastUser = input.messages.findLast((m) => m.role === 'user');
-  const full = summarize(lastUser?.texts.join('\n') ?? '');
+  const document = lastUser?.texts.join('\n') ?? '';
+  const full = summarize(document);
   const stopped = cutAtStopSequence(full, input.stopSequences);
   const candidate = stopped ?? full;
-  const all = tokenChunks(candidate);
-  const chunks = tokenChunks(candidate, maxTokens);
-  const truncated = chunks.length < all.length;
   const inputTokens = [...input.system, ...input.messages.flatMap((m) => m.texts)].reduce(
     (sum, text) => sum + countTokens(text),
     0,
   );
-  return {
+  const reasoning =
+    reasoningRequest === undefined
+      ? undefined
+      : reasoningFor(reasoningRequest, document, inputTokens, maxTokens);
+  const textBudget = maxTokens - (reasoning?.tokens ?? 0);
+  const all = tokenChunks(candidate);
+  const chunks = tokenChunks(candidate, textBudget);
+  const truncated = chunks.length < all.length;
+  const completion: Completion = {
     text: chunks.map((c) => c.text).join(''),
     chunks,
     inputTokens,
-    outputTokens: chunks.reduce((sum, c) => sum + c.tokens, 0),
+    outputTokens: chunks.reduce((sum, c) => sum + c.tokens, 0) + (reasoning?.tokens ?? 0),
     stopReason: truncated ? 'max_tokens' : stopped !== undefined ? 'stop_sequence' : 'end_turn',
   };
+  if (reasoning !== undefined) completion.reasoning = reasoning;
+  return completion;
 }
 
 /**
@@ -52,11 +68,11 @@ function computeCompletion(input: ConverseInput, maxTokens: number): Completion 
 const CACHE_SIZE = 256;
 const cache = new Map<string, Completion>();
 
-export function complete(input: ConverseInput, maxTokens: number): Completion {
-  const key = JSON.stringify([input.system, input.messages, input.stopSequences, maxTokens]);
+export function complete(input: ConverseInput, maxTokens: number, reasoning?: ReasoningRequest): Completion {
+  const key = JSON.stringify([input.system, input.messages, input.stopSequences, maxTokens, reasoning]);
   const hit = cache.get(key);
   if (hit) return hit;
-  const completion = computeCompletion(input, maxTokens);
+  const completion = computeCompletion(input, maxTokens, reasoning);
   if (cache.size >= CACHE_SIZE) cache.delete(cache.keys().next().value as string);
   cache.set(key, completion);
   return completion;

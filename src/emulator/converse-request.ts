@@ -21,6 +21,8 @@ export interface ConverseInput {
   latency: LatencyMode | undefined;
   /** `serviceTier.type` as requested; undefined when absent. */
   serviceTier: ServiceTier | undefined;
+  /** `additionalModelRequestFields`, the model's own fields (reasoning.ts reads them); undefined when absent. */
+  additionalFields: Record<string, unknown> | undefined;
 }
 
 type Json = Record<string, unknown>;
@@ -194,7 +196,7 @@ export function parseConverseBody(raw: string): ConverseInput {
     }
     return s;
   });
-  for (const key of ['additionalModelRequestFields', 'toolConfig', 'guardrailConfig', 'requestMetadata']) {
+  for (const key of ['toolConfig', 'guardrailConfig', 'requestMetadata']) {
     optionalObject(body, key);
   }
   return {
@@ -206,6 +208,7 @@ export function parseConverseBody(raw: string): ConverseInput {
     stopSequences,
     latency: parseLatency(body),
     serviceTier: parseServiceTier(body),
+    additionalFields: optionalObject(body, 'additionalModelRequestFields'),
   };
 }
 

@@ -34,8 +34,15 @@ export async function serveConverse(ex: Exchange, answer: Answer): Promise<void>
     ex.drop();
     return;
   }
+  const reasoning = completion.reasoning;
+  const content = [
+    ...(reasoning === undefined
+      ? []
+      : [{ reasoningContent: { reasoningText: { text: reasoning.text, signature: reasoning.signature } } }]),
+    { text: completion.text },
+  ];
   const body = JSON.stringify({
-    output: { message: { role: 'assistant', content: [{ text: completion.text }] } },
+    output: { message: { role: 'assistant', content } },
     stopReason: completion.stopReason,
     ...metadataOf(answer),
   });

@@ -18,6 +18,7 @@ import type { GroundTruthEntry, GroundTruthRing } from './ground-truth.ts';
 import { type ModelCatalog, resolveModel } from './models.ts';
 import type { PlanRequest, ResponsePlan } from './plan.ts';
 import { readBody } from './read-body.ts';
+import { parseReasoning } from './reasoning.ts';
 import type { Route } from './routes.ts';
 import { sendError } from './send-error.ts';
 import { serveStream } from './stream-responder.ts';
@@ -55,8 +56,9 @@ async function answer(
   if (model.status === 'invalid') throw invalidModelError();
   if (model.status === 'no-access') throw noAccessError();
   checkModelLimits(input, model.info);
+  const reasoning = parseReasoning(input.additionalFields, model.baseId, input);
 
-  const completion = complete(input, input.maxTokens ?? model.info.maxOutputTokens);
+  const completion = complete(input, input.maxTokens ?? model.info.maxOutputTokens, reasoning);
   entry.inputTokens = completion.inputTokens;
   entry.outputTokens = completion.outputTokens;
   const responsePlan = plan(config, {

@@ -11,7 +11,12 @@ interface Step {
   isToken: boolean;
 }
 
-/** Bedrock's event order: messageStart, a delta per token chunk, contentBlockStop, messageStop, metadata. */
+/**
+ * Bedrock's event order: messageStart, a delta per token chunk, contentBlockStop, messageStop, metadata.
+ * With extended thinking, the reasoning comes first as its own block (index 0): a `reasoningContent.text`
+ * delta per token chunk, then one `reasoningContent.signature` delta, then its contentBlockStop; the text
+ * follows in block 1. Reasoning tokens take their place in the token schedule before the text's.
+ */
 function steps(answer: Answer): Step[] {
   const { plan, completion } = answer;
   const offsets = tokenOffsets(plan, completion.outputTokens);
@@ -20,16 +25,43 @@ function steps(answer: Answer): Step[] {
     { frame: encodeEvent('messageStart', { role: 'assistant' }), atMs: 0, isToken: false },
   ];
   let token = 0;
+  const reasoning = completion.reasoning;
+  const textBlock = reasoning === undefined ? 0 : 1;
+  if (reasoning !== undefined) {
+    for (const chunk of reasoning.chunks) {
+      token += chunk.tokens;
+      out.push({
+        frame: encodeEvent('contentBlockDelta', {
+          delta: { reasoningContent: { text: chunk.text } },
+          contentBlockIndex: 0,
+        }),
+        atMs: offsets[token - 1] ?? end,
+        isToken: false,
+      });
+    }
+    const at = offsets[token - 1] ?? plan.ttftMs;
+    out.push(
+      {
+        frame: encodeEvent('contentBlockDelta', {
+          delta: { reasoningContent: { signature: reasoning.signature } },
+          contentBlockIndex: 0,
+        }),
+        atMs: at,
+        isToken: false,
+      },
+      { frame: encodeEvent('contentBlockStop', { contentBlockIndex: 0 }), atMs: at, isToken: false },
+    );
+  }
   for (const chunk of completion.chunks) {
     token += chunk.tokens;
     out.push({
-      frame: encodeEvent('contentBlockDelta', { delta: { text: chunk.text }, contentBlockIndex: 0 }),
+      frame: encodeEvent('contentBlockDelta', { delta: { text: chunk.text }, contentBlockIndex: textBlock }),
       atMs: offsets[token - 1] ?? end,
       isToken: true,
     });
   }
   const closing: [string, unknown][] = [
-    ['contentBlockStop', { contentBlockIndex: 0 }],
+    ['contentBlockStop', { contentBlockIndex: textBlock }],
     ['messageStop', { stopReason: completion.stopReason }],
     ['metadata', metadataOf(answer)],
   ];

@@ -20,6 +20,7 @@ import {
 import { type AttemptLog, attachAttemptTimer, newAttemptLog } from './attempt-timer.ts';
 import { type Clock, realClock } from './clock.ts';
 import { classifyError, errorMessageOf } from './errors.ts';
+import { reasoningRequestFields } from './reasoning-fields.ts';
 import type { TextIndex } from './redact-texts.ts';
 
 /** One call to make: everything callModel needs, the prompt already rendered. */
@@ -62,6 +63,8 @@ interface StreamSoFar {
   ttftMs: number | undefined;
   deltas: number;
   text: string;
+  firstReasoningMs: number | undefined;
+  reasoningText: string;
 }
 
 type Observe = (metadata: Metadata | undefined, endMs?: number) => Observed;
@@ -90,6 +93,8 @@ function buildInput(spec: CallSpec): ConverseCommandInput {
   // Sent only when asked for, as the workshop did: `standard` is the service default.
   if (spec.latencyMode === 'optimized') input.performanceConfig = { latency: 'optimized' };
   if (spec.serviceTier !== 'default') input.serviceTier = { type: spec.serviceTier };
+  const reasoning = reasoningRequestFields(spec.modelId, spec.reasoningBudget ?? 'off');
+  if (reasoning !== undefined) input.additionalModelRequestFields = reasoning;
   return input;
 }
 
@@ -159,7 +164,14 @@ function okRecord(
   usage: TokenUsage & { inputTokens: number; outputTokens: number },
   stopReason: string,
   text: string,
-  extra: { serverLatencyMs?: number; served?: ServedReport; ttftMs?: number; deltas?: number },
+  extra: {
+    serverLatencyMs?: number;
+    served?: ServedReport;
+    ttftMs?: number;
+    deltas?: number;
+    firstReasoningMs?: number | undefined;
+    reasoningText?: string;
+  },
 ): OkCall {
   const record: OkCall = {
     ...base(o),
@@ -171,6 +183,9 @@ function okRecord(
   };
   if (extra.ttftMs !== undefined) record.ttftMs = extra.ttftMs;
   if (extra.deltas !== undefined) record.deltas = extra.deltas;
+  if (extra.firstReasoningMs !== undefined) record.firstReasoningMs = extra.firstReasoningMs;
+  if (extra.reasoningText !== undefined && extra.reasoningText !== '')
+    record.reasoningText = extra.reasoningText;
   if (extra.serverLatencyMs !== undefined) record.serverLatencyMs = extra.serverLatencyMs;
   if (usage.cacheReadInputTokens !== undefined) record.cacheReadTokens = usage.cacheReadInputTokens;
   if (usage.cacheWriteInputTokens !== undefined) record.cacheWriteTokens = usage.cacheWriteInputTokens;
@@ -181,15 +196,11 @@ function okRecord(
   return record;
 }
 
-function errorRecord(
-  o: Observed,
-  errorKind: string,
-  errorMessage: string,
-  stream?: { ttftMs: number | undefined; deltas: number; text: string },
-): ErrorCall {
+function errorRecord(o: Observed, errorKind: string, errorMessage: string, stream?: StreamSoFar): ErrorCall {
   const record: ErrorCall = { ...base(o), status: 'error', errorKind, errorMessage };
   if (stream !== undefined) {
     if (stream.ttftMs !== undefined) record.ttftMs = stream.ttftMs;
+    if (stream.firstReasoningMs !== undefined) record.firstReasoningMs = stream.firstReasoningMs;
     record.deltas = stream.deltas;
     if (stream.text !== '') record.partialText = stream.text;
   }
@@ -290,8 +301,10 @@ export async function callModel(
 function converseRecord(output: ConverseCommandOutput, observed: Observe): CallRecord {
   const o = observed(output.$metadata);
   let text = '';
+  let reasoningText = '';
   for (const block of output.output?.message?.content ?? []) {
     if (block.text !== undefined) text += block.text;
+    reasoningText += block.reasoningContent?.reasoningText?.text ?? '';
   }
   if (!hasTokens(output.usage) || output.stopReason === undefined) {
     return errorRecord(o, 'invalid-response', 'response has no usage or no stopReason');
@@ -299,6 +312,7 @@ function converseRecord(output: ConverseCommandOutput, observed: Observe): CallR
   return okRecord(o, output.usage, output.stopReason, text, {
     serverLatencyMs: output.metrics?.latencyMs,
     served: output,
+    reasoningText,
   });
 }
 
@@ -310,7 +324,13 @@ async function readStream(
   observed: Observe,
   failed: Failed,
 ): Promise<CallRecord> {
-  const so: StreamSoFar = { ttftMs: undefined, deltas: 0, text: '' };
+  const so: StreamSoFar = {
+    ttftMs: undefined,
+    deltas: 0,
+    text: '',
+    firstReasoningMs: undefined,
+    reasoningText: '',
+  };
   let usage: TokenUsage | undefined;
   let stopReason: string | undefined;
   let serverLatencyMs: number | undefined;
@@ -318,11 +338,16 @@ async function readStream(
   try {
     for await (const event of output.stream ?? []) {
       if (event.contentBlockDelta !== undefined) {
-        const text = event.contentBlockDelta.delta?.text;
+        const delta = event.contentBlockDelta.delta;
+        const text = delta?.text;
+        const reasoning = delta?.reasoningContent?.text;
         if (text !== undefined && text !== '') {
           so.ttftMs ??= now() - startMs;
           so.text += text;
           so.deltas++;
+        } else if (reasoning !== undefined && reasoning !== '') {
+          so.firstReasoningMs ??= now() - startMs;
+          so.reasoningText += reasoning;
         }
       } else if (event.messageStop !== undefined) {
         stopReason = event.messageStop.stopReason;
@@ -348,6 +373,8 @@ async function readStream(
     served,
     ttftMs: so.ttftMs,
     deltas: so.deltas,
+    firstReasoningMs: so.firstReasoningMs,
+    reasoningText: so.reasoningText,
   });
 }
 

@@ -24,8 +24,9 @@ export function optionsAtLevel(options: ResolvedOptions, level: SweepLevel): Res
 }
 
 /**
- * `${modelId}|${api}|${latencyMode}`, with `|${tier}` for a service tier other than `default` and
- * `|${label}` for a sweep level: unique within a run.
+ * `${modelId}|${api}|${latencyMode}`, with `|${tier}` for a service tier other than `default`,
+ * `|reasoning=${budget}` when extended thinking is on, and `|${label}` for a sweep level: unique within
+ * a run, and what a baseline is matched by (so a different tier or budget is never compared).
  */
 export function modelKey(
   modelId: string,
@@ -33,7 +34,10 @@ export function modelKey(
   latencyMode: string,
   level?: SweepLevel,
   serviceTier = 'default',
+  reasoningBudget: string | number = 'off',
 ): string {
-  const key = `${modelId}|${api}|${latencyMode}${serviceTier === 'default' ? '' : `|${serviceTier}`}`;
+  const tier = serviceTier === 'default' ? '' : `|${serviceTier}`;
+  const reasoning = reasoningBudget === 'off' ? '' : `|reasoning=${reasoningBudget}`;
+  const key = `${modelId}|${api}|${latencyMode}${tier}${reasoning}`;
   return level === undefined ? key : `${key}|${level.label}`;
 }

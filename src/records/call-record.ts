@@ -27,6 +27,13 @@ export type ServiceTier = 'default' | 'priority' | 'flex' | 'reserved';
 export const SERVICE_TIERS: readonly ServiceTier[] = ['default', 'priority', 'flex', 'reserved'];
 
 /**
+ * Extended thinking as requested: `off`, a token budget (Anthropic Claude's `thinking.budget_tokens`) or
+ * an effort (Amazon Nova 2's `reasoningConfig.maxReasoningEffort`); sent in `additionalModelRequestFields`.
+ */
+export type ReasoningBudget = 'off' | 'low' | 'medium' | 'high' | number;
+export const REASONING_EFFORTS = ['low', 'medium', 'high'] as const;
+
+/**
  * Why a call failed. SDK exception names are kept as they are (`ThrottlingException`,
  * `ModelStreamErrorException`, ...); the harness adds:
  * - `timeout`: the call's deadline (`timeoutSeconds`, retries included) passed;
@@ -44,6 +51,8 @@ export interface CallIdentity {
   region: string;
   latencyMode: LatencyMode;
   serviceTier: ServiceTier;
+  /** Absent: off (records from before extended thinking, too). */
+  reasoningBudget?: ReasoningBudget;
   api: Api;
   phase: Phase;
   /** 0-based indexes of the call in the plan: experiment, invocation, document (row of the dataset). */
@@ -55,7 +64,21 @@ export interface CallIdentity {
 /** Just the identity fields of a spec (which also carries the prompt and more), for its record. */
 export function identityOf(spec: CallIdentity): CallIdentity {
   const { modelId, region, latencyMode, serviceTier, api, phase, experiment, invocation, document } = spec;
-  return { modelId, region, latencyMode, serviceTier, api, phase, experiment, invocation, document };
+  const identity: CallIdentity = {
+    modelId,
+    region,
+    latencyMode,
+    serviceTier,
+    api,
+    phase,
+    experiment,
+    invocation,
+    document,
+  };
+  if (spec.reasoningBudget !== undefined && spec.reasoningBudget !== 'off') {
+    identity.reasoningBudget = spec.reasoningBudget;
+  }
+  return identity;
 }
 
 /**
@@ -106,6 +129,11 @@ interface CallBase extends CallIdentity {
   ttftMs?: number;
   /** ConverseStream only: text deltas received (not tokens). */
   deltas?: number;
+  /**
+   * ConverseStream only: just before `send()` to the first `contentBlockDelta` carrying reasoning text
+   * (`delta.reasoningContent.text`), ms. TTFT stays the first visible text.
+   */
+  firstReasoningMs?: number;
   /** When the final attempt reached each point on the wire (HTTP/1.1 fully, HTTP/2 in part). */
   wire?: WireStamps;
 }
@@ -130,6 +158,13 @@ export interface OkCall extends CallBase {
   serviceTierServed?: ServiceTier;
   /** The model's answer; dropped before writing when prompts and responses are kept out of outputs. */
   text: string;
+  /** The reasoning text (`reasoningContent`), when the model returned some; dropped with `text`. */
+  reasoningText?: string;
+  /**
+   * Tokens of the reasoning text as counted by the emulator's tokenizer (o200k_base): an estimate, since
+   * Converse reports no reasoning token count of its own. Counted after the call, off its timing.
+   */
+  reasoningTokensEstimate?: number;
 }
 
 export interface ErrorCall extends CallBase {

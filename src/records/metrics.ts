@@ -48,6 +48,15 @@ export function outputTokensPerSecond(record: CallRecord): number | undefined {
   return ms === undefined || record.status !== 'ok' ? undefined : (record.outputTokens - 1) / (ms / 1000);
 }
 
+/**
+ * Reasoning before the answer, ms: from the first reasoning delta to the first text delta (TTFT -
+ * time to first reasoning). Defined for a streamed call that received both.
+ */
+export function reasoningPhaseMs(record: CallRecord): number | undefined {
+  const { ttftMs, firstReasoningMs } = record;
+  return ttftMs === undefined || firstReasoningMs === undefined ? undefined : ttftMs - firstReasoningMs;
+}
+
 /** Latency - server latency (`metrics.latencyMs`), ms: network and client time; needs both figures. */
 export function clientOverheadMs(record: CallRecord): number | undefined {
   return record.status !== 'ok' || record.serverLatencyMs === undefined

@@ -1,4 +1,4 @@
-import type { Api, LatencyMode, ServiceTier } from './call-record.ts';
+import type { Api, LatencyMode, ReasoningBudget, ServiceTier } from './call-record.ts';
 
 /** Where calls go. `emulator` (the default) is never billed; `bedrock` must be chosen explicitly. */
 export type Target = 'emulator' | 'bedrock';
@@ -80,6 +80,12 @@ export interface ResolvedOptions {
   latencyMode: LatencyMode;
   /** Service tier requested (`serviceTier: { type }`); `default` is sent as no field. @default 'default' */
   serviceTier: ServiceTier;
+  /**
+   * Extended thinking: `off`, a token budget (Anthropic Claude, `thinking.budget_tokens`, >= 1024 and
+   * below maxTokens) or an effort `low` | `medium` | `high` (Amazon Nova 2, `reasoningConfig`); other
+   * model families are refused before any call. @default 'off'
+   */
+  reasoningBudget: ReasoningBudget;
   load: LoadShape;
   /** Open loop: at most this many calls in flight; a call due while the cap is reached waits, as queue delay. */
   maxInFlight: number | undefined;

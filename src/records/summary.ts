@@ -53,6 +53,12 @@ export interface ModelSummary {
   itlMs?: Distribution;
   /** Streaming only: (outputTokens - 1) / (latency - TTFT) in tokens/s. */
   outputTokensPerSecond?: Distribution;
+  /** Streaming with extended thinking: just before `send()` to the first reasoning delta, ms. */
+  firstReasoningMs?: Distribution;
+  /** Streaming with extended thinking: first reasoning delta to first text delta (TTFT - first reasoning), ms. */
+  reasoningPhaseMs?: Distribution;
+  /** Reasoning tokens per ok call that returned reasoning, counted with the tokenizer: an estimate. */
+  reasoningTokensEstimate?: Distribution;
   /** Ok measured calls by the latency mode the service reported serving; absent when none reported one. */
   latencyModeServed?: Record<string, number>;
   /** Ok measured calls by the service tier the service reported serving; absent when none reported one. */

@@ -6,6 +6,7 @@ import {
   interTokenMs,
   isScheduled,
   outputTokensPerSecond,
+  reasoningPhaseMs,
   receiveMs,
   responseTimeMs,
   sendMs,
@@ -68,6 +69,10 @@ export const CSV_COLUMNS = [
   'receive_ms',
   'after_ms',
   'connection_reused',
+  'reasoning_budget',
+  'first_reasoning_ms',
+  'reasoning_phase_ms',
+  'reasoning_tokens_estimate',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -157,5 +162,9 @@ export function toCsvRow(record: CallRecord, context: RowContext): CsvRow {
     connection_reused: cell(
       record.wire?.reusedConnection === undefined ? undefined : String(record.wire.reusedConnection),
     ),
+    reasoning_budget: cell(record.reasoningBudget ?? 'off'),
+    first_reasoning_ms: cell(record.firstReasoningMs),
+    reasoning_phase_ms: cell(reasoningPhaseMs(record)),
+    reasoning_tokens_estimate: cell(ok?.reasoningTokensEstimate),
   };
 }

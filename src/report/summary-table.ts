@@ -176,10 +176,31 @@ function loadNotes(model: ModelRun): string[] {
   return lines;
 }
 
-/** Notes under the table: each model's failures by kind, load figures and checks. */
+/** Extended thinking, when the model returned reasoning: its timing (streamed) and its estimated size. */
+export function reasoningNotes(model: ModelRun): string[] {
+  const {
+    firstReasoningMs: first,
+    reasoningPhaseMs: phase,
+    ttftMs,
+    reasoningTokensEstimate: tokens,
+  } = model.summary;
+  if (first === undefined && tokens === undefined) return [];
+  const parts = [`    reasoning (budget ${model.options.reasoningBudget ?? 'off'})`];
+  if (first !== undefined) {
+    parts.push(
+      `first reasoning delta P50 ${formatSeconds(first.p50)} s, P90 ${formatSeconds(first.p90)} s`,
+      `reasoning to first text P50 ${formatSeconds(phase?.p50)} s`,
+      `TTFT (first text) P90 ${formatSeconds(ttftMs?.p90)} s`,
+    );
+  }
+  if (tokens !== undefined) parts.push(`reasoning tokens (estimate) mean ${tokens.mean.toFixed(1)}`);
+  return [parts.join('; ').replace(';', ':')];
+}
+
+/** Notes under the table: each model's failures by kind, load figures, reasoning and checks. */
 function notes(model: ModelRun, paint: Paint): string[] {
   const kinds = Object.entries(model.summary.errorsByKind).sort(([a], [b]) => a.localeCompare(b));
-  const load = loadNotes(model);
+  const load = [...loadNotes(model), ...reasoningNotes(model)];
   const stop = model.earlyStop;
   if (kinds.length === 0 && model.checks.length === 0 && load.length === 0 && !stop) return [];
   const lines = [

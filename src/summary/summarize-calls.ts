@@ -7,6 +7,7 @@ import {
   measuredCalls,
   okMeasuredCalls,
   outputTokensPerSecond,
+  reasoningPhaseMs,
   responseTimeMs,
 } from '../records/metrics.ts';
 import type { ModelSummary } from '../records/summary.ts';
@@ -53,6 +54,9 @@ export function summarizeCalls(records: readonly CallRecord[]): ModelSummary {
   assign(summary, 'ttftMs', distribution(defined(ok.map((r) => r.ttftMs))));
   assign(summary, 'itlMs', distribution(defined(ok.map(interTokenMs))));
   assign(summary, 'outputTokensPerSecond', distribution(defined(ok.map(outputTokensPerSecond))));
+  assign(summary, 'firstReasoningMs', distribution(defined(ok.map((r) => r.firstReasoningMs))));
+  assign(summary, 'reasoningPhaseMs', distribution(defined(ok.map(reasoningPhaseMs))));
+  assign(summary, 'reasoningTokensEstimate', distribution(defined(ok.map((r) => r.reasoningTokensEstimate))));
   assign(
     summary,
     'latencyModeServed',

@@ -5,6 +5,7 @@ import type { Dataset } from '../data/dataset.ts';
 import { promptFingerprint, renderPrompt } from '../data/template.ts';
 import type { TrackedModel } from '../data/tracking.ts';
 import { DEFAULT_MAX_BODY_BYTES } from '../emulator/index.ts';
+import { loadTokenizer } from '../emulator/tokenizer.ts';
 import { UserError } from '../errors.ts';
 import { evaluateBudget, findBudget, noBudgetCheck } from '../gate/budgets.ts';
 import { clientBusyReason, clientNoiseMs, timeScaleReason } from '../gate/client-noise.ts';
@@ -14,10 +15,11 @@ import { type ClientOptions, createBedrockClient } from '../harness/client.ts';
 import { startClientHealth } from '../harness/client-health.ts';
 import { earlyStop } from '../harness/early-stop.ts';
 import { PreflightError, preflightInputFor, preflightKey, preflightModel } from '../harness/preflight.ts';
+import { reasoningProblem } from '../harness/reasoning-fields.ts';
 import { indexTexts, type TextIndex } from '../harness/redact-texts.ts';
 import { modelKey } from '../load/sweep.ts';
 import { buildPlan, callDeadlineMs, delayBetweenCallsMs, modelCallCount, planInput } from '../plan/calls.ts';
-import type { Api, CallRecord, LatencyMode, ServiceTier } from '../records/call-record.ts';
+import type { Api, CallRecord, LatencyMode, ReasoningBudget, ServiceTier } from '../records/call-record.ts';
 import { shownEndpoint } from '../records/endpoint.ts';
 import type { SweepLevel } from '../records/load.ts';
 import type { ModelRunInfo } from '../records/model-run-info.ts';
@@ -28,6 +30,7 @@ import { openJournal } from '../report/journal.ts';
 import { callLines } from './artifacts.ts';
 import type { GateInputs } from './gate-inputs.ts';
 import { jobFunction } from './provider.ts';
+import { withReasoningEstimate } from './reasoning-estimate.ts';
 
 /**
  * One test of a bench file, step by step: a model through one API (at one sweep level) is checked,
@@ -72,6 +75,7 @@ interface Placement {
   region: string;
   latencyMode: LatencyMode;
   serviceTier: ServiceTier;
+  reasoningBudget: ReasoningBudget;
 }
 
 /** A model test, step by step: check, plan, preflight, measure, judge. */
@@ -82,9 +86,11 @@ export async function runModel(ctx: TestContext, model: ModelTest): Promise<void
     region: tracked.region ?? model.options.region,
     latencyMode: tracked.latencyMode ?? model.options.latencyMode,
     serviceTier: model.options.serviceTier,
+    reasoningBudget: model.options.reasoningBudget,
   };
   // Counted before anything is built: a plan over the cap is refused without being made.
   checkCallCap(model);
+  checkReasoning(model);
   if (model.options.dryRun) await skipAsDryRun(ctx, model, placement);
   const plan = buildPlan(planInput(model.options, [model.api], dataset.documents.length));
   const endpoint = endpointOf(model);
@@ -129,6 +135,12 @@ function checkCallCap({ modelId, options, inputs }: ModelTest): void {
   }
 }
 
+/** A reasoning budget the model's family cannot take is refused before any call, in one line. */
+function checkReasoning({ modelId, options }: ModelTest): void {
+  const problem = reasoningProblem(modelId, options.reasoningBudget, options);
+  if (problem !== undefined) throw new BenchModelError(`${modelId}: ${problem}`);
+}
+
 /**
  * The emulator answers a body over 2 MiB with 413: a template and document that make one would turn
  * every call of that document into an error row. Refused before any call instead, naming both.
@@ -167,12 +179,12 @@ function endpointOf({ name, options }: ModelTest): string | undefined {
 function modelRunInfo(
   ctx: TestContext,
   { modelId, api, options, level, inputs }: ModelTest,
-  { region, latencyMode, serviceTier }: Placement,
+  { region, latencyMode, serviceTier, reasoningBudget }: Placement,
   scheduledCalls: number,
 ): ModelRunInfo {
   const { root, runId } = inject('converseBench');
   return {
-    key: modelKey(modelId, api, latencyMode, level, serviceTier),
+    key: modelKey(modelId, api, latencyMode, level, serviceTier, reasoningBudget),
     modelId,
     api,
     latencyMode,
@@ -239,8 +251,11 @@ async function measureAndJudge(
     retryAttempts: options.retryAttempts,
   };
   const journal = openJournal(journalPath(options));
+  // Loaded before the first call (about a second of CPU), so no call's timing pays for it.
+  if (options.reasoningBudget !== 'off') loadTokenizer();
   try {
-    const records = await runCalls(ctx, model.name, info, specs, options, client, (record) => {
+    const records = await runCalls(ctx, model.name, info, specs, options, client, (made) => {
+      const record = withReasoningEstimate(made);
       result.records.push(record);
       journal.append(record, info);
     });
@@ -344,7 +359,7 @@ async function runCalls(
 function callSpecs(
   plan: ReturnType<typeof buildPlan>,
   { modelId, options, inputs: { tracked, dataset } }: ModelTest,
-  { region, latencyMode, serviceTier }: Placement,
+  { region, latencyMode, serviceTier, reasoningBudget }: Placement,
 ): CallSpec[] {
   // One rendered prompt per document, shared by every call of it (and with redactTexts, its words,
   // cut from an error message that echoes them).
@@ -360,6 +375,7 @@ function callSpecs(
     region,
     latencyMode,
     serviceTier,
+    ...(reasoningBudget === 'off' ? {} : { reasoningBudget }),
     ...call,
     prompt: prompts[call.document] as string,
     inferenceConfig,
