@@ -278,16 +278,17 @@ describe('in the CSV and the summary', () => {
     okCall({ firstReasoningMs: 200, ttftMs: 300, reasoningTokensEstimate: 170 }),
   ];
 
-  it('adds the reasoning columns at the end of the row', () => {
+  it('adds the reasoning columns after the earlier ones', () => {
     const row = toCsvRow(records[0] as CallRecord, { transport: 'http1', documents: [], redactTexts: false });
     const columns = Object.keys(row);
-    expect(columns.slice(-4)).toEqual([
+    const at = columns.indexOf('connection_reused') + 1;
+    expect(columns.slice(at, at + 4)).toEqual([
       'reasoning_budget',
       'first_reasoning_ms',
       'reasoning_phase_ms',
       'reasoning_tokens_estimate',
     ]);
-    expect(columns.slice(-4).map((c) => row[c as keyof typeof row])).toEqual([2048, 100, 300, 150]);
+    expect(columns.slice(at, at + 4).map((c) => row[c as keyof typeof row])).toEqual([2048, 100, 300, 150]);
     const off = toCsvRow({ ...okCall({}), reasoningBudget: undefined } as unknown as CallRecord, {
       transport: 'http1',
       documents: [],

@@ -66,6 +66,12 @@ describe('toCsvRow', () => {
       first_reasoning_ms: '',
       reasoning_phase_ms: '',
       reasoning_tokens_estimate: '',
+      tool_config: '',
+      tool_calls: '',
+      tool_name: '',
+      tool_use_start_ms: '',
+      tool_input_ms: '',
+      tool_input_parsed: '',
     });
   });
 

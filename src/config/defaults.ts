@@ -28,6 +28,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   latencyMode: 'standard',
   serviceTier: 'default',
   reasoningBudget: 'off',
+  toolConfigFile: undefined,
   load: { kind: 'closed' },
   maxInFlight: undefined,
   sweep: undefined,

@@ -327,6 +327,10 @@ const SPECS: { [K in Key]: Spec<K> } = {
     description:
       'Extended thinking: a token budget (Claude thinking.budget_tokens) or an effort (Nova 2 reasoningConfig); other families refused.',
   },
+  toolConfigFile: {
+    rule: optionalPath,
+    description: 'JSON Converse toolConfig (tools, toolChoice) sent with every call; unset: no tools.',
+  },
   load: { rule: load, description: 'Closed loop, or open loop at RATE calls per second.' },
   maxInFlight: {
     rule: optionalCount,
@@ -404,6 +408,7 @@ const EXAMPLES: Record<Key, string> = {
   latencyMode: 'optimized',
   serviceTier: 'priority',
   reasoningBudget: '4096',
+  toolConfigFile: 'data/tools.json',
   load: 'open:5:poisson:7',
   maxInFlight: '32',
   sweep: 'concurrency:1,4,16',

@@ -4,8 +4,9 @@ import type { ModelInfo } from './models.ts';
 
 /**
  * Parsing and validating a Converse / ConverseStream request body the way Bedrock does. Only text
- * content is supported (plus `cachePoint` markers, ignored); tool, guardrail and other optional fields
- * are accepted if they are objects and otherwise ignored.
+ * content is supported (plus `cachePoint` markers, ignored); `toolConfig` and
+ * `additionalModelRequestFields` are kept for tools.ts and reasoning.ts; guardrail and other optional
+ * fields are accepted if they are objects and otherwise ignored.
  */
 
 export type Role = 'user' | 'assistant';
@@ -23,6 +24,8 @@ export interface ConverseInput {
   serviceTier: ServiceTier | undefined;
   /** `additionalModelRequestFields`, the model's own fields (reasoning.ts reads them); undefined when absent. */
   additionalFields: Record<string, unknown> | undefined;
+  /** `toolConfig` (tools.ts reads it); undefined when absent. */
+  toolConfig: Record<string, unknown> | undefined;
 }
 
 type Json = Record<string, unknown>;
@@ -196,7 +199,7 @@ export function parseConverseBody(raw: string): ConverseInput {
     }
     return s;
   });
-  for (const key of ['toolConfig', 'guardrailConfig', 'requestMetadata']) {
+  for (const key of ['guardrailConfig', 'requestMetadata']) {
     optionalObject(body, key);
   }
   return {
@@ -209,6 +212,7 @@ export function parseConverseBody(raw: string): ConverseInput {
     latency: parseLatency(body),
     serviceTier: parseServiceTier(body),
     additionalFields: optionalObject(body, 'additionalModelRequestFields'),
+    toolConfig: optionalObject(body, 'toolConfig'),
   };
 }
 

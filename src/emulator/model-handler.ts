@@ -22,6 +22,7 @@ import { parseReasoning } from './reasoning.ts';
 import type { Route } from './routes.ts';
 import { sendError } from './send-error.ts';
 import { serveStream } from './stream-responder.ts';
+import { parseToolRequest } from './tools.ts';
 
 export interface ModelHandlerConfig {
   planner: (request: PlanRequest) => ResponsePlan;
@@ -57,8 +58,14 @@ async function answer(
   if (model.status === 'no-access') throw noAccessError();
   checkModelLimits(input, model.info);
   const reasoning = parseReasoning(input.additionalFields, model.baseId, input);
+  const tool = parseToolRequest(input.toolConfig);
+  if (reasoning?.kind === 'budget' && tool?.forced) {
+    throw validationError(
+      'The model returned the following errors: Thinking may not be enabled when tool_choice forces tool use.',
+    );
+  }
 
-  const completion = complete(input, input.maxTokens ?? model.info.maxOutputTokens, reasoning);
+  const completion = complete(input, input.maxTokens ?? model.info.maxOutputTokens, reasoning, tool);
   entry.inputTokens = completion.inputTokens;
   entry.outputTokens = completion.outputTokens;
   const responsePlan = plan(config, {

@@ -17,6 +17,7 @@ import {
   SERVICE_TIERS,
   type ServiceTier,
 } from '../records/call-record.ts';
+import type { ToolConfigJson } from '../records/tool-config.ts';
 import { type AttemptLog, attachAttemptTimer, newAttemptLog } from './attempt-timer.ts';
 import { type Clock, realClock } from './clock.ts';
 import { classifyError, errorMessageOf } from './errors.ts';
@@ -29,6 +30,8 @@ export interface CallSpec extends CallIdentity {
   prompt: string;
   /** Optional system prompt. */
   system?: string;
+  /** Sent as `toolConfig` (its fingerprint is `tools`, of the identity). */
+  toolConfig?: ToolConfigJson;
   inferenceConfig: { temperature: number; maxTokens: number; topP: number };
   /** One deadline for the whole call, retries and stream reading included, ms. */
   timeoutMs: number;
@@ -65,6 +68,38 @@ interface StreamSoFar {
   text: string;
   firstReasoningMs: number | undefined;
   reasoningText: string;
+  tool: ToolSoFar;
+}
+
+/** The answer's tool calls: how many, and the first one's name, timing and input. */
+interface ToolSoFar {
+  calls: number;
+  name?: string;
+  /** Content block index of the first tool call (streamed). */
+  block?: number;
+  startMs?: number;
+  input: string;
+  inputMs?: number;
+  parsed?: boolean;
+}
+
+/** A tool call's input is complete when it parses as a JSON object. */
+function parsesAsObject(input: string): boolean {
+  try {
+    const value: unknown = JSON.parse(input);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+function addToolFields(record: CallRecord, tool: ToolSoFar): void {
+  if (tool.startMs !== undefined) record.toolUseStartMs = tool.startMs;
+  if (tool.inputMs !== undefined) record.toolInputMs = tool.inputMs;
+  if (record.status !== 'ok' || tool.calls === 0) return;
+  record.toolCalls = tool.calls;
+  if (tool.name !== undefined) record.toolName = tool.name;
+  record.toolInputParsed = tool.parsed ?? false;
 }
 
 type Observe = (metadata: Metadata | undefined, endMs?: number) => Observed;
@@ -95,6 +130,8 @@ function buildInput(spec: CallSpec): ConverseCommandInput {
   if (spec.serviceTier !== 'default') input.serviceTier = { type: spec.serviceTier };
   const reasoning = reasoningRequestFields(spec.modelId, spec.reasoningBudget ?? 'off');
   if (reasoning !== undefined) input.additionalModelRequestFields = reasoning;
+  // The SDK's types name each member of a tool union; the file's JSON has exactly those shapes.
+  if (spec.toolConfig !== undefined) input.toolConfig = spec.toolConfig as ConverseCommandInput['toolConfig'];
   return input;
 }
 
@@ -171,6 +208,7 @@ function okRecord(
     deltas?: number;
     firstReasoningMs?: number | undefined;
     reasoningText?: string;
+    tool?: ToolSoFar;
   },
 ): OkCall {
   const record: OkCall = {
@@ -193,6 +231,7 @@ function okRecord(
   if (mode !== undefined) record.latencyModeServed = mode;
   const tier = servedTier(extra.served?.serviceTier?.type);
   if (tier !== undefined) record.serviceTierServed = tier;
+  if (extra.tool !== undefined) addToolFields(record, extra.tool);
   return record;
 }
 
@@ -201,6 +240,7 @@ function errorRecord(o: Observed, errorKind: string, errorMessage: string, strea
   if (stream !== undefined) {
     if (stream.ttftMs !== undefined) record.ttftMs = stream.ttftMs;
     if (stream.firstReasoningMs !== undefined) record.firstReasoningMs = stream.firstReasoningMs;
+    addToolFields(record, stream.tool);
     record.deltas = stream.deltas;
     if (stream.text !== '') record.partialText = stream.text;
   }
@@ -302,9 +342,18 @@ function converseRecord(output: ConverseCommandOutput, observed: Observe): CallR
   const o = observed(output.$metadata);
   let text = '';
   let reasoningText = '';
+  const tool: ToolSoFar = { calls: 0, input: '' };
   for (const block of output.output?.message?.content ?? []) {
     if (block.text !== undefined) text += block.text;
     reasoningText += block.reasoningContent?.reasoningText?.text ?? '';
+    if (block.toolUse !== undefined) {
+      tool.calls++;
+      if (tool.calls === 1) {
+        if (block.toolUse.name !== undefined) tool.name = block.toolUse.name;
+        const input: unknown = block.toolUse.input;
+        tool.parsed = typeof input === 'object' && input !== null && !Array.isArray(input);
+      }
+    }
   }
   if (!hasTokens(output.usage) || output.stopReason === undefined) {
     return errorRecord(o, 'invalid-response', 'response has no usage or no stopReason');
@@ -313,6 +362,7 @@ function converseRecord(output: ConverseCommandOutput, observed: Observe): CallR
     serverLatencyMs: output.metrics?.latencyMs,
     served: output,
     reasoningText,
+    tool,
   });
 }
 
@@ -330,7 +380,9 @@ async function readStream(
     text: '',
     firstReasoningMs: undefined,
     reasoningText: '',
+    tool: { calls: 0, input: '' },
   };
+  const tool = so.tool;
   let usage: TokenUsage | undefined;
   let stopReason: string | undefined;
   let serverLatencyMs: number | undefined;
@@ -348,6 +400,29 @@ async function readStream(
         } else if (reasoning !== undefined && reasoning !== '') {
           so.firstReasoningMs ??= now() - startMs;
           so.reasoningText += reasoning;
+        } else if (
+          delta?.toolUse?.input !== undefined &&
+          event.contentBlockDelta.contentBlockIndex === tool.block
+        ) {
+          tool.input += delta.toolUse.input;
+        }
+      } else if (event.contentBlockStart?.start?.toolUse !== undefined) {
+        tool.calls++;
+        if (tool.calls === 1) {
+          tool.startMs = now() - startMs;
+          tool.block = event.contentBlockStart.contentBlockIndex;
+          const name = event.contentBlockStart.start.toolUse.name;
+          if (name !== undefined) tool.name = name;
+        }
+      } else if (event.contentBlockStop !== undefined) {
+        if (
+          tool.block !== undefined &&
+          event.contentBlockStop.contentBlockIndex === tool.block &&
+          tool.parsed === undefined
+        ) {
+          const at = now() - startMs;
+          tool.parsed = parsesAsObject(tool.input);
+          if (tool.parsed) tool.inputMs = at;
         }
       } else if (event.messageStop !== undefined) {
         stopReason = event.messageStop.stopReason;
@@ -375,6 +450,7 @@ async function readStream(
     deltas: so.deltas,
     firstReasoningMs: so.firstReasoningMs,
     reasoningText: so.reasoningText,
+    tool,
   });
 }
 

@@ -43,6 +43,7 @@ export function reasoningProblem(
   modelId: string,
   budget: ReasoningBudget,
   sampling: Sampling,
+  forcedToolUse = false,
 ): string | undefined {
   if (budget === 'off') return undefined;
   const family = reasoningFamily(modelId);
@@ -59,6 +60,9 @@ export function reasoningProblem(
   }
   if (budget >= sampling.maxTokens) {
     return `reasoningBudget ${budget} must be below maxTokens ${sampling.maxTokens} (Claude counts thinking in max_tokens); raise maxTokens or lower the budget`;
+  }
+  if (forcedToolUse) {
+    return `reasoningBudget ${budget}: Claude's extended thinking does not allow a toolChoice that forces tool use (any or tool); use toolChoice auto, or set reasoningBudget off`;
   }
   if (sampling.temperature !== 1 || sampling.topP < 0.95) {
     return `extended thinking on Claude needs temperature 1 and topP from 0.95 to 1 (temperature ${sampling.temperature}, topP ${sampling.topP} set); set temperature 1 and topP 1`;

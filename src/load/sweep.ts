@@ -25,8 +25,9 @@ export function optionsAtLevel(options: ResolvedOptions, level: SweepLevel): Res
 
 /**
  * `${modelId}|${api}|${latencyMode}`, with `|${tier}` for a service tier other than `default`,
- * `|reasoning=${budget}` when extended thinking is on, and `|${label}` for a sweep level: unique within
- * a run, and what a baseline is matched by (so a different tier or budget is never compared).
+ * `|reasoning=${budget}` when extended thinking is on, `|tools=${fingerprint}` with a tool configuration,
+ * and `|${label}` for a sweep level: unique within a run, and what a baseline is matched by (so a
+ * different tier, budget or tool configuration is never compared).
  */
 export function modelKey(
   modelId: string,
@@ -35,9 +36,11 @@ export function modelKey(
   level?: SweepLevel,
   serviceTier = 'default',
   reasoningBudget: string | number = 'off',
+  tools?: string,
 ): string {
   const tier = serviceTier === 'default' ? '' : `|${serviceTier}`;
   const reasoning = reasoningBudget === 'off' ? '' : `|reasoning=${reasoningBudget}`;
-  const key = `${modelId}|${api}|${latencyMode}${tier}${reasoning}`;
+  const toolKey = tools === undefined ? '' : `|tools=${tools}`;
+  const key = `${modelId}|${api}|${latencyMode}${tier}${reasoning}${toolKey}`;
   return level === undefined ? key : `${key}|${level.label}`;
 }

@@ -53,6 +53,8 @@ export interface CallIdentity {
   serviceTier: ServiceTier;
   /** Absent: off (records from before extended thinking, too). */
   reasoningBudget?: ReasoningBudget;
+  /** The tool configuration sent, by fingerprint (records/tool-config.ts); absent: no tools. */
+  tools?: string;
   api: Api;
   phase: Phase;
   /** 0-based indexes of the call in the plan: experiment, invocation, document (row of the dataset). */
@@ -78,6 +80,7 @@ export function identityOf(spec: CallIdentity): CallIdentity {
   if (spec.reasoningBudget !== undefined && spec.reasoningBudget !== 'off') {
     identity.reasoningBudget = spec.reasoningBudget;
   }
+  if (spec.tools !== undefined) identity.tools = spec.tools;
   return identity;
 }
 
@@ -134,6 +137,16 @@ interface CallBase extends CallIdentity {
    * (`delta.reasoningContent.text`), ms. TTFT stays the first visible text.
    */
   firstReasoningMs?: number;
+  /**
+   * ConverseStream only: just before `send()` to the first tool call's start
+   * (`contentBlockStart.start.toolUse`), ms.
+   */
+  toolUseStartMs?: number;
+  /**
+   * ConverseStream only: just before `send()` to the first tool call's complete input, ms: its block's
+   * `contentBlockStop`, its `delta.toolUse.input` fragments parsed as JSON.
+   */
+  toolInputMs?: number;
   /** When the final attempt reached each point on the wire (HTTP/1.1 fully, HTTP/2 in part). */
   wire?: WireStamps;
 }
@@ -165,6 +178,15 @@ export interface OkCall extends CallBase {
    * Converse reports no reasoning token count of its own. Counted after the call, off its timing.
    */
   reasoningTokensEstimate?: number;
+  /** Tool calls (`toolUse` blocks) in the answer; absent when there were none. */
+  toolCalls?: number;
+  /** The first tool call's name. */
+  toolName?: string;
+  /**
+   * Whether the first tool call's input is a JSON object: streamed, its fragments joined and parsed;
+   * Converse, the input the SDK parsed. Absent without a tool call.
+   */
+  toolInputParsed?: boolean;
 }
 
 export interface ErrorCall extends CallBase {

@@ -86,6 +86,8 @@ export interface ResolvedOptions {
    * model families are refused before any call. @default 'off'
    */
   reasoningBudget: ReasoningBudget;
+  /** A JSON Converse `toolConfig` sent with every call (src/data/tool-config.ts). @default undefined (no tools) */
+  toolConfigFile: string | undefined;
   load: LoadShape;
   /** Open loop: at most this many calls in flight; a call due while the cap is reached waits, as queue delay. */
   maxInFlight: number | undefined;

@@ -59,6 +59,12 @@ export interface ModelSummary {
   reasoningPhaseMs?: Distribution;
   /** Reasoning tokens per ok call that returned reasoning, counted with the tokenizer: an estimate. */
   reasoningTokensEstimate?: Distribution;
+  /** With a tool configuration: ok measured calls that stopped for a tool call (`stopReason` `tool_use`). */
+  toolUseCalls?: number;
+  /** Streaming with tools: just before `send()` to the first tool call's start, ms. */
+  toolUseStartMs?: Distribution;
+  /** Streaming with tools: just before `send()` to the first tool call's complete, parsed input, ms. */
+  toolInputMs?: Distribution;
   /** Ok measured calls by the latency mode the service reported serving; absent when none reported one. */
   latencyModeServed?: Record<string, number>;
   /** Ok measured calls by the service tier the service reported serving; absent when none reported one. */

@@ -73,6 +73,12 @@ export const CSV_COLUMNS = [
   'first_reasoning_ms',
   'reasoning_phase_ms',
   'reasoning_tokens_estimate',
+  'tool_config',
+  'tool_calls',
+  'tool_name',
+  'tool_use_start_ms',
+  'tool_input_ms',
+  'tool_input_parsed',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -166,5 +172,11 @@ export function toCsvRow(record: CallRecord, context: RowContext): CsvRow {
     first_reasoning_ms: cell(record.firstReasoningMs),
     reasoning_phase_ms: cell(reasoningPhaseMs(record)),
     reasoning_tokens_estimate: cell(ok?.reasoningTokensEstimate),
+    tool_config: cell(record.tools),
+    tool_calls: cell(ok?.toolCalls),
+    tool_name: cell(ok?.toolName),
+    tool_use_start_ms: cell(record.toolUseStartMs),
+    tool_input_ms: cell(record.toolInputMs),
+    tool_input_parsed: cell(ok?.toolInputParsed === undefined ? undefined : String(ok.toolInputParsed)),
   };
 }

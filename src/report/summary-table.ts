@@ -197,10 +197,27 @@ export function reasoningNotes(model: ModelRun): string[] {
   return [parts.join('; ').replace(';', ':')];
 }
 
-/** Notes under the table: each model's failures by kind, load figures, reasoning and checks. */
+/** With a tool configuration: how many calls stopped for a tool, and when the call and its input came. */
+export function toolNotes(model: ModelRun): string[] {
+  const { toolUseCalls, toolUseStartMs: start, toolInputMs: input, ok } = model.summary;
+  if (toolUseCalls === undefined) return [];
+  const parts = [
+    `    tool use (tools ${model.toolConfigFingerprint ?? '?'})`,
+    `${toolUseCalls} of ${ok} ok calls stopped for tool_use`,
+  ];
+  if (start !== undefined) {
+    parts.push(`tool call start P50 ${formatSeconds(start.p50)} s, P90 ${formatSeconds(start.p90)} s`);
+  }
+  if (input !== undefined) {
+    parts.push(`complete input P50 ${formatSeconds(input.p50)} s, P90 ${formatSeconds(input.p90)} s`);
+  }
+  return [parts.join('; ').replace(';', ':')];
+}
+
+/** Notes under the table: each model's failures by kind, load figures, reasoning, tools and checks. */
 function notes(model: ModelRun, paint: Paint): string[] {
   const kinds = Object.entries(model.summary.errorsByKind).sort(([a], [b]) => a.localeCompare(b));
-  const load = [...loadNotes(model), ...reasoningNotes(model)];
+  const load = [...loadNotes(model), ...reasoningNotes(model), ...toolNotes(model)];
   const stop = model.earlyStop;
   if (kinds.length === 0 && model.checks.length === 0 && load.length === 0 && !stop) return [];
   const lines = [

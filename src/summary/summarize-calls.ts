@@ -57,6 +57,11 @@ export function summarizeCalls(records: readonly CallRecord[]): ModelSummary {
   assign(summary, 'firstReasoningMs', distribution(defined(ok.map((r) => r.firstReasoningMs))));
   assign(summary, 'reasoningPhaseMs', distribution(defined(ok.map(reasoningPhaseMs))));
   assign(summary, 'reasoningTokensEstimate', distribution(defined(ok.map((r) => r.reasoningTokensEstimate))));
+  if (measured.some((r) => r.tools !== undefined)) {
+    summary.toolUseCalls = ok.filter((r) => r.stopReason === 'tool_use').length;
+  }
+  assign(summary, 'toolUseStartMs', distribution(defined(ok.map((r) => r.toolUseStartMs))));
+  assign(summary, 'toolInputMs', distribution(defined(ok.map((r) => r.toolInputMs))));
   assign(
     summary,
     'latencyModeServed',

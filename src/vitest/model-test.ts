@@ -26,6 +26,7 @@ import type { ModelRunInfo } from '../records/model-run-info.ts';
 import type { ResolvedOptions } from '../records/options.ts';
 import type { PlannedTest } from '../records/planned-test.ts';
 import type { CheckOutcome } from '../records/run-record.ts';
+import { forcesToolUse, type ToolSettings } from '../records/tool-config.ts';
 import { openJournal } from '../report/journal.ts';
 import { callLines } from './artifacts.ts';
 import type { GateInputs } from './gate-inputs.ts';
@@ -52,6 +53,8 @@ export interface PreflightOnce {
 export interface ModelInputs {
   tracked: TrackedModel;
   dataset: Dataset;
+  /** The tool configuration sent with every call (`toolConfigFile`); absent: no tools. */
+  tools?: ToolSettings;
   gate: GateInputs;
 }
 
@@ -136,8 +139,9 @@ function checkCallCap({ modelId, options, inputs }: ModelTest): void {
 }
 
 /** A reasoning budget the model's family cannot take is refused before any call, in one line. */
-function checkReasoning({ modelId, options }: ModelTest): void {
-  const problem = reasoningProblem(modelId, options.reasoningBudget, options);
+function checkReasoning({ modelId, options, inputs }: ModelTest): void {
+  const forced = inputs.tools !== undefined && forcesToolUse(inputs.tools.config);
+  const problem = reasoningProblem(modelId, options.reasoningBudget, options, forced);
   if (problem !== undefined) throw new BenchModelError(`${modelId}: ${problem}`);
 }
 
@@ -153,6 +157,7 @@ function checkBodySize({ modelId, options, inputs }: ModelTest, specs: readonly 
     const body = JSON.stringify({
       messages: [{ role: 'user', content: [{ text: spec.prompt }] }],
       inferenceConfig: spec.inferenceConfig,
+      toolConfig: spec.toolConfig,
     });
     const bytes = Buffer.byteLength(body);
     if (bytes > DEFAULT_MAX_BODY_BYTES) {
@@ -184,7 +189,7 @@ function modelRunInfo(
 ): ModelRunInfo {
   const { root, runId } = inject('converseBench');
   return {
-    key: modelKey(modelId, api, latencyMode, level, serviceTier, reasoningBudget),
+    key: modelKey(modelId, api, latencyMode, level, serviceTier, reasoningBudget, inputs.tools?.fingerprint),
     modelId,
     api,
     latencyMode,
@@ -195,6 +200,7 @@ function modelRunInfo(
     options:
       options.endpoint === undefined ? options : { ...options, endpoint: shownEndpoint(options.endpoint) },
     promptFingerprint: promptFingerprint(inputs.tracked.promptTemplate),
+    ...(inputs.tools === undefined ? {} : { toolConfigFingerprint: inputs.tools.fingerprint }),
     datasetFingerprint: inputs.dataset.fingerprint,
     journal: relative(root, journalPath(options)),
     runId,
@@ -358,7 +364,7 @@ async function runCalls(
 
 function callSpecs(
   plan: ReturnType<typeof buildPlan>,
-  { modelId, options, inputs: { tracked, dataset } }: ModelTest,
+  { modelId, options, inputs: { tracked, dataset, tools } }: ModelTest,
   { region, latencyMode, serviceTier, reasoningBudget }: Placement,
 ): CallSpec[] {
   // One rendered prompt per document, shared by every call of it (and with redactTexts, its words,
@@ -376,6 +382,7 @@ function callSpecs(
     latencyMode,
     serviceTier,
     ...(reasoningBudget === 'off' ? {} : { reasoningBudget }),
+    ...(tools === undefined ? {} : { tools: tools.fingerprint, toolConfig: tools.config }),
     ...call,
     prompt: prompts[call.document] as string,
     inferenceConfig,
