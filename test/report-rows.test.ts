@@ -72,6 +72,7 @@ describe('toCsvRow', () => {
       tool_use_start_ms: '',
       tool_input_ms: '',
       tool_input_parsed: '',
+      prior_turns: 0,
     });
   });
 

@@ -335,10 +335,11 @@ describe('in the CSV and the summary', () => {
     okCall({ stopReason: 'end_turn', toolCalls: undefined, toolName: undefined, toolInputParsed: undefined }),
   ];
 
-  it('adds the tool columns at the end of the row', () => {
+  it('adds the tool columns after the reasoning ones', () => {
     const row = toCsvRow(records[0] as CallRecord, { transport: 'http1', documents: [], redactTexts: false });
     const columns = Object.keys(row);
-    expect(columns.slice(-6)).toEqual([
+    const at = columns.indexOf('reasoning_tokens_estimate') + 1;
+    expect(columns.slice(at, at + 6)).toEqual([
       'tool_config',
       'tool_calls',
       'tool_name',
@@ -346,7 +347,7 @@ describe('in the CSV and the summary', () => {
       'tool_input_ms',
       'tool_input_parsed',
     ]);
-    expect(columns.slice(-6).map((c) => row[c as keyof typeof row])).toEqual([
+    expect(columns.slice(at, at + 6).map((c) => row[c as keyof typeof row])).toEqual([
       'abcdef012345',
       1,
       'record_summary',

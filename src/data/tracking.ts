@@ -7,7 +7,8 @@ import { validateTemplate } from './template.ts';
 /**
  * The models to benchmark and their prompt templates (the workshop's evaluation_tracking.csv).
  * Columns: `model` and `text_prompt` required; `region`, `inference_profile` (the latency mode:
- * standard | optimized, as the workshop used it) and `role` (source | candidate) optional, per row too.
+ * standard | optimized, as the workshop used it), `role` (source | candidate) and `system_prompt` (sent
+ * as the request's `system`, as written) optional, per row too.
  */
 
 export type ModelRole = 'source' | 'candidate';
@@ -23,6 +24,8 @@ export interface TrackedModel {
   latencyMode?: LatencyMode;
   /** An empty or missing role cell means candidate. */
   role: ModelRole;
+  /** Sent as `system: [{ text }]` with every call; absent when the cell is empty or missing. */
+  systemPrompt?: string;
   /** 1-based file line of the row. */
   line: number;
   /**
@@ -35,7 +38,7 @@ export interface TrackedModel {
 
 const COLUMNS = {
   required: ['model', 'text_prompt'],
-  optional: ['region', 'inference_profile', 'role'],
+  optional: ['region', 'inference_profile', 'role', 'system_prompt'],
 } as const;
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
@@ -57,6 +60,7 @@ function parseRow(path: string, line: number, cells: Record<string, string>): Tr
   const promptTemplate = cells.text_prompt ?? '';
   const region = cells.region?.trim() ?? '';
   const latencyMode = parseLatencyMode(cells.inference_profile?.trim() ?? '', fail);
+  const systemPrompt = cells.system_prompt ?? '';
   if (region !== '' && !REGION.test(region)) {
     fail(
       `region "${region}" is not an AWS region name; write e.g. us-east-1, or leave it empty for the run's region`,
@@ -69,6 +73,8 @@ function parseRow(path: string, line: number, cells: Record<string, string>): Tr
     line,
     ...(region === '' ? {} : { region }),
     ...(latencyMode === undefined ? {} : { latencyMode }),
+    // Whitespace only is no system prompt (Bedrock refuses a blank text block).
+    ...(systemPrompt.trim() === '' ? {} : { systemPrompt }),
   };
 
   const idCheck = checkModelId(modelId);

@@ -16,6 +16,7 @@ import {
   type OkCall,
   SERVICE_TIERS,
   type ServiceTier,
+  type Turn,
 } from '../records/call-record.ts';
 import type { ToolConfigJson } from '../records/tool-config.ts';
 import { type AttemptLog, attachAttemptTimer, newAttemptLog } from './attempt-timer.ts';
@@ -30,6 +31,8 @@ export interface CallSpec extends CallIdentity {
   prompt: string;
   /** Optional system prompt. */
   system?: string;
+  /** Conversation datasets: the turns sent before the user message (`prompt`). */
+  history?: readonly Turn[];
   /** Sent as `toolConfig` (its fingerprint is `tools`, of the identity). */
   toolConfig?: ToolConfigJson;
   inferenceConfig: { temperature: number; maxTokens: number; topP: number };
@@ -121,7 +124,13 @@ const STOP_MESSAGE: Record<Stop, string> = {
 function buildInput(spec: CallSpec): ConverseCommandInput {
   const input: ConverseCommandInput = {
     modelId: spec.modelId,
-    messages: [{ role: 'user', content: [{ text: spec.prompt }] }],
+    messages: [
+      ...(spec.history ?? []).map((turn) => ({
+        role: turn.role,
+        content: turn.texts.map((text) => ({ text })),
+      })),
+      { role: 'user', content: [{ text: spec.prompt }] },
+    ],
     inferenceConfig: spec.inferenceConfig,
   };
   if (spec.system !== undefined) input.system = [{ text: spec.system }];

@@ -44,6 +44,12 @@ export const REASONING_EFFORTS = ['low', 'medium', 'high'] as const;
  */
 export type ErrorKind = string;
 
+/** A turn of a conversation as sent: who spoke, and the text blocks of its content. */
+export interface Turn {
+  role: 'user' | 'assistant';
+  texts: string[];
+}
+
 /** Which call of the plan this is: the model and API, the phase, and its 0-based indexes. */
 export interface CallIdentity {
   /** Model id, inference profile id or ARN, as sent in the request path. */
@@ -55,6 +61,8 @@ export interface CallIdentity {
   reasoningBudget?: ReasoningBudget;
   /** The tool configuration sent, by fingerprint (records/tool-config.ts); absent: no tools. */
   tools?: string;
+  /** Conversation datasets: the turns sent before the last user turn; absent: none (a single turn). */
+  priorTurns?: number;
   api: Api;
   phase: Phase;
   /** 0-based indexes of the call in the plan: experiment, invocation, document (row of the dataset). */
@@ -81,6 +89,7 @@ export function identityOf(spec: CallIdentity): CallIdentity {
     identity.reasoningBudget = spec.reasoningBudget;
   }
   if (spec.tools !== undefined) identity.tools = spec.tools;
+  if (spec.priorTurns !== undefined && spec.priorTurns > 0) identity.priorTurns = spec.priorTurns;
   return identity;
 }
 

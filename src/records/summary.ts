@@ -69,6 +69,8 @@ export interface ModelSummary {
   latencyModeServed?: Record<string, number>;
   /** Ok measured calls by the service tier the service reported serving; absent when none reported one. */
   serviceTierServed?: Record<string, number>;
+  /** Conversation datasets: the mean number of turns sent before the answered one, over ok measured calls. */
+  priorTurnsMean?: number;
   inputTokensMean?: number;
   outputTokensMean?: number;
   totalOutputTokens: number;

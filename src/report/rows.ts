@@ -79,6 +79,7 @@ export const CSV_COLUMNS = [
   'tool_use_start_ms',
   'tool_input_ms',
   'tool_input_parsed',
+  'prior_turns',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -178,5 +179,6 @@ export function toCsvRow(record: CallRecord, context: RowContext): CsvRow {
     tool_use_start_ms: cell(record.toolUseStartMs),
     tool_input_ms: cell(record.toolInputMs),
     tool_input_parsed: cell(ok?.toolInputParsed === undefined ? undefined : String(ok.toolInputParsed)),
+    prior_turns: record.priorTurns ?? 0,
   };
 }

@@ -217,7 +217,14 @@ export function toolNotes(model: ModelRun): string[] {
 /** Notes under the table: each model's failures by kind, load figures, reasoning, tools and checks. */
 function notes(model: ModelRun, paint: Paint): string[] {
   const kinds = Object.entries(model.summary.errorsByKind).sort(([a], [b]) => a.localeCompare(b));
-  const load = [...loadNotes(model), ...reasoningNotes(model), ...toolNotes(model)];
+  const turns = model.summary.priorTurnsMean;
+  const conversation =
+    turns === undefined
+      ? []
+      : [
+          `    conversations: ${turns.toFixed(1)} turns before the answered one (mean); tokens in ${tokens(model.summary.inputTokensMean)} (mean)`,
+        ];
+  const load = [...loadNotes(model), ...reasoningNotes(model), ...toolNotes(model), ...conversation];
   const stop = model.earlyStop;
   if (kinds.length === 0 && model.checks.length === 0 && load.length === 0 && !stop) return [];
   const lines = [

@@ -72,6 +72,9 @@ export function summarizeCalls(records: readonly CallRecord[]): ModelSummary {
     'serviceTierServed',
     countServed(records, (r) => r.serviceTierServed),
   );
+  if (ok.length > 0 && measured.some((r) => r.priorTurns !== undefined)) {
+    summary.priorTurnsMean = mean(ok.map((r) => r.priorTurns ?? 0));
+  }
   if (ok.length > 0) {
     summary.inputTokensMean = mean(ok.map((r) => r.inputTokens));
     summary.outputTokensMean = mean(ok.map((r) => r.outputTokens));

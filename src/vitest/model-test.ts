@@ -19,7 +19,14 @@ import { reasoningProblem } from '../harness/reasoning-fields.ts';
 import { indexTexts, type TextIndex } from '../harness/redact-texts.ts';
 import { modelKey } from '../load/sweep.ts';
 import { buildPlan, callDeadlineMs, delayBetweenCallsMs, modelCallCount, planInput } from '../plan/calls.ts';
-import type { Api, CallRecord, LatencyMode, ReasoningBudget, ServiceTier } from '../records/call-record.ts';
+import type {
+  Api,
+  CallRecord,
+  LatencyMode,
+  ReasoningBudget,
+  ServiceTier,
+  Turn,
+} from '../records/call-record.ts';
 import { shownEndpoint } from '../records/endpoint.ts';
 import type { SweepLevel } from '../records/load.ts';
 import type { ModelRunInfo } from '../records/model-run-info.ts';
@@ -155,7 +162,14 @@ function checkBodySize({ modelId, options, inputs }: ModelTest, specs: readonly 
     if (checked.has(spec.document)) continue;
     checked.add(spec.document);
     const body = JSON.stringify({
-      messages: [{ role: 'user', content: [{ text: spec.prompt }] }],
+      ...(spec.system === undefined ? {} : { system: [{ text: spec.system }] }),
+      messages: [
+        ...(spec.history ?? []).map((turn) => ({
+          role: turn.role,
+          content: turn.texts.map((text) => ({ text })),
+        })),
+        { role: 'user', content: [{ text: spec.prompt }] },
+      ],
       inferenceConfig: spec.inferenceConfig,
       toolConfig: spec.toolConfig,
     });
@@ -199,7 +213,7 @@ function modelRunInfo(
     // Recorded and printed from here on: without the endpoint's userinfo and secret query values.
     options:
       options.endpoint === undefined ? options : { ...options, endpoint: shownEndpoint(options.endpoint) },
-    promptFingerprint: promptFingerprint(inputs.tracked.promptTemplate),
+    promptFingerprint: promptFingerprint(inputs.tracked.promptTemplate, inputs.tracked.systemPrompt),
     ...(inputs.tools === undefined ? {} : { toolConfigFingerprint: inputs.tools.fingerprint }),
     datasetFingerprint: inputs.dataset.fingerprint,
     journal: relative(root, journalPath(options)),
@@ -383,12 +397,19 @@ function callSpecs(
     serviceTier,
     ...(reasoningBudget === 'off' ? {} : { reasoningBudget }),
     ...(tools === undefined ? {} : { tools: tools.fingerprint, toolConfig: tools.config }),
+    ...(tracked.systemPrompt === undefined ? {} : { system: tracked.systemPrompt }),
+    ...historyOf(dataset.documents[call.document]?.history),
     ...call,
     prompt: prompts[call.document] as string,
     inferenceConfig,
     timeoutMs: callDeadlineMs(options),
     ...(options.redactTexts ? { textsToCut: texts[call.document] as TextIndex } : {}),
   }));
+}
+
+/** A conversation's earlier turns and their count; nothing for a single-turn row. */
+function historyOf(history: Turn[] | undefined): { history?: Turn[]; priorTurns?: number } {
+  return history === undefined || history.length === 0 ? {} : { history, priorTurns: history.length };
 }
 
 /** Why this test's latencies are not judged: a time-scaled emulator, or a busy client. */
