@@ -2,6 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { DEFAULT_OPTIONS } from '../src/config/defaults.ts';
 import { loadConversations } from '../src/data/conversations.ts';
 import { loadDataset } from '../src/data/dataset.ts';
 import { promptFingerprint } from '../src/data/template.ts';
@@ -11,6 +12,7 @@ import { summarize } from '../src/emulator/summarizer.ts';
 import { countTokens } from '../src/emulator/tokenizer.ts';
 import { callModel } from '../src/harness/call.ts';
 import type { BenchClient } from '../src/harness/client.ts';
+import { estimatePlan } from '../src/plan/estimate.ts';
 import type { CallRecord, OkCall } from '../src/records/call-record.ts';
 import { toCsvRow } from '../src/report/rows.ts';
 import { summarizeCalls } from '../src/summary/summarize-calls.ts';
@@ -180,6 +182,24 @@ const okCall = (over: Partial<OkCall>): OkCall => ({
   stopReason: 'end_turn',
   text: 'answer',
   ...over,
+});
+
+describe('the plan', () => {
+  it('counts the system prompt and the earlier turns in the input tokens', () => {
+    const estimate = estimatePlan({
+      modelId: 'm',
+      api: 'converse',
+      region: 'us-east-1',
+      promptTemplate: 'S: {context}',
+      documents: ['abc', 'de'],
+      system: 'sys',
+      histories: [['hello', 'hi'], []],
+      options: { ...DEFAULT_OPTIONS, warmupCalls: 0 },
+      count: (text) => text.length,
+    });
+    // (3 + 'S: abc' 6 + 5 + 2) + (3 + 'S: de' 5)
+    expect(estimate.inputTokens).toBe(16 + 8);
+  });
 });
 
 describe('in the CSV and the summary', () => {

@@ -338,7 +338,11 @@ const SPECS: { [K in Key]: Spec<K> } = {
   },
   sweep: { rule: sweep, description: 'Run each model per concurrency level or open-loop rate.' },
   slo: { rule: slo, description: 'Objectives for goodput: TTFT and end-to-end latency limits, ms.' },
-  datasetFile: { rule: path, description: 'CSV of documents (document, referenceResponse).' },
+  datasetFile: {
+    rule: path,
+    description:
+      'CSV of documents (document, referenceResponse), or .jsonl of conversations (messages, referenceResponse).',
+  },
   trackingFile: { rule: path, description: 'CSV of models and prompt templates.' },
   budgetsFile: {
     rule: path,

@@ -123,6 +123,8 @@ async function skipAsDryRun(ctx: TestContext, model: ModelTest, placement: Place
       region: placement.region,
       promptTemplate: tracked.promptTemplate,
       documents: dataset.documents.map((d) => d.document),
+      histories: dataset.documents.map((d) => (d.history ?? []).flatMap((turn) => turn.texts)),
+      ...(tracked.systemPrompt === undefined ? {} : { system: tracked.systemPrompt }),
       options: model.options,
     }),
   );
