@@ -276,8 +276,7 @@ async function measureAndJudge(
   // Loaded before the first call (about a second of CPU), so no call's timing pays for it.
   if (options.reasoningBudget !== 'off') loadTokenizer();
   try {
-    const records = await runCalls(ctx, model.name, info, specs, options, client, (made) => {
-      const record = withReasoningEstimate(made);
+    const records = await runCalls(ctx, model.name, info, specs, options, client, (record) => {
       result.records.push(record);
       journal.append(record, info);
     });
@@ -337,7 +336,9 @@ async function runCalls(
         delayBetweenMs: delayBetweenCallsMs(options),
         load: scheduledLoad(options),
         ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
-        onRecord: (record) => {
+        onRecord: (made) => {
+          // Every copy of the record (journal, result, reporter) carries the estimate.
+          const record = withReasoningEstimate(made);
           records.push(record);
           stop.observe(record);
           onRecord(record);
