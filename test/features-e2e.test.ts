@@ -29,7 +29,10 @@ function project(): string {
       join(dir, 'bench', `${name}.bench.ts`),
       `import { benchModel } from ${entry};\nbenchModel(${options});\n`,
     );
-  bench('claude', `{ model: '${CLAUDE}', reasoningBudget: 2048, temperature: 1, topP: 1, maxTokens: 4096, datasetFile: 'data/documents.csv' }`);
+  bench(
+    'claude',
+    `{ model: '${CLAUDE}', reasoningBudget: 2048, temperature: 1, topP: 1, maxTokens: 4096, datasetFile: 'data/documents.csv' }`,
+  );
   bench('nova', `{ model: '${NOVA}', toolConfigFile: 'data/tools.json', datasetFile: 'data/documents.csv' }`);
   bench('micro', `{ model: '${MICRO}', datasetFile: 'data/chats.jsonl' }`);
   return dir;
