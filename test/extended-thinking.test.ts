@@ -16,7 +16,7 @@ import type { BenchClient } from '../src/harness/client.ts';
 import { reasoningProblem, reasoningRequestFields } from '../src/harness/reasoning-fields.ts';
 import { modelKey } from '../src/load/sweep.ts';
 import type { CallRecord, OkCall } from '../src/records/call-record.ts';
-import { reasoningPhaseMs } from '../src/records/metrics.ts';
+import { interTokenMs, outputTokensPerSecond, reasoningPhaseMs } from '../src/records/metrics.ts';
 import { toCsvRow } from '../src/report/rows.ts';
 import { withoutTexts } from '../src/report/without-texts.ts';
 import { summarizeCalls } from '../src/summary/summarize-calls.ts';
@@ -300,6 +300,14 @@ describe('in the CSV and the summary', () => {
       off.reasoning_phase_ms,
       off.reasoning_tokens_estimate,
     ]).toEqual(['off', '', '', '']);
+  });
+
+  it('times ITL and output speed from the first reasoning delta: reasoning tokens are output', () => {
+    const call = okCall({ firstReasoningMs: 100, ttftMs: 400, latencyMs: 900, outputTokens: 201 });
+    expect(interTokenMs(call)).toBe(800 / 200);
+    expect(outputTokensPerSecond(call)).toBe(200 / 0.8);
+    const plain = okCall({ reasoningBudget: undefined, ttftMs: 400, latencyMs: 900, outputTokens: 201 });
+    expect(interTokenMs(plain)).toBe(500 / 200);
   });
 
   it('summarizes time to first reasoning, reasoning to first text and the estimate per model', () => {
