@@ -93,9 +93,9 @@ describe('cache class is a dimension that must match', () => {
     expect(cacheKeyPart('1h', false)).toBe('cache-1h');
     expect(cacheKeyPart('on', true)).toBe('cache-on+bust');
     expect(cacheKeyPart('off', true)).toBe('bust');
-    expect(modelKey(MODEL, 'converse', 'standard', undefined, 'priority', 'cache-5m')).toBe(
-      `${MODEL}|converse|standard|priority|cache-5m`,
-    );
+    expect(
+      modelKey(MODEL, 'converse', 'standard', undefined, { serviceTier: 'priority', cache: 'cache-5m' }),
+    ).toBe(`${MODEL}|converse|standard|priority|cache-5m`);
     expect(modelKey(MODEL, 'converse', 'standard')).toBe(`${MODEL}|converse|standard`);
   });
 

@@ -183,6 +183,26 @@ describe('incompatibilities', () => {
     ]);
   });
 
+  test('a reasoning budget set differently is a different experiment', () => {
+    const a = run([1000, 1100]);
+    const b = run([1000, 1100]);
+    const model = b.models[0];
+    if (model === undefined) throw new Error('no model');
+    model.options = { ...model.options, reasoningBudget: 2048 };
+    expect(compareRuns([a], b, OPTS).incompatibilities).toEqual(['reasoning budget differs: off vs 2048']);
+  });
+
+  test('a tool configuration sent or not, or another one, is a different experiment', () => {
+    const a = run([1000, 1100]);
+    const b = run([1000, 1100]);
+    const model = b.models[0];
+    if (model === undefined) throw new Error('no model');
+    model.toolConfigFingerprint = 'abcdef012345';
+    expect(compareRuns([a], b, OPTS).incompatibilities).toEqual([
+      'tool configuration differs: none vs abcdef012345',
+    ]);
+  });
+
   test('dataset, target, transport, time scale, prompt, maxTokens, region and load differences are named', () => {
     const a = run([1000, 1100]);
     const b = run([1000, 1100]);

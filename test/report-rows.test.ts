@@ -64,6 +64,17 @@ describe('toCsvRow', () => {
       receive_ms: '',
       after_ms: '',
       connection_reused: '',
+      reasoning_budget: 'off',
+      first_reasoning_ms: '',
+      reasoning_phase_ms: '',
+      reasoning_tokens_estimate: '',
+      tool_config: '',
+      tool_calls: '',
+      tool_name: '',
+      tool_use_start_ms: '',
+      tool_input_ms: '',
+      tool_input_parsed: '',
+      prior_turns: 0,
     });
   });
 

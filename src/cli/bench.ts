@@ -6,6 +6,7 @@ import { envName } from '../config/env.ts';
 import { DEFAULT_EMULATOR_PROFILES } from '../config/package-files.ts';
 import { OPTION_TABLE, resolveOptions } from '../config/resolve.ts';
 import { loadDataset } from '../data/dataset.ts';
+import { loadToolConfig } from '../data/tool-config.ts';
 import { loadTracking } from '../data/tracking.ts';
 import { parseFaultSpec } from '../emulator/faults.ts';
 import { loadProfiles } from '../emulator/profiles.ts';
@@ -137,8 +138,8 @@ export function flagsToEnv(args: string[]): {
 
 /**
  * The files a run reads, checked before Vitest starts so a mistake is one line and exit 2, not an
- * error banner with a stack: the embedded emulator's profiles and faults, and the dataset and tracking
- * files when given as flags (left to the default, a bench file may name its own).
+ * error banner with a stack: the embedded emulator's profiles and faults, and the dataset, tracking and
+ * tool configuration files when given as flags (left to the default, a bench file may name its own).
  */
 function checkRunFiles(options: ResolvedOptions, flags: Record<string, string>, root: string): void {
   if (options.target === 'emulator' && options.endpoint === undefined) {
@@ -148,6 +149,9 @@ function checkRunFiles(options: ResolvedOptions, flags: Record<string, string>, 
   }
   if (flags[envName('trackingFile')] !== undefined) loadTracking(resolve(root, options.trackingFile));
   if (flags[envName('datasetFile')] !== undefined) loadDataset(resolve(root, options.datasetFile));
+  const tools = options.toolConfigFile;
+  if (flags[envName('toolConfigFile')] !== undefined && tools !== undefined)
+    loadToolConfig(resolve(root, tools), tools);
 }
 
 /** A child's exit as ours: its code, or 128 + the number of the signal that ended it (as a shell does). */

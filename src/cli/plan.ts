@@ -84,7 +84,9 @@ export interface PlanRunInput {
 export function planRun(input: PlanRunInput): RunPlan {
   const { root, options } = input;
   const tracked = loadTracking(resolve(root, options.trackingFile));
-  const documents = loadDataset(resolve(root, options.datasetFile)).documents.map((d) => d.document);
+  const dataset = loadDataset(resolve(root, options.datasetFile)).documents;
+  const documents = dataset.map((d) => d.document);
+  const histories = dataset.map((d) => (d.history ?? []).flatMap((turn) => turn.texts));
   const files = benchFiles(resolve(root, input.benchDir));
   const models = tracked.map((model: TrackedModel): ModelPlan => {
     const file = benchFileFor(model.modelId, files);
@@ -99,6 +101,8 @@ export function planRun(input: PlanRunInput): RunPlan {
         region: model.region ?? options.region,
         promptTemplate: model.promptTemplate,
         documents,
+        histories,
+        ...(model.systemPrompt === undefined ? {} : { system: model.systemPrompt }),
         options,
         ...(options.sweep === undefined
           ? {}

@@ -5,8 +5,8 @@ import type { ModelRun, RunRecord } from '../records/run-record.ts';
  * Why two runs may not measure the same thing. Latency depends on the documents, the prompts, the
  * output length allowed, where the calls went (target, region), the emulator's time scale, the
  * transport, the load (concurrency, load shape, in-flight cap), the APIs, the latency modes, the
- * service tiers (requested, and served per model) and prompt caching (the setting and nonce asked, and
- * the cache classes each model's calls fell in): a
+ * service tiers (requested, and served per model), prompt caching (the setting and nonce asked, and
+ * the cache classes each model's calls fell in), the reasoning budgets and the tool configurations: a
  * difference in any of them is a different experiment, not a regression.
  */
 export function incompatibilities(baseline: RunRecord, candidate: RunRecord): string[] {
@@ -37,6 +37,8 @@ export function incompatibilities(baseline: RunRecord, candidate: RunRecord): st
   differ('latency mode', modes(baseline), modes(candidate));
   differ('service tier', tiers(baseline), tiers(candidate));
   differ('prompt cache', caches(baseline), caches(candidate));
+  differ('reasoning budget', budgets(baseline), budgets(candidate));
+  differ('tool configuration', toolConfigs(baseline), toolConfigs(candidate));
   return problems;
 }
 
@@ -58,6 +60,12 @@ const caches = (run: RunRecord): string =>
 /** The cache classes a model's calls fell in, from its summary ('' when none reported cache usage). */
 const cacheClasses = (model: ModelRun): string =>
   CACHE_CLASSES.filter((cls) => model.summary.byCacheClass?.[cls] !== undefined).join('+');
+/** Run records from before extended thinking had it off. */
+const budgets = (run: RunRecord): string =>
+  [...new Set(run.models.map((m) => String(m.options.reasoningBudget ?? 'off')))].sort().join('+');
+/** Each model's tool configuration by fingerprint (`none` without). */
+const toolConfigs = (run: RunRecord): string =>
+  [...new Set(run.models.map((m) => m.toolConfigFingerprint ?? 'none'))].sort().join('+');
 /** The tiers a model's calls were served, as the service reported them ('' when it never said). */
 const tiersServed = (model: ModelRun): string =>
   Object.keys(model.summary.serviceTierServed ?? {})

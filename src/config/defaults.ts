@@ -29,6 +29,8 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   serviceTier: 'default',
   promptCache: 'off',
   cacheBust: false,
+  reasoningBudget: 'off',
+  toolConfigFile: undefined,
   load: { kind: 'closed' },
   duration: undefined,
   maxInFlight: undefined,

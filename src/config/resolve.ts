@@ -1,4 +1,4 @@
-import { PROMPT_CACHES } from '../records/call-record.ts';
+import { PROMPT_CACHES, REASONING_EFFORTS, type ReasoningBudget } from '../records/call-record.ts';
 import { shownEndpoint } from '../records/endpoint.ts';
 import type { BenchOptions, LoadShape, ResolvedOptions, Slo, Sweep } from '../records/options.ts';
 import { DEFAULT_OPTIONS } from './defaults.ts';
@@ -212,6 +212,27 @@ const duration: Rule<number | undefined> = {
   valid: (value): value is number | undefined => value === undefined || isDuration(value),
 };
 
+/** The largest maxTokens any Bedrock model accepts (Claude's extended output). */
+const MAX_OUTPUT_TOKENS = 128_000;
+/** Anthropic's smallest `budget_tokens`. */
+export const MIN_REASONING_BUDGET = 1024;
+
+function isReasoningBudget(value: unknown): value is ReasoningBudget {
+  if (value === 'off' || REASONING_EFFORTS.includes(value as (typeof REASONING_EFFORTS)[number])) return true;
+  return (
+    Number.isSafeInteger(value) &&
+    (value as number) >= MIN_REASONING_BUDGET &&
+    (value as number) <= MAX_OUTPUT_TOKENS
+  );
+}
+
+const reasoningBudget: Rule<ReasoningBudget> = {
+  type: `off | tokens >= ${MIN_REASONING_BUDGET} | low | medium | high`,
+  must: `must be off, a whole number of tokens from ${MIN_REASONING_BUDGET} to ${MAX_OUTPUT_TOKENS} (Anthropic Claude), or low, medium or high (Amazon Nova 2)`,
+  fromText: (text) => (/^\d+$/.test(text) ? Number(text) : text),
+  valid: isReasoningBudget,
+};
+
 const SLO_NAMES = { ttft: 'ttftMs', latency: 'latencyMs' } as const;
 
 /** `ttft:800,latency:3000` (ms). */
@@ -264,8 +285,6 @@ const optionalCount: Rule<number | undefined> = {
 };
 
 const counted = wholeNumber(1);
-/** The largest maxTokens any Bedrock model accepts (Claude's extended output). */
-const MAX_OUTPUT_TOKENS = 128_000;
 const fraction = numberIn({ min: 0, max: 1 });
 const positive = numberIn({ above: 0 });
 const nonNegative = numberIn({ min: 0 });
@@ -330,6 +349,15 @@ const SPECS: { [K in Key]: Spec<K> } = {
     description:
       'A unique nonce starts each call prompt, so no call reads a cache (explicit or implicit): uncached latency.',
   },
+  reasoningBudget: {
+    rule: reasoningBudget,
+    description:
+      'Extended thinking: a token budget (Claude thinking.budget_tokens) or an effort (Nova 2 reasoningConfig); other families refused.',
+  },
+  toolConfigFile: {
+    rule: optionalPath,
+    description: 'JSON Converse toolConfig (tools, toolChoice) sent with every call; unset: no tools.',
+  },
   load: { rule: load, description: 'Closed loop, or open loop at RATE calls per second.' },
   duration: {
     rule: duration,
@@ -342,7 +370,11 @@ const SPECS: { [K in Key]: Spec<K> } = {
   },
   sweep: { rule: sweep, description: 'Run each model per concurrency level or open-loop rate.' },
   slo: { rule: slo, description: 'Objectives for goodput: TTFT and end-to-end latency limits, ms.' },
-  datasetFile: { rule: path, description: 'CSV of documents (document, referenceResponse).' },
+  datasetFile: {
+    rule: path,
+    description:
+      'CSV of documents (document, referenceResponse), or .jsonl of conversations (messages, referenceResponse).',
+  },
   trackingFile: { rule: path, description: 'CSV of models and prompt templates.' },
   budgetsFile: {
     rule: path,
@@ -413,6 +445,8 @@ const EXAMPLES: Record<Key, string> = {
   serviceTier: 'priority',
   promptCache: '5m',
   cacheBust: '',
+  reasoningBudget: '4096',
+  toolConfigFile: 'data/tools.json',
   load: 'open:5:poisson:7',
   duration: '5m',
   maxInFlight: '32',

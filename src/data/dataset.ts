@@ -1,37 +1,21 @@
 import { createHash } from 'node:crypto';
+import { loadConversations } from './conversations.ts';
 import { readCsvTable } from './csv-table.ts';
+import { type Dataset, type DatasetDocument, DOCUMENT_CHAR_LIMIT } from './dataset-rows.ts';
 import { DatasetError } from './errors.ts';
 
 /**
  * The documents to summarize (the workshop's document_sample_10.csv): columns `document` and
- * `referenceResponse`; other columns are ignored.
+ * `referenceResponse`; other columns are ignored. A `.jsonl` file is the conversation form instead
+ * (src/data/conversations.ts): a whole multi-turn conversation per line.
  */
 
-/** Longest document accepted, in characters (UTF-16 code units): about 40k words, well past any prompt
- * a latency benchmark needs, and a guard against a whole book pasted into one cell. */
-export const DOCUMENT_CHAR_LIMIT = 200_000;
-
-export interface DatasetDocument {
-  /** 0-based row index: the `document` field of a call record. */
-  index: number;
-  document: string;
-  /** May be empty: reference summaries are kept for reports, not needed to measure speed. */
-  referenceResponse: string;
-  /** 1-based file line the row starts on. */
-  line: number;
-}
-
-export interface Dataset {
-  /** The path as given. */
-  path: string;
-  documents: DatasetDocument[];
-  /** sha256 (hex) of the documents' texts in order; see datasetFingerprint. */
-  fingerprint: string;
-}
+export { type Dataset, type DatasetDocument, DOCUMENT_CHAR_LIMIT } from './dataset-rows.ts';
 
 const COLUMNS = { required: ['document', 'referenceResponse'], optional: [] } as const;
 
 export function loadDataset(path: string): Dataset {
+  if (path.toLowerCase().endsWith('.jsonl')) return loadConversations(path);
   const table = readCsvTable(path, COLUMNS);
   const documents = table.rows.map(({ cells, line }, index): DatasetDocument => {
     const document = cells.document ?? '';

@@ -25,9 +25,15 @@ export function renderPrompt(template: string, document: string): string {
     .join('');
 }
 
-/** sha256 (hex) of the template text as written, so a run record shows when a prompt changed. */
-export function promptFingerprint(template: string): string {
-  return createHash('sha256').update(template, 'utf8').digest('hex');
+/**
+ * sha256 (hex) of the template text as written, so a run record shows when a prompt changed; with a
+ * system prompt, of both (length-prefixed, so no two pairs hash alike). Without one, as before.
+ */
+export function promptFingerprint(template: string, systemPrompt?: string): string {
+  const hash = createHash('sha256').update(template, 'utf8');
+  if (systemPrompt !== undefined)
+    hash.update(`\u0000system:${Buffer.byteLength(systemPrompt, 'utf8')}:${systemPrompt}`, 'utf8');
+  return hash.digest('hex');
 }
 
 function parseTemplate(template: string, where: string): Segment[] {

@@ -7,8 +7,9 @@ import { validateTemplate } from './template.ts';
 /**
  * The models to benchmark and their prompt templates (the workshop's evaluation_tracking.csv).
  * Columns: `model` and `text_prompt` required; `region`, `inference_profile` (the latency mode:
- * standard | optimized, as the workshop used it), `role` (source | candidate) and `prompt_cache`
- * (off | on | 5m | 1h) optional, per row too.
+ * standard | optimized, as the workshop used it), `role` (source | candidate), `prompt_cache`
+ * (off | on | 5m | 1h) and `system_prompt` (sent as the request's `system`, as written) optional, per
+ * row too.
  */
 
 export type ModelRole = 'source' | 'candidate';
@@ -26,6 +27,8 @@ export interface TrackedModel {
   promptCache?: PromptCache;
   /** An empty or missing role cell means candidate. */
   role: ModelRole;
+  /** Sent as `system: [{ text }]` with every call; absent when the cell is empty or missing. */
+  systemPrompt?: string;
   /** 1-based file line of the row. */
   line: number;
   /**
@@ -38,7 +41,7 @@ export interface TrackedModel {
 
 const COLUMNS = {
   required: ['model', 'text_prompt'],
-  optional: ['region', 'inference_profile', 'role', 'prompt_cache'],
+  optional: ['region', 'inference_profile', 'role', 'prompt_cache', 'system_prompt'],
 } as const;
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d{1,2}$/;
@@ -61,6 +64,7 @@ function parseRow(path: string, line: number, cells: Record<string, string>): Tr
   const region = cells.region?.trim() ?? '';
   const latencyMode = parseLatencyMode(cells.inference_profile?.trim() ?? '', fail);
   const promptCache = parsePromptCache(cells.prompt_cache?.trim() ?? '', fail);
+  const systemPrompt = cells.system_prompt ?? '';
   if (region !== '' && !REGION.test(region)) {
     fail(
       `region "${region}" is not an AWS region name; write e.g. us-east-1, or leave it empty for the run's region`,
@@ -74,6 +78,8 @@ function parseRow(path: string, line: number, cells: Record<string, string>): Tr
     ...(region === '' ? {} : { region }),
     ...(latencyMode === undefined ? {} : { latencyMode }),
     ...(promptCache === undefined ? {} : { promptCache }),
+    // Whitespace only is no system prompt (Bedrock refuses a blank text block).
+    ...(systemPrompt.trim() === '' ? {} : { systemPrompt }),
   };
 
   const idCheck = checkModelId(modelId);

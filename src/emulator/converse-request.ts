@@ -5,8 +5,9 @@ import type { ModelInfo } from './models.ts';
 /**
  * Parsing and validating a Converse / ConverseStream request body the way Bedrock does. Only text
  * content is supported, plus `cachePoint` markers (in `system` and message content: the emulator's
- * prompt cache, prompt-cache.ts); tool, guardrail and other optional fields are accepted if they are
- * objects and otherwise ignored.
+ * prompt cache, prompt-cache.ts); `toolConfig` and `additionalModelRequestFields` are kept for tools.ts
+ * and reasoning.ts; guardrail and other optional fields are accepted if they are objects and otherwise
+ * ignored.
  */
 
 export type Role = 'user' | 'assistant';
@@ -34,6 +35,10 @@ export interface ConverseInput {
   latency: LatencyMode | undefined;
   /** `serviceTier.type` as requested; undefined when absent. */
   serviceTier: ServiceTier | undefined;
+  /** `additionalModelRequestFields`, the model's own fields (reasoning.ts reads them); undefined when absent. */
+  additionalFields: Record<string, unknown> | undefined;
+  /** `toolConfig` (tools.ts reads it); undefined when absent. */
+  toolConfig: Record<string, unknown> | undefined;
 }
 
 type Json = Record<string, unknown>;
@@ -238,7 +243,7 @@ export function parseConverseBody(raw: string): ConverseInput {
     }
     return s;
   });
-  for (const key of ['additionalModelRequestFields', 'toolConfig', 'guardrailConfig', 'requestMetadata']) {
+  for (const key of ['guardrailConfig', 'requestMetadata']) {
     optionalObject(body, key);
   }
   return {
@@ -251,6 +256,8 @@ export function parseConverseBody(raw: string): ConverseInput {
     stopSequences,
     latency: parseLatency(body),
     serviceTier: parseServiceTier(body),
+    additionalFields: optionalObject(body, 'additionalModelRequestFields'),
+    toolConfig: optionalObject(body, 'toolConfig'),
   };
 }
 

@@ -3,6 +3,7 @@ import { httpErrorForStreamException } from './bedrock-error.ts';
 import { nowMs, sleepUntil } from './clock.ts';
 import type { Exchange } from './exchange.ts';
 import { sendError } from './send-error.ts';
+import { toolUseId } from './tools.ts';
 
 /**
  * Acts out a Converse plan: the whole answer after ttft + every token gap (+ any stall). Stream-only
@@ -34,8 +35,19 @@ export async function serveConverse(ex: Exchange, answer: Answer): Promise<void>
     ex.drop();
     return;
   }
+  const { reasoning, tool } = completion;
+  // In Bedrock's order: reasoning, text (none when a forced tool call is the whole answer), tool call.
+  const content = [
+    ...(reasoning === undefined
+      ? []
+      : [{ reasoningContent: { reasoningText: { text: reasoning.text, signature: reasoning.signature } } }]),
+    ...(tool !== undefined && completion.text === '' ? [] : [{ text: completion.text }]),
+    ...(tool?.complete
+      ? [{ toolUse: { toolUseId: toolUseId(requestId), name: tool.name, input: tool.input } }]
+      : []),
+  ];
   const body = JSON.stringify({
-    output: { message: { role: 'assistant', content: [{ text: completion.text }] } },
+    output: { message: { role: 'assistant', content } },
     stopReason: completion.stopReason,
     ...metadataOf(answer),
   });

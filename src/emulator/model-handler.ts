@@ -19,9 +19,11 @@ import { type ModelCatalog, resolveModel } from './models.ts';
 import type { PlanRequest, ResponsePlan } from './plan.ts';
 import type { PromptCache } from './prompt-cache.ts';
 import { readBody } from './read-body.ts';
+import { parseReasoning } from './reasoning.ts';
 import type { Route } from './routes.ts';
 import { sendError } from './send-error.ts';
 import { serveStream } from './stream-responder.ts';
+import { parseToolRequest } from './tools.ts';
 
 export interface ModelHandlerConfig {
   planner: (request: PlanRequest) => ResponsePlan;
@@ -57,8 +59,15 @@ async function answer(
   if (model.status === 'invalid') throw invalidModelError();
   if (model.status === 'no-access') throw noAccessError();
   checkModelLimits(input, model.info);
+  const reasoning = parseReasoning(input.additionalFields, model.baseId, input);
+  const tool = parseToolRequest(input.toolConfig);
+  if (reasoning?.kind === 'budget' && tool?.forced) {
+    throw validationError(
+      'The model returned the following errors: Thinking may not be enabled when tool_choice forces tool use.',
+    );
+  }
 
-  const completion = complete(input, input.maxTokens ?? model.info.maxOutputTokens);
+  const completion = complete(input, input.maxTokens ?? model.info.maxOutputTokens, reasoning, tool);
   entry.inputTokens = completion.inputTokens;
   entry.outputTokens = completion.outputTokens;
   const cached = config.promptCache.lookup(route.modelId, input);

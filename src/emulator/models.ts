@@ -33,6 +33,7 @@ export const DEFAULT_MODELS: ModelCatalog = {
   'amazon.nova-lite-v1:0': { maxOutputTokens: 10000 },
   'amazon.nova-pro-v1:0': { maxOutputTokens: 10000 },
   'amazon.nova-premier-v1:0': { maxOutputTokens: 32000 },
+  'amazon.nova-2-lite-v1:0': { maxOutputTokens: 65535 },
   'amazon.titan-text-express-v1': { maxOutputTokens: 8192 },
   'amazon.titan-text-lite-v1': { maxOutputTokens: 4096 },
   'amazon.titan-text-premier-v1:0': { maxOutputTokens: 3072 },

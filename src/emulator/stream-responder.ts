@@ -2,6 +2,7 @@ import { type Answer, metadataOf, scheduleHeaders, stallOf, tokenOffsets } from 
 import { nowMs, sleepUntil } from './clock.ts';
 import { breakCrc, encodeEvent, encodeException, truncateFrame } from './event-stream.ts';
 import type { Exchange } from './exchange.ts';
+import { toolUseId } from './tools.ts';
 
 /** One frame to write and its planned offset from the receive time (before stalls). */
 interface Step {
@@ -11,30 +12,75 @@ interface Step {
   isToken: boolean;
 }
 
-/** Bedrock's event order: messageStart, a delta per token chunk, contentBlockStop, messageStop, metadata. */
+/**
+ * Bedrock's event order: messageStart, then each content block (its deltas and its contentBlockStop),
+ * then messageStop and metadata. Blocks, numbered from 0 in this order: the reasoning when extended
+ * thinking was asked for (a `reasoningContent.text` delta per token chunk, then one
+ * `reasoningContent.signature` delta), the text (a delta per token chunk; left out when a forced tool
+ * call is the whole answer), and the tool call (`contentBlockStart.start.toolUse` once its name is
+ * generated, then a `toolUse.input` fragment per token chunk of its JSON). Every token takes its place
+ * in the one token schedule, in that order.
+ */
 function steps(answer: Answer): Step[] {
-  const { plan, completion } = answer;
+  const { plan, completion, requestId } = answer;
   const offsets = tokenOffsets(plan, completion.outputTokens);
   const end = offsets.at(-1) ?? plan.ttftMs;
   const out: Step[] = [
     { frame: encodeEvent('messageStart', { role: 'assistant' }), atMs: 0, isToken: false },
   ];
   let token = 0;
-  for (const chunk of completion.chunks) {
-    token += chunk.tokens;
-    out.push({
-      frame: encodeEvent('contentBlockDelta', { delta: { text: chunk.text }, contentBlockIndex: 0 }),
-      atMs: offsets[token - 1] ?? end,
-      isToken: true,
-    });
+  let block = 0;
+  /** When the token just generated was written (the first token's time before any). */
+  const lastAt = (): number => (token === 0 ? plan.ttftMs : (offsets[token - 1] ?? end));
+  const push = (type: string, payload: unknown, atMs: number, isToken = false): void => {
+    out.push({ frame: encodeEvent(type, payload), atMs, isToken });
+  };
+  const reasoning = completion.reasoning;
+  if (reasoning !== undefined) {
+    for (const chunk of reasoning.chunks) {
+      token += chunk.tokens;
+      push(
+        'contentBlockDelta',
+        { delta: { reasoningContent: { text: chunk.text } }, contentBlockIndex: block },
+        lastAt(),
+      );
+    }
+    push(
+      'contentBlockDelta',
+      { delta: { reasoningContent: { signature: reasoning.signature } }, contentBlockIndex: block },
+      lastAt(),
+    );
+    push('contentBlockStop', { contentBlockIndex: block }, lastAt());
+    block++;
   }
-  const closing: [string, unknown][] = [
-    ['contentBlockStop', { contentBlockIndex: 0 }],
-    ['messageStop', { stopReason: completion.stopReason }],
-    ['metadata', metadataOf(answer)],
-  ];
-  for (const [type, payload] of closing)
-    out.push({ frame: encodeEvent(type, payload), atMs: end, isToken: false });
+  const tool = completion.tool;
+  if (tool === undefined || completion.chunks.length > 0) {
+    for (const chunk of completion.chunks) {
+      token += chunk.tokens;
+      push('contentBlockDelta', { delta: { text: chunk.text }, contentBlockIndex: block }, lastAt(), true);
+    }
+    push('contentBlockStop', { contentBlockIndex: block }, tool === undefined ? end : lastAt());
+    block++;
+  }
+  if (tool !== undefined) {
+    token += tool.nameTokens;
+    push(
+      'contentBlockStart',
+      { start: { toolUse: { toolUseId: toolUseId(requestId), name: tool.name } }, contentBlockIndex: block },
+      lastAt(),
+    );
+    for (const chunk of tool.chunks) {
+      token += chunk.tokens;
+      push(
+        'contentBlockDelta',
+        { delta: { toolUse: { input: chunk.text } }, contentBlockIndex: block },
+        lastAt(),
+      );
+    }
+    push('contentBlockStop', { contentBlockIndex: block }, end);
+  }
+  push('messageStop', { stopReason: completion.stopReason }, end);
+  push('metadata', metadataOf(answer), end);
   return out;
 }
 

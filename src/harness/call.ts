@@ -7,6 +7,7 @@ import {
   type ConverseCommandOutput,
   ConverseStreamCommand,
   type ConverseStreamCommandOutput,
+  type Message,
   type SystemContentBlock,
   type TokenUsage,
 } from '@aws-sdk/client-bedrock-runtime';
@@ -20,10 +21,13 @@ import {
   type PromptCache,
   SERVICE_TIERS,
   type ServiceTier,
+  type Turn,
 } from '../records/call-record.ts';
+import type { ToolConfigJson } from '../records/tool-config.ts';
 import { type AttemptLog, attachAttemptTimer, newAttemptLog } from './attempt-timer.ts';
 import { type Clock, realClock } from './clock.ts';
 import { classifyError, errorMessageOf } from './errors.ts';
+import { reasoningRequestFields } from './reasoning-fields.ts';
 import type { TextIndex } from './redact-texts.ts';
 
 /** One call to make: everything callModel needs, the prompt already rendered. */
@@ -34,6 +38,10 @@ export interface CallSpec extends CallIdentity {
   system?: string;
   /** With `cacheBust`: this call's unique nonce, the first text block of its prefix. */
   cacheNonce?: string;
+  /** Conversation datasets: the turns sent before the user message (`prompt`). */
+  history?: readonly Turn[];
+  /** Sent as `toolConfig` (its fingerprint is `tools`, of the identity). */
+  toolConfig?: ToolConfigJson;
   inferenceConfig: { temperature: number; maxTokens: number; topP: number };
   /** One deadline for the whole call, retries and stream reading included, ms. */
   timeoutMs: number;
@@ -68,6 +76,40 @@ interface StreamSoFar {
   ttftMs: number | undefined;
   deltas: number;
   text: string;
+  firstReasoningMs: number | undefined;
+  reasoningText: string;
+  tool: ToolSoFar;
+}
+
+/** The answer's tool calls: how many, and the first one's name, timing and input. */
+interface ToolSoFar {
+  calls: number;
+  name?: string;
+  /** Content block index of the first tool call (streamed). */
+  block?: number;
+  startMs?: number;
+  input: string;
+  inputMs?: number;
+  parsed?: boolean;
+}
+
+/** A tool call's input is complete when it parses as a JSON object. */
+function parsesAsObject(input: string): boolean {
+  try {
+    const value: unknown = JSON.parse(input);
+    return typeof value === 'object' && value !== null && !Array.isArray(value);
+  } catch {
+    return false;
+  }
+}
+
+function addToolFields(record: CallRecord, tool: ToolSoFar): void {
+  if (tool.startMs !== undefined) record.toolUseStartMs = tool.startMs;
+  if (tool.inputMs !== undefined) record.toolInputMs = tool.inputMs;
+  if (record.status !== 'ok' || tool.calls === 0) return;
+  record.toolCalls = tool.calls;
+  if (tool.name !== undefined) record.toolName = tool.name;
+  record.toolInputParsed = tool.parsed ?? false;
 }
 
 type Observe = (metadata: Metadata | undefined, endMs?: number) => Observed;
@@ -101,9 +143,18 @@ export function buildInput(spec: CallSpec): ConverseCommandInput {
   // The cacheable prefix is the prompt (the template with its document): its cachePoint follows it.
   const content: ContentBlock[] = [{ text: spec.prompt }];
   if (cache !== 'off') content.push({ cachePoint: cachePointOf(cache) });
+  const messages: Message[] = [
+    ...(spec.history ?? []).map((turn) => ({
+      role: turn.role,
+      content: turn.texts.map((text) => ({ text })),
+    })),
+    { role: 'user', content },
+  ];
+  // Without a system prompt the prefix starts with the first turn: the nonce starts that.
+  if (spec.system === undefined) messages[0]?.content?.unshift(...nonce);
   const input: ConverseCommandInput = {
     modelId: spec.modelId,
-    messages: [{ role: 'user', content: spec.system === undefined ? [...nonce, ...content] : content }],
+    messages,
     inferenceConfig: spec.inferenceConfig,
   };
   if (spec.system !== undefined) {
@@ -115,6 +166,10 @@ export function buildInput(spec: CallSpec): ConverseCommandInput {
   // Sent only when asked for, as the workshop did: `standard` is the service default.
   if (spec.latencyMode === 'optimized') input.performanceConfig = { latency: 'optimized' };
   if (spec.serviceTier !== 'default') input.serviceTier = { type: spec.serviceTier };
+  const reasoning = reasoningRequestFields(spec.modelId, spec.reasoningBudget ?? 'off');
+  if (reasoning !== undefined) input.additionalModelRequestFields = reasoning;
+  // The SDK's types name each member of a tool union; the file's JSON has exactly those shapes.
+  if (spec.toolConfig !== undefined) input.toolConfig = spec.toolConfig as ConverseCommandInput['toolConfig'];
   return input;
 }
 
@@ -184,7 +239,15 @@ function okRecord(
   usage: TokenUsage & { inputTokens: number; outputTokens: number },
   stopReason: string,
   text: string,
-  extra: { serverLatencyMs?: number; served?: ServedReport; ttftMs?: number; deltas?: number },
+  extra: {
+    serverLatencyMs?: number;
+    served?: ServedReport;
+    ttftMs?: number;
+    deltas?: number;
+    firstReasoningMs?: number | undefined;
+    reasoningText?: string;
+    tool?: ToolSoFar;
+  },
 ): OkCall {
   const record: OkCall = {
     ...base(o),
@@ -196,6 +259,9 @@ function okRecord(
   };
   if (extra.ttftMs !== undefined) record.ttftMs = extra.ttftMs;
   if (extra.deltas !== undefined) record.deltas = extra.deltas;
+  if (extra.firstReasoningMs !== undefined) record.firstReasoningMs = extra.firstReasoningMs;
+  if (extra.reasoningText !== undefined && extra.reasoningText !== '')
+    record.reasoningText = extra.reasoningText;
   if (extra.serverLatencyMs !== undefined) record.serverLatencyMs = extra.serverLatencyMs;
   if (usage.cacheReadInputTokens !== undefined) record.cacheReadTokens = usage.cacheReadInputTokens;
   if (usage.cacheWriteInputTokens !== undefined) record.cacheWriteTokens = usage.cacheWriteInputTokens;
@@ -203,18 +269,16 @@ function okRecord(
   if (mode !== undefined) record.latencyModeServed = mode;
   const tier = servedTier(extra.served?.serviceTier?.type);
   if (tier !== undefined) record.serviceTierServed = tier;
+  if (extra.tool !== undefined) addToolFields(record, extra.tool);
   return record;
 }
 
-function errorRecord(
-  o: Observed,
-  errorKind: string,
-  errorMessage: string,
-  stream?: { ttftMs: number | undefined; deltas: number; text: string },
-): ErrorCall {
+function errorRecord(o: Observed, errorKind: string, errorMessage: string, stream?: StreamSoFar): ErrorCall {
   const record: ErrorCall = { ...base(o), status: 'error', errorKind, errorMessage };
   if (stream !== undefined) {
     if (stream.ttftMs !== undefined) record.ttftMs = stream.ttftMs;
+    if (stream.firstReasoningMs !== undefined) record.firstReasoningMs = stream.firstReasoningMs;
+    addToolFields(record, stream.tool);
     record.deltas = stream.deltas;
     if (stream.text !== '') record.partialText = stream.text;
   }
@@ -315,8 +379,19 @@ export async function callModel(
 function converseRecord(output: ConverseCommandOutput, observed: Observe): CallRecord {
   const o = observed(output.$metadata);
   let text = '';
+  let reasoningText = '';
+  const tool: ToolSoFar = { calls: 0, input: '' };
   for (const block of output.output?.message?.content ?? []) {
     if (block.text !== undefined) text += block.text;
+    reasoningText += block.reasoningContent?.reasoningText?.text ?? '';
+    if (block.toolUse !== undefined) {
+      tool.calls++;
+      if (tool.calls === 1) {
+        if (block.toolUse.name !== undefined) tool.name = block.toolUse.name;
+        const input: unknown = block.toolUse.input;
+        tool.parsed = typeof input === 'object' && input !== null && !Array.isArray(input);
+      }
+    }
   }
   if (!hasTokens(output.usage) || output.stopReason === undefined) {
     return errorRecord(o, 'invalid-response', 'response has no usage or no stopReason');
@@ -324,6 +399,8 @@ function converseRecord(output: ConverseCommandOutput, observed: Observe): CallR
   return okRecord(o, output.usage, output.stopReason, text, {
     serverLatencyMs: output.metrics?.latencyMs,
     served: output,
+    reasoningText,
+    tool,
   });
 }
 
@@ -335,7 +412,15 @@ async function readStream(
   observed: Observe,
   failed: Failed,
 ): Promise<CallRecord> {
-  const so: StreamSoFar = { ttftMs: undefined, deltas: 0, text: '' };
+  const so: StreamSoFar = {
+    ttftMs: undefined,
+    deltas: 0,
+    text: '',
+    firstReasoningMs: undefined,
+    reasoningText: '',
+    tool: { calls: 0, input: '' },
+  };
+  const tool = so.tool;
   let usage: TokenUsage | undefined;
   let stopReason: string | undefined;
   let serverLatencyMs: number | undefined;
@@ -343,11 +428,39 @@ async function readStream(
   try {
     for await (const event of output.stream ?? []) {
       if (event.contentBlockDelta !== undefined) {
-        const text = event.contentBlockDelta.delta?.text;
+        const delta = event.contentBlockDelta.delta;
+        const text = delta?.text;
+        const reasoning = delta?.reasoningContent?.text;
         if (text !== undefined && text !== '') {
           so.ttftMs ??= now() - startMs;
           so.text += text;
           so.deltas++;
+        } else if (reasoning !== undefined && reasoning !== '') {
+          so.firstReasoningMs ??= now() - startMs;
+          so.reasoningText += reasoning;
+        } else if (
+          delta?.toolUse?.input !== undefined &&
+          event.contentBlockDelta.contentBlockIndex === tool.block
+        ) {
+          tool.input += delta.toolUse.input;
+        }
+      } else if (event.contentBlockStart?.start?.toolUse !== undefined) {
+        tool.calls++;
+        if (tool.calls === 1) {
+          tool.startMs = now() - startMs;
+          tool.block = event.contentBlockStart.contentBlockIndex;
+          const name = event.contentBlockStart.start.toolUse.name;
+          if (name !== undefined) tool.name = name;
+        }
+      } else if (event.contentBlockStop !== undefined) {
+        if (
+          tool.block !== undefined &&
+          event.contentBlockStop.contentBlockIndex === tool.block &&
+          tool.parsed === undefined
+        ) {
+          const at = now() - startMs;
+          tool.parsed = parsesAsObject(tool.input);
+          if (tool.parsed) tool.inputMs = at;
         }
       } else if (event.messageStop !== undefined) {
         stopReason = event.messageStop.stopReason;
@@ -373,6 +486,9 @@ async function readStream(
     served,
     ttftMs: so.ttftMs,
     deltas: so.deltas,
+    firstReasoningMs: so.firstReasoningMs,
+    reasoningText: so.reasoningText,
+    tool,
   });
 }
 

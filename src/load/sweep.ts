@@ -25,18 +25,35 @@ export function optionsAtLevel(options: ResolvedOptions, level: SweepLevel): Res
 
 /**
  * `${modelId}|${api}|${latencyMode}`, with `|${tier}` for a service tier other than `default`,
- * `|${cache}` for prompt caching (cacheKeyPart) and `|${label}` for a sweep level: unique within a run.
+ * `|${cache}` for prompt caching (cacheKeyPart), `|reasoning=${budget}` when extended thinking is on,
+ * `|tools=${fingerprint}` with a tool configuration, and `|${label}` for a sweep level: unique within a
+ * run, and what a baseline is matched by (so a different tier, cache, budget or tool configuration is
+ * never compared).
  */
+/** The settings besides the model, API and latency mode that make a model run apart; absent: off. */
+export interface KeyParts {
+  serviceTier?: string;
+  /** cacheKeyPart's text ('' when off). */
+  cache?: string;
+  reasoningBudget?: string | number;
+  /** The tool configuration's fingerprint. */
+  tools?: string;
+}
+
 export function modelKey(
   modelId: string,
   api: string,
   latencyMode: string,
   level?: SweepLevel,
-  serviceTier = 'default',
-  cache = '',
+  { serviceTier = 'default', cache = '', reasoningBudget = 'off', tools }: KeyParts = {},
 ): string {
-  const tier = serviceTier === 'default' ? '' : `|${serviceTier}`;
-  const key = `${modelId}|${api}|${latencyMode}${tier}${cache === '' ? '' : `|${cache}`}`;
+  const parts = [
+    serviceTier === 'default' ? '' : `|${serviceTier}`,
+    cache === '' ? '' : `|${cache}`,
+    reasoningBudget === 'off' ? '' : `|reasoning=${reasoningBudget}`,
+    tools === undefined ? '' : `|tools=${tools}`,
+  ];
+  const key = `${modelId}|${api}|${latencyMode}${parts.join('')}`;
   return level === undefined ? key : `${key}|${level.label}`;
 }
 

@@ -40,6 +40,10 @@ export interface EstimateInput {
   region: string;
   promptTemplate: string;
   documents: readonly string[];
+  /** Text sent with every document besides its prompt: the system prompt. */
+  system?: string;
+  /** Per document (same order): the earlier turns' texts of a conversation. */
+  histories?: readonly (readonly string[])[];
   options: ResolvedOptions;
   /** Token counter; the emulator's by default. */
   count?: (text: string) => number;
@@ -55,7 +59,13 @@ export function estimatePlan(input: EstimateInput): PlanEstimate {
   const { options, documents } = input;
   const count = input.count ?? countTokens;
   const tests = input.levels ?? [options];
-  const perDocument = documents.map((d) => count(renderPrompt(input.promptTemplate, d)));
+  const fixed = input.system === undefined ? 0 : count(input.system);
+  const perDocument = documents.map(
+    (d, i) =>
+      fixed +
+      count(renderPrompt(input.promptTemplate, d)) +
+      (input.histories?.[i] ?? []).reduce((sum, text) => sum + count(text), 0),
+  );
   const all = perDocument.reduce((sum, tokens) => sum + tokens, 0);
   const d = documents.length;
   // Calls 0..n-1 cycle through the documents (call i uses document i % d): full rounds, then a part.

@@ -34,6 +34,13 @@ export type PromptCache = 'off' | 'on' | '5m' | '1h';
 export const PROMPT_CACHES: readonly PromptCache[] = ['off', 'on', '5m', '1h'];
 
 /**
+ * Extended thinking as requested: `off`, a token budget (Anthropic Claude's `thinking.budget_tokens`) or
+ * an effort (Amazon Nova 2's `reasoningConfig.maxReasoningEffort`); sent in `additionalModelRequestFields`.
+ */
+export type ReasoningBudget = 'off' | 'low' | 'medium' | 'high' | number;
+export const REASONING_EFFORTS = ['low', 'medium', 'high'] as const;
+
+/**
  * Why a call failed. SDK exception names are kept as they are (`ThrottlingException`,
  * `ModelStreamErrorException`, ...); the harness adds:
  * - `timeout`: the call's deadline (`timeoutSeconds`, retries included) passed;
@@ -43,6 +50,12 @@ export const PROMPT_CACHES: readonly PromptCache[] = ['off', 'on', '5m', '1h'];
  * - `aborted`: the run was interrupted while the call was in flight.
  */
 export type ErrorKind = string;
+
+/** A turn of a conversation as sent: who spoke, and the text blocks of its content. */
+export interface Turn {
+  role: 'user' | 'assistant';
+  texts: string[];
+}
 
 /** Which call of the plan this is: the model and API, the phase, and its 0-based indexes. */
 export interface CallIdentity {
@@ -55,6 +68,12 @@ export interface CallIdentity {
   promptCache?: PromptCache;
   /** Each call's prefix was made unique by a nonce (`cacheBust`), so it could read no cache; absent: no. */
   cacheBust?: true;
+  /** Absent: off (records from before extended thinking, too). */
+  reasoningBudget?: ReasoningBudget;
+  /** The tool configuration sent, by fingerprint (records/tool-config.ts); absent: no tools. */
+  tools?: string;
+  /** Conversation datasets: the turns sent before the last user turn; absent: none (a single turn). */
+  priorTurns?: number;
   api: Api;
   phase: Phase;
   /** 0-based indexes of the call in the plan: experiment, invocation, document (row of the dataset). */
@@ -79,6 +98,11 @@ export function identityOf(spec: CallIdentity): CallIdentity {
   };
   if (spec.promptCache !== undefined && spec.promptCache !== 'off') identity.promptCache = spec.promptCache;
   if (spec.cacheBust === true) identity.cacheBust = true;
+  if (spec.reasoningBudget !== undefined && spec.reasoningBudget !== 'off') {
+    identity.reasoningBudget = spec.reasoningBudget;
+  }
+  if (spec.tools !== undefined) identity.tools = spec.tools;
+  if (spec.priorTurns !== undefined && spec.priorTurns > 0) identity.priorTurns = spec.priorTurns;
   return identity;
 }
 
@@ -130,6 +154,21 @@ interface CallBase extends CallIdentity {
   ttftMs?: number;
   /** ConverseStream only: text deltas received (not tokens). */
   deltas?: number;
+  /**
+   * ConverseStream only: just before `send()` to the first `contentBlockDelta` carrying reasoning text
+   * (`delta.reasoningContent.text`), ms. TTFT stays the first visible text.
+   */
+  firstReasoningMs?: number;
+  /**
+   * ConverseStream only: just before `send()` to the first tool call's start
+   * (`contentBlockStart.start.toolUse`), ms.
+   */
+  toolUseStartMs?: number;
+  /**
+   * ConverseStream only: just before `send()` to the first tool call's complete input, ms: its block's
+   * `contentBlockStop`, its `delta.toolUse.input` fragments parsed as JSON.
+   */
+  toolInputMs?: number;
   /** When the final attempt reached each point on the wire (HTTP/1.1 fully, HTTP/2 in part). */
   wire?: WireStamps;
 }
@@ -156,6 +195,22 @@ export interface OkCall extends CallBase {
   serviceTierServed?: ServiceTier;
   /** The model's answer; dropped before writing when prompts and responses are kept out of outputs. */
   text: string;
+  /** The reasoning text (`reasoningContent`), when the model returned some; dropped with `text`. */
+  reasoningText?: string;
+  /**
+   * Tokens of the reasoning text as counted by the emulator's tokenizer (o200k_base): an estimate, since
+   * Converse reports no reasoning token count of its own. Counted after the call, off its timing.
+   */
+  reasoningTokensEstimate?: number;
+  /** Tool calls (`toolUse` blocks) in the answer; absent when there were none. */
+  toolCalls?: number;
+  /** The first tool call's name. */
+  toolName?: string;
+  /**
+   * Whether the first tool call's input is a JSON object: streamed, its fragments joined and parsed;
+   * Converse, the input the SDK parsed. Absent without a tool call.
+   */
+  toolInputParsed?: boolean;
 }
 
 export interface ErrorCall extends CallBase {

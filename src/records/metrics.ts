@@ -38,25 +38,38 @@ export function cacheClass(record: CallRecord): CacheClass | undefined {
 }
 
 /**
- * Time spent generating after the first token, ms: latency - TTFT. Defined for a streamed ok call with
- * at least two output tokens and a positive span; ITL and output speed are derived from it.
+ * Time spent generating after the first token, ms: latency - TTFT, or with extended thinking latency -
+ * time to first reasoning (the reasoning tokens count in outputTokens, and they come before the text).
+ * Defined for a streamed ok call with at least two output tokens and a positive span; ITL and output
+ * speed are derived from it.
  */
 export function generatingMs(record: CallRecord): number | undefined {
-  if (record.status !== 'ok' || record.ttftMs === undefined || record.outputTokens < 2) return undefined;
-  const ms = record.latencyMs - record.ttftMs;
+  const first = record.firstReasoningMs ?? record.ttftMs;
+  if (record.status !== 'ok' || first === undefined || record.ttftMs === undefined || record.outputTokens < 2)
+    return undefined;
+  const ms = record.latencyMs - first;
   return ms > 0 ? ms : undefined;
 }
 
-/** Inter-token latency of one request, ms: (latency - TTFT) / (outputTokens - 1). */
+/** Inter-token latency of one request, ms: (latency - TTFT) / (outputTokens - 1), from the first reasoning delta with thinking. */
 export function interTokenMs(record: CallRecord): number | undefined {
   const ms = generatingMs(record);
   return ms === undefined || record.status !== 'ok' ? undefined : ms / (record.outputTokens - 1);
 }
 
-/** Output speed of one request, tokens/s: (outputTokens - 1) / (latency - TTFT). */
+/** Output speed of one request, tokens/s: (outputTokens - 1) / (latency - TTFT), from the first reasoning delta with thinking. */
 export function outputTokensPerSecond(record: CallRecord): number | undefined {
   const ms = generatingMs(record);
   return ms === undefined || record.status !== 'ok' ? undefined : (record.outputTokens - 1) / (ms / 1000);
+}
+
+/**
+ * Reasoning before the answer, ms: from the first reasoning delta to the first text delta (TTFT -
+ * time to first reasoning). Defined for a streamed call that received both.
+ */
+export function reasoningPhaseMs(record: CallRecord): number | undefined {
+  const { ttftMs, firstReasoningMs } = record;
+  return ttftMs === undefined || firstReasoningMs === undefined ? undefined : ttftMs - firstReasoningMs;
 }
 
 /** Latency - server latency (`metrics.latencyMs`), ms: network and client time; needs both figures. */

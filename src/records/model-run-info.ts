@@ -10,6 +10,8 @@ export interface ModelRunInfo extends ModelIdentity {
   /** sha256 of the prompt template and of the dataset's documents. */
   promptFingerprint: string;
   datasetFingerprint: string;
+  /** The tool configuration's fingerprint (records/tool-config.ts); absent: no tools. */
+  toolConfigFingerprint?: string;
   /** The journal file this model's calls were appended to, relative to the project root. */
   journal: string;
   /** Run id shared by every worker and the reporter (from globalSetup). */

@@ -1,4 +1,4 @@
-import type { Api, LatencyMode, PromptCache, ServiceTier } from './call-record.ts';
+import type { Api, LatencyMode, PromptCache, ReasoningBudget, ServiceTier } from './call-record.ts';
 
 /** Where calls go. `emulator` (the default) is never billed; `bedrock` must be chosen explicitly. */
 export type Target = 'emulator' | 'bedrock';
@@ -91,6 +91,14 @@ export interface ResolvedOptions {
    * explicit one of `promptCache` nor Bedrock's implicit one): uncached latency, measured honestly. @default false
    */
   cacheBust: boolean;
+  /**
+   * Extended thinking: `off`, a token budget (Anthropic Claude, `thinking.budget_tokens`, >= 1024 and
+   * below maxTokens) or an effort `low` | `medium` | `high` (Amazon Nova 2, `reasoningConfig`); other
+   * model families are refused before any call. @default 'off'
+   */
+  reasoningBudget: ReasoningBudget;
+  /** A JSON Converse `toolConfig` sent with every call (src/data/tool-config.ts). @default undefined (no tools) */
+  toolConfigFile: string | undefined;
   load: LoadShape;
   /**
    * Seconds each model test (API, sweep level) measures for, at the emulator's time scale, instead of

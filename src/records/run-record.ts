@@ -117,6 +117,8 @@ export interface ModelRun extends ModelIdentity {
   checks: CheckOutcome[];
   /** The sweep level this run was, when the run swept concurrency or rate. */
   sweepLevel?: SweepLevel;
+  /** The tool configuration sent, by fingerprint (records/tool-config.ts); absent: no tools. */
+  toolConfigFingerprint?: string;
   /** With objectives (`slo`): the share of measured calls that met them. */
   goodput?: Goodput;
   /** The measuring process's CPU time and event-loop delay while this model's calls ran. */

@@ -64,6 +64,18 @@ export interface ModelSummary {
   itlMs?: Distribution;
   /** Streaming only: (outputTokens - 1) / (latency - TTFT) in tokens/s. */
   outputTokensPerSecond?: Distribution;
+  /** Streaming with extended thinking: just before `send()` to the first reasoning delta, ms. */
+  firstReasoningMs?: Distribution;
+  /** Streaming with extended thinking: first reasoning delta to first text delta (TTFT - first reasoning), ms. */
+  reasoningPhaseMs?: Distribution;
+  /** Reasoning tokens per ok call that returned reasoning, counted with the tokenizer: an estimate. */
+  reasoningTokensEstimate?: Distribution;
+  /** With a tool configuration: ok measured calls that stopped for a tool call (`stopReason` `tool_use`). */
+  toolUseCalls?: number;
+  /** Streaming with tools: just before `send()` to the first tool call's start, ms. */
+  toolUseStartMs?: Distribution;
+  /** Streaming with tools: just before `send()` to the first tool call's complete, parsed input, ms. */
+  toolInputMs?: Distribution;
   /** Ok measured calls by the latency mode the service reported serving; absent when none reported one. */
   latencyModeServed?: Record<string, number>;
   /** Ok measured calls by the service tier the service reported serving; absent when none reported one. */
@@ -73,6 +85,8 @@ export interface ModelSummary {
    * latency and (streamed) TTFT; absent when no call reported prompt cache usage.
    */
   byCacheClass?: Partial<Record<'write' | 'read' | 'none', CacheClassFigures>>;
+  /** Conversation datasets: the mean number of turns sent before the answered one, over ok measured calls. */
+  priorTurnsMean?: number;
   inputTokensMean?: number;
   outputTokensMean?: number;
   totalOutputTokens: number;

@@ -141,6 +141,9 @@ function buildModelRun({ model, records, checks }: ModelInputs): ModelRun {
     summary: summarizeCalls(records),
     checks: [...checks],
     ...(model.sweepLevel === undefined ? {} : { sweepLevel: model.sweepLevel }),
+    ...(model.toolConfigFingerprint === undefined
+      ? {}
+      : { toolConfigFingerprint: model.toolConfigFingerprint }),
     ...(model.options.slo === undefined ? {} : { goodput: goodput(records, model.options.slo) }),
     ...(model.clientHealth === undefined ? {} : { clientHealth: model.clientHealth }),
     ...(model.threadHealth === undefined ? {} : { threadHealth: model.threadHealth }),

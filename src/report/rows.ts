@@ -6,6 +6,7 @@ import {
   interTokenMs,
   isScheduled,
   outputTokensPerSecond,
+  reasoningPhaseMs,
   receiveMs,
   responseTimeMs,
   sendMs,
@@ -70,6 +71,17 @@ export const CSV_COLUMNS = [
   'receive_ms',
   'after_ms',
   'connection_reused',
+  'reasoning_budget',
+  'first_reasoning_ms',
+  'reasoning_phase_ms',
+  'reasoning_tokens_estimate',
+  'tool_config',
+  'tool_calls',
+  'tool_name',
+  'tool_use_start_ms',
+  'tool_input_ms',
+  'tool_input_parsed',
+  'prior_turns',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -161,5 +173,16 @@ export function toCsvRow(record: CallRecord, context: RowContext): CsvRow {
     connection_reused: cell(
       record.wire?.reusedConnection === undefined ? undefined : String(record.wire.reusedConnection),
     ),
+    reasoning_budget: cell(record.reasoningBudget ?? 'off'),
+    first_reasoning_ms: cell(record.firstReasoningMs),
+    reasoning_phase_ms: cell(reasoningPhaseMs(record)),
+    reasoning_tokens_estimate: cell(ok?.reasoningTokensEstimate),
+    tool_config: cell(record.tools),
+    tool_calls: cell(ok?.toolCalls),
+    tool_name: cell(ok?.toolName),
+    tool_use_start_ms: cell(record.toolUseStartMs),
+    tool_input_ms: cell(record.toolInputMs),
+    tool_input_parsed: cell(ok?.toolInputParsed === undefined ? undefined : String(ok.toolInputParsed)),
+    prior_turns: record.priorTurns ?? 0,
   };
 }

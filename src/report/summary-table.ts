@@ -196,10 +196,55 @@ function durationEndLine(model: ModelRun, ended: DurationEnd): string {
   return `duration${seconds}: ${formatThousands(ended.calls)} calls (${warmup} warmup + ${formatThousands(ended.calls - warmup)} measured), ${how}`;
 }
 
-/** Notes under the table: each model's failures by kind, load figures, a duration's end and checks. */
+/** Extended thinking, when the model returned reasoning: its timing (streamed) and its estimated size. */
+export function reasoningNotes(model: ModelRun): string[] {
+  const {
+    firstReasoningMs: first,
+    reasoningPhaseMs: phase,
+    ttftMs,
+    reasoningTokensEstimate: tokens,
+  } = model.summary;
+  if (first === undefined && tokens === undefined) return [];
+  const parts = [`    reasoning (budget ${model.options.reasoningBudget ?? 'off'})`];
+  if (first !== undefined) {
+    parts.push(
+      `first reasoning delta P50 ${formatSeconds(first.p50)} s, P90 ${formatSeconds(first.p90)} s`,
+      `reasoning to first text P50 ${formatSeconds(phase?.p50)} s`,
+      `TTFT (first text) P90 ${formatSeconds(ttftMs?.p90)} s`,
+    );
+  }
+  if (tokens !== undefined) parts.push(`reasoning tokens (estimate) mean ${tokens.mean.toFixed(1)}`);
+  return [parts.join('; ').replace(';', ':')];
+}
+
+/** With a tool configuration: how many calls stopped for a tool, and when the call and its input came. */
+export function toolNotes(model: ModelRun): string[] {
+  const { toolUseCalls, toolUseStartMs: start, toolInputMs: input, ok } = model.summary;
+  if (toolUseCalls === undefined) return [];
+  const parts = [
+    `    tool use (tools ${model.toolConfigFingerprint ?? '?'})`,
+    `${toolUseCalls} of ${ok} ok calls stopped for tool_use`,
+  ];
+  if (start !== undefined) {
+    parts.push(`tool call start P50 ${formatSeconds(start.p50)} s, P90 ${formatSeconds(start.p90)} s`);
+  }
+  if (input !== undefined) {
+    parts.push(`complete input P50 ${formatSeconds(input.p50)} s, P90 ${formatSeconds(input.p90)} s`);
+  }
+  return [parts.join('; ').replace(';', ':')];
+}
+
+/** Notes under the table: each model's failures by kind, load figures, reasoning, tools, a duration's end and checks. */
 function notes(model: ModelRun, paint: Paint): string[] {
   const kinds = Object.entries(model.summary.errorsByKind).sort(([a], [b]) => a.localeCompare(b));
-  const load = loadNotes(model);
+  const turns = model.summary.priorTurnsMean;
+  const conversation =
+    turns === undefined
+      ? []
+      : [
+          `    conversations: ${turns.toFixed(1)} turns before the answered one (mean); tokens in ${tokens(model.summary.inputTokensMean)} (mean)`,
+        ];
+  const load = [...loadNotes(model), ...reasoningNotes(model), ...toolNotes(model), ...conversation];
   const stop = model.earlyStop;
   const ended = model.durationEnd;
   if (kinds.length === 0 && model.checks.length === 0 && load.length === 0 && !stop && !ended) return [];

@@ -9,6 +9,7 @@ import {
   measuredCalls,
   okMeasuredCalls,
   outputTokensPerSecond,
+  reasoningPhaseMs,
   reportedCacheUsage,
   responseTimeMs,
 } from '../records/metrics.ts';
@@ -56,6 +57,14 @@ export function summarizeCalls(records: readonly CallRecord[]): ModelSummary {
   assign(summary, 'ttftMs', distribution(defined(ok.map((r) => r.ttftMs))));
   assign(summary, 'itlMs', distribution(defined(ok.map(interTokenMs))));
   assign(summary, 'outputTokensPerSecond', distribution(defined(ok.map(outputTokensPerSecond))));
+  assign(summary, 'firstReasoningMs', distribution(defined(ok.map((r) => r.firstReasoningMs))));
+  assign(summary, 'reasoningPhaseMs', distribution(defined(ok.map(reasoningPhaseMs))));
+  assign(summary, 'reasoningTokensEstimate', distribution(defined(ok.map((r) => r.reasoningTokensEstimate))));
+  if (measured.some((r) => r.tools !== undefined)) {
+    summary.toolUseCalls = ok.filter((r) => r.stopReason === 'tool_use').length;
+  }
+  assign(summary, 'toolUseStartMs', distribution(defined(ok.map((r) => r.toolUseStartMs))));
+  assign(summary, 'toolInputMs', distribution(defined(ok.map((r) => r.toolInputMs))));
   assign(
     summary,
     'latencyModeServed',
@@ -67,6 +76,9 @@ export function summarizeCalls(records: readonly CallRecord[]): ModelSummary {
     countServed(records, (r) => r.serviceTierServed),
   );
   assign(summary, 'byCacheClass', byCacheClass(ok));
+  if (ok.length > 0 && measured.some((r) => r.priorTurns !== undefined)) {
+    summary.priorTurnsMean = mean(ok.map((r) => r.priorTurns ?? 0));
+  }
   if (ok.length > 0) {
     summary.inputTokensMean = mean(ok.map((r) => r.inputTokens));
     summary.outputTokensMean = mean(ok.map((r) => r.outputTokens));

@@ -2,6 +2,7 @@ import { relative, resolve } from 'node:path';
 import { beforeAll, inject, test } from 'vitest';
 import { resolveOptions } from '../config/resolve.ts';
 import { loadDataset } from '../data/dataset.ts';
+import { loadToolConfig } from '../data/tool-config.ts';
 import { loadTracking, type TrackedModel } from '../data/tracking.ts';
 import { optionsAtLevel, sweepLevels } from '../load/sweep.ts';
 import { apisFor, scheduledCallCount, worstCaseMs } from '../plan/calls.ts';
@@ -111,9 +112,11 @@ export function benchModel(input: BenchModelInput): BenchModelResult {
 function loadInputs(root: string, options: ResolvedOptions, modelId: string): ModelInputs {
   const models = loadTracking(resolve(root, options.trackingFile));
   const tracked = findTracked(models, options.trackingFile, modelId);
+  const toolFile = options.toolConfigFile;
   return {
     tracked,
     dataset: loadDataset(resolve(root, options.datasetFile)),
+    ...(toolFile === undefined ? {} : { tools: loadToolConfig(resolve(root, toolFile), toolFile) }),
     gate: loadGateInputs(
       root,
       options,

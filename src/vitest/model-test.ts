@@ -10,6 +10,7 @@ import type { TrackedModel } from '../data/tracking.ts';
 import { DEFAULT_MAX_BODY_BYTES } from '../emulator/index.ts';
 import { DEFAULT_MODELS, resolveModel } from '../emulator/models.ts';
 import { catalogueOf, loadProfiles } from '../emulator/profiles.ts';
+import { loadTokenizer } from '../emulator/tokenizer.ts';
 import { UserError } from '../errors.ts';
 import { evaluateBudget, findBudget, noBudgetCheck } from '../gate/budgets.ts';
 import { clientBusyReason, clientNoiseMs, timeScaleReason } from '../gate/client-noise.ts';
@@ -19,6 +20,7 @@ import { type ClientOptions, createBedrockClient } from '../harness/client.ts';
 import { startClientHealth } from '../harness/client-health.ts';
 import { earlyStop } from '../harness/early-stop.ts';
 import { PreflightError, preflightInputFor, preflightKey, preflightModel } from '../harness/preflight.ts';
+import { reasoningProblem } from '../harness/reasoning-fields.ts';
 import { indexTexts, type TextIndex } from '../harness/redact-texts.ts';
 import { cacheKeyPart, modelKey } from '../load/sweep.ts';
 import {
@@ -30,17 +32,27 @@ import {
   planInput,
   scheduledCallCount,
 } from '../plan/calls.ts';
-import type { Api, CallRecord, LatencyMode, PromptCache, ServiceTier } from '../records/call-record.ts';
+import type {
+  Api,
+  CallRecord,
+  LatencyMode,
+  PromptCache,
+  ReasoningBudget,
+  ServiceTier,
+  Turn,
+} from '../records/call-record.ts';
 import { shownEndpoint } from '../records/endpoint.ts';
 import type { SweepLevel } from '../records/load.ts';
 import type { ModelRunInfo } from '../records/model-run-info.ts';
 import type { ResolvedOptions } from '../records/options.ts';
 import type { PlannedTest } from '../records/planned-test.ts';
 import type { CheckOutcome } from '../records/run-record.ts';
+import { forcesToolUse, type ToolSettings } from '../records/tool-config.ts';
 import { openJournal } from '../report/journal.ts';
 import { callLines } from './artifacts.ts';
 import type { GateInputs } from './gate-inputs.ts';
 import { jobFunction } from './provider.ts';
+import { withReasoningEstimate } from './reasoning-estimate.ts';
 
 /**
  * One test of a bench file, step by step: a model through one API (at one sweep level) is checked,
@@ -62,6 +74,8 @@ export interface PreflightOnce {
 export interface ModelInputs {
   tracked: TrackedModel;
   dataset: Dataset;
+  /** The tool configuration sent with every call (`toolConfigFile`); absent: no tools. */
+  tools?: ToolSettings;
   gate: GateInputs;
 }
 
@@ -89,6 +103,7 @@ interface Placement {
   latencyMode: LatencyMode;
   serviceTier: ServiceTier;
   promptCache: PromptCache;
+  reasoningBudget: ReasoningBudget;
 }
 
 /** A model test, step by step: check, plan, preflight, measure, judge. */
@@ -100,10 +115,12 @@ export async function runModel(ctx: TestContext, model: ModelTest): Promise<void
     latencyMode: tracked.latencyMode ?? model.options.latencyMode,
     serviceTier: model.options.serviceTier,
     promptCache: tracked.promptCache ?? model.options.promptCache,
+    reasoningBudget: model.options.reasoningBudget,
   };
   // Counted before anything is built: a plan over the cap is refused without being made.
   checkCallCap(model);
   checkMaxTokens(model);
+  checkReasoning(model);
   if (model.options.dryRun) await skipAsDryRun(ctx, model, placement);
   const documents = dataset.documents.length;
   const plan = buildPlan(planInput(model.options, [model.api], documents));
@@ -127,6 +144,8 @@ async function skipAsDryRun(ctx: TestContext, model: ModelTest, placement: Place
       region: placement.region,
       promptTemplate: tracked.promptTemplate,
       documents: dataset.documents.map((d) => d.document),
+      histories: dataset.documents.map((d) => (d.history ?? []).flatMap((turn) => turn.texts)),
+      ...(tracked.systemPrompt === undefined ? {} : { system: tracked.systemPrompt }),
       options: model.options,
     }),
   );
@@ -149,6 +168,13 @@ function checkCallCap({ modelId, options, inputs }: ModelTest): void {
         'set CONVERSE_BENCH_ALLOW_LARGE_RUN=true or lower the counts (`converse-bench plan` shows them)',
     );
   }
+}
+
+/** A reasoning budget the model's family cannot take is refused before any call, in one line. */
+function checkReasoning({ modelId, options, inputs }: ModelTest): void {
+  const forced = inputs.tools !== undefined && forcesToolUse(inputs.tools.config);
+  const problem = reasoningProblem(modelId, options.reasoningBudget, options, forced);
+  if (problem !== undefined) throw new BenchModelError(`${modelId}: ${problem}`);
 }
 
 /**
@@ -183,8 +209,16 @@ function checkBodySize({ modelId, options, inputs }: ModelTest, specs: readonly 
     if (checked.has(spec.document)) continue;
     checked.add(spec.document);
     const body = JSON.stringify({
-      messages: [{ role: 'user', content: [{ text: spec.prompt }] }],
+      ...(spec.system === undefined ? {} : { system: [{ text: spec.system }] }),
+      messages: [
+        ...(spec.history ?? []).map((turn) => ({
+          role: turn.role,
+          content: turn.texts.map((text) => ({ text })),
+        })),
+        { role: 'user', content: [{ text: spec.prompt }] },
+      ],
       inferenceConfig: spec.inferenceConfig,
+      toolConfig: spec.toolConfig,
     });
     const bytes = Buffer.byteLength(body);
     if (bytes > DEFAULT_MAX_BODY_BYTES) {
@@ -211,21 +245,19 @@ function endpointOf({ name, options }: ModelTest): string | undefined {
 function modelRunInfo(
   ctx: TestContext,
   { modelId, api, options, level, inputs }: ModelTest,
-  { region, latencyMode, serviceTier, promptCache }: Placement,
+  { region, latencyMode, serviceTier, promptCache, reasoningBudget }: Placement,
   scheduledCalls: number,
 ): ModelRunInfo {
   const { root, runId } = inject('converseBench');
   const shown =
     options.endpoint === undefined ? options : { ...options, endpoint: shownEndpoint(options.endpoint) };
   return {
-    key: modelKey(
-      modelId,
-      api,
-      latencyMode,
-      level,
+    key: modelKey(modelId, api, latencyMode, level, {
       serviceTier,
-      cacheKeyPart(promptCache, options.cacheBust),
-    ),
+      cache: cacheKeyPart(promptCache, options.cacheBust),
+      reasoningBudget,
+      tools: inputs.tools?.fingerprint,
+    }),
     modelId,
     api,
     latencyMode,
@@ -235,7 +267,8 @@ function modelRunInfo(
     // Recorded and printed from here on: without the endpoint's userinfo and secret query values; the
     // prompt cache as this model used it (its tracking-file cell, else the run's).
     options: { ...shown, promptCache },
-    promptFingerprint: promptFingerprint(inputs.tracked.promptTemplate),
+    promptFingerprint: promptFingerprint(inputs.tracked.promptTemplate, inputs.tracked.systemPrompt),
+    ...(inputs.tools === undefined ? {} : { toolConfigFingerprint: inputs.tools.fingerprint }),
     datasetFingerprint: inputs.dataset.fingerprint,
     journal: relative(root, journalPath(options)),
     runId,
@@ -292,6 +325,8 @@ async function measureAndJudge(
     retryAttempts: options.retryAttempts,
   };
   const journal = openJournal(journalPath(options));
+  // Loaded before the first call (about a second of CPU), so no call's timing pays for it.
+  if (options.reasoningBudget !== 'off') loadTokenizer();
   try {
     const records = await runCalls(ctx, model.name, info, specs, options, client, (record) => {
       result.records.push(record);
@@ -362,7 +397,9 @@ async function runCalls(
         delayBetweenMs: delayBetweenCallsMs(options),
         load: scheduledLoad(options),
         ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
-        onRecord: (record) => {
+        onRecord: (made) => {
+          // Every copy of the record (journal, result, reporter) carries the estimate.
+          const record = withReasoningEstimate(made);
           records.push(record);
           stop.observe(record);
           onRecord(record);
@@ -420,8 +457,8 @@ async function runCalls(
 
 function callSpecs(
   plan: ReturnType<typeof buildPlan>,
-  { modelId, options, inputs: { tracked, dataset } }: ModelTest,
-  { region, latencyMode, serviceTier, promptCache }: Placement,
+  { modelId, options, inputs: { tracked, dataset, tools } }: ModelTest,
+  { region, latencyMode, serviceTier, promptCache, reasoningBudget }: Placement,
 ): CallSpec[] {
   // One rendered prompt per document, shared by every call of it (and with redactTexts, its words,
   // cut from an error message that echoes them).
@@ -439,12 +476,21 @@ function callSpecs(
     serviceTier,
     ...(promptCache === 'off' ? {} : { promptCache }),
     ...(options.cacheBust ? { cacheBust: true as const, cacheNonce: randomUUID() } : {}),
+    ...(reasoningBudget === 'off' ? {} : { reasoningBudget }),
+    ...(tools === undefined ? {} : { tools: tools.fingerprint, toolConfig: tools.config }),
+    ...(tracked.systemPrompt === undefined ? {} : { system: tracked.systemPrompt }),
+    ...historyOf(dataset.documents[call.document]?.history),
     ...call,
     prompt: prompts[call.document] as string,
     inferenceConfig,
     timeoutMs: callDeadlineMs(options),
     ...(options.redactTexts ? { textsToCut: texts[call.document] as TextIndex } : {}),
   }));
+}
+
+/** A conversation's earlier turns and their count; nothing for a single-turn row. */
+function historyOf(history: Turn[] | undefined): { history?: Turn[]; priorTurns?: number } {
+  return history === undefined || history.length === 0 ? {} : { history, priorTurns: history.length };
 }
 
 /** Why this test's latencies are not judged: a time-scaled emulator, or a busy client. */
