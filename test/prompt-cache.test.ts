@@ -68,6 +68,21 @@ describe('the harness request', () => {
       { role: 'user', content: [{ text: 'Request nonce: n-2' }, { text: PROMPT }] },
     ]);
   });
+
+  it('in a conversation, the nonce starts the first turn (where the prefix starts), the cachePoint ends the last', () => {
+    const history = [
+      { role: 'user' as const, texts: ['Hello'] },
+      { role: 'assistant' as const, texts: ['Hi.'] },
+    ];
+    const input = buildInput(
+      callSpec({ prompt: PROMPT, history, promptCache: 'on', cacheBust: true, cacheNonce: 'n-3' }),
+    );
+    expect(input.messages).toEqual([
+      { role: 'user', content: [{ text: 'Request nonce: n-3' }, { text: 'Hello' }] },
+      { role: 'assistant', content: [{ text: 'Hi.' }] },
+      { role: 'user', content: [{ text: PROMPT }, { cachePoint: { type: 'default' } }] },
+    ]);
+  });
 });
 
 describe('the emulator prompt cache (fake clock)', () => {
