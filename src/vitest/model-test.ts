@@ -1,5 +1,6 @@
 import { relative, resolve } from 'node:path';
 import { expect, inject, recordArtifact, type TestContext } from 'vitest';
+import { pricingFor } from '../config/prices.ts';
 import { scheduledLoad } from '../config/time-scale.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { promptFingerprint, renderPrompt } from '../data/template.ts';
@@ -105,6 +106,8 @@ async function skipAsDryRun(ctx: TestContext, model: ModelTest, placement: Place
       modelId: model.modelId,
       api: model.api,
       region: placement.region,
+      latencyMode: placement.latencyMode,
+      prices: { pricing: pricingFor(model.inputs.gate.prices, model.modelId, placement.region) },
       promptTemplate: tracked.promptTemplate,
       documents: dataset.documents.map((d) => d.document),
       options: model.options,
@@ -171,6 +174,7 @@ function modelRunInfo(
   scheduledCalls: number,
 ): ModelRunInfo {
   const { root, runId } = inject('converseBench');
+  const pricing = pricingFor(inputs.gate.prices, modelId, region);
   return {
     key: modelKey(modelId, api, latencyMode, level, serviceTier),
     modelId,
@@ -188,6 +192,7 @@ function modelRunInfo(
     runId,
     scheduledCalls,
     ...(level === undefined ? {} : { sweepLevel: level }),
+    ...(pricing === undefined ? {} : { pricing }),
   };
 }
 
@@ -385,11 +390,16 @@ function budgetChecks(model: ModelTest, info: ModelRunInfo, records: CallRecord[
   if (budget === undefined)
     return [noBudgetCheck(options.target, options.budgetsFile, options.requireBudgets)];
   const { latencyNotJudged, clientBusy, clientNoiseMs: noise } = latencyJudging(model, info);
-  return evaluateBudget(budget, records, {
-    ...(latencyNotJudged === undefined ? {} : { latencyNotJudged }),
-    ...(clientBusy === undefined ? {} : { clientBusy }),
-    ...(noise === undefined ? {} : { clientNoiseMs: noise }),
-  });
+  return evaluateBudget(
+    budget,
+    records,
+    {
+      ...(latencyNotJudged === undefined ? {} : { latencyNotJudged }),
+      ...(clientBusy === undefined ? {} : { clientBusy }),
+      ...(noise === undefined ? {} : { clientNoiseMs: noise }),
+    },
+    info.pricing,
+  );
 }
 
 /**

@@ -1,4 +1,5 @@
 import type { Distribution } from '../../records/summary.ts';
+import { costCell, runCostLine } from '../cost-text.ts';
 import type { ReportCell, ReportData } from './data.ts';
 import { escapeHtml } from './escape.ts';
 
@@ -113,6 +114,8 @@ function detailTable(data: ReportData): string {
       td(stat(s.clientWorkMs, 'median'), true),
       td(String(s.retriedCalls), true),
       td(errors),
+      td(costCell(s.cost, 'perCallUsd'), true),
+      td(costCell(s.cost, 'totalUsd'), true),
     ].join('')}</tr>`;
   });
   const head = headRow(data, [
@@ -122,10 +125,12 @@ function detailTable(data: ReportData): string {
     'Client work P50 (ms)',
     'Retried calls',
     'Errors by kind',
+    'Cost per call (USD)',
+    'Cost (USD)',
   ]);
   return table(
     'details',
-    "Streaming (ConverseStream calls), the client's own time per call (send + after), retries and failures.",
+    "Streaming (ConverseStream calls), the client's own time per call (send + after), retries, failures, and cost from the price table (on the emulator target: an estimate of what the calls would cost on Bedrock; unknown where a price is missing).",
     head,
     rows,
   );
@@ -178,6 +183,7 @@ export function contextTable(data: ReportData): string {
     ['Versions', (i) => versionsText(data, i)],
     ['Host', (i) => hostText(data, i)],
     ['Client health', (i) => clientText(data, i)],
+    ['Cost', (i) => costText(data, i)],
     ['Dataset fingerprint', (i) => data.runs[i]?.context.fingerprints.dataset ?? ''],
     ['Run id', (i) => data.runs[i]?.context.runId ?? ''],
   ];
@@ -186,6 +192,14 @@ export function contextTable(data: ReportData): string {
     .map(([name, value]) => `<tr>${th(name, 'row')}${data.runs.map((_, i) => td(value(i))).join('')}</tr>`)
     .join('\n');
   return `<table class="context">\n<thead>${head}</thead>\n<tbody>${body}</tbody>\n</table>`;
+}
+
+/** The run's cost line without its label (unknown where a price is missing; empty for older records). */
+function costText(data: ReportData, i: number): string {
+  const run = data.runs[i];
+  const models = (data.cells[i] ?? []).flatMap((cell) => (cell === undefined ? [] : [cell.model]));
+  const line = run === undefined ? undefined : runCostLine({ context: run.context, models });
+  return line === undefined ? '' : line.replace(/^cost of the run: /, '');
 }
 
 /** As set: 0.02 stays 0.02 (the general format would round it to 0). */
