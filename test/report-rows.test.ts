@@ -62,6 +62,9 @@ describe('toCsvRow', () => {
       receive_ms: '',
       after_ms: '',
       connection_reused: '',
+      // No price given: the cost is unknown, and says why.
+      cost_usd: '',
+      cost_basis: 'unknown: no price for anthropic.claude-3-haiku-20240307-v1:0 in us-east-1',
     });
   });
 

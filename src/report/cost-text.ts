@@ -33,5 +33,10 @@ export function runCostLine(run: Pick<RunRecord, 'context' | 'models'>): string 
     : `${from}, not a bill`;
   if (cost.totalUsd !== undefined) return `cost of the run: ${formatUsd(cost.totalUsd)} (${what})`;
   const why = cost.unknown.map((u) => `${u.key}: ${u.why}`).join('; ');
-  return `cost of the run: unknown (${why}): add the missing prices to the price table (pricesFile)`;
+  const known = run.models.flatMap((m) => m.summary.cost?.totalUsd ?? []);
+  const others =
+    known.length === 0
+      ? ''
+      : `; ${formatUsd(known.reduce((sum, usd) => sum + usd, 0))} for the other models (${what})`;
+  return `cost of the run: unknown (${why}): add the missing prices to the price table (pricesFile)${others}`;
 }
