@@ -248,6 +248,16 @@ const CLI_CASES: CliCase[] = [
     says: /prices-negative\.json > models > "amazon\.nova-micro-v1:0" > us-east-1 > standard > input: -1 must be a number of US dollars per 1,000 tokens, >= 0, or null when it is not known/,
   },
   {
+    input: 'calibrate: a time-scaled run',
+    args: [
+      'calibrate',
+      join(ROOT, 'test/fixtures/run-records/sweep.json'),
+      '--out',
+      join(TMP, 'calibrated.json'),
+    ],
+    says: /sweep\.json: run .* ran the emulator at time scale 0\.05: its times are not real; calibrate from a real-time run \(Bedrock, or the emulator at time scale 1\)/,
+  },
+  {
     input: 'emulator: broken profiles file',
     args: ['emulator', '--profiles', PROFILES_BROKEN],
     says: /profiles-broken\.json: not valid JSON .*; fix the syntax/,
