@@ -150,6 +150,17 @@ describe('calibrate: fitting a known profile', () => {
     within(m.faults.throttle, 0.1, 3);
     // A timeout is drawn only on a request the throttle rule let through: 0.9 x 0.03.
     within(m.faults['error=ModelTimeoutException'], 0.9 * 0.03, 3);
+    // ...written as the profile's faults, in the emulator's fault syntax, rounded to 4 digits.
+    const file = calibratedProfileFile(
+      JSON.parse(profileText()),
+      { models: [m], skipped: [] },
+      runOf(records),
+    );
+    const written = parseProfiles(file, 'out.json').models.get(MODEL)?.faults ?? [];
+    expect(written.map((f) => [f.action.kind, f.probability]).sort()).toEqual([
+      ['error', Number(m.faults['error=ModelTimeoutException']?.value.toPrecision(4))],
+      ['throttle', Number(m.faults.throttle?.value.toPrecision(4))],
+    ]);
     // Standard errors shrink as 1 / sqrt(calls): a tenth of the calls, about three times the error.
     const small = onlyModel(calibrate(runOf(plannedCalls(60, '')), base, 'run.json'));
     expect(small.ttftSigma.se / m.ttftSigma.se).toBeGreaterThan(2.5);

@@ -61,7 +61,31 @@ function table(className: string, caption: string, head: string, rows: readonly 
  * latency; streaming, client and failures; and the checks, each a row a reviewer can link to.
  */
 export function summaryTables(data: ReportData): string {
-  return [latencyTable(data), detailTable(data), checksTable(data)].filter((t) => t !== '').join('\n');
+  return [latencyTable(data), detailTable(data), costTable(data), checksTable(data)]
+    .filter((t) => t !== '')
+    .join('\n');
+}
+
+/** What each model's calls cost, from the price table; absent for run records without costs. */
+function costTable(data: ReportData): string {
+  const rows = rowsOf(data).flatMap(({ m, r, cell }) => {
+    const cost = cell.summary.cost;
+    if (cost === undefined) return [];
+    const basis =
+      cost.unknown !== undefined
+        ? `unknown: ${cost.unknown}`
+        : `${cost.estimate ? 'estimate (emulator target)' : 'price table'}${cost.verified ? '' : ', unverified prices'}`;
+    return [
+      `<tr>${rowHead(data, m, r, cell)}${td(costCell(cost, 'perCallUsd'), true)}${td(costCell(cost, 'totalUsd'), true)}${td(basis)}</tr>`,
+    ];
+  });
+  if (rows.length === 0) return '';
+  return table(
+    'costs',
+    'Cost from the price table: per successful measured call (mean) and for every successful call, warmup included; on the emulator target, what the calls would cost on Bedrock. Unknown where a price is missing.',
+    headRow(data, ['Cost per call (USD)', 'Cost (USD)', 'Basis']),
+    rows,
+  );
 }
 
 function latencyTable(data: ReportData): string {
@@ -114,8 +138,6 @@ function detailTable(data: ReportData): string {
       td(stat(s.clientWorkMs, 'median'), true),
       td(String(s.retriedCalls), true),
       td(errors),
-      td(costCell(s.cost, 'perCallUsd'), true),
-      td(costCell(s.cost, 'totalUsd'), true),
     ].join('')}</tr>`;
   });
   const head = headRow(data, [
@@ -125,12 +147,10 @@ function detailTable(data: ReportData): string {
     'Client work P50 (ms)',
     'Retried calls',
     'Errors by kind',
-    'Cost per call (USD)',
-    'Cost (USD)',
   ]);
   return table(
     'details',
-    "Streaming (ConverseStream calls), the client's own time per call (send + after), retries, failures, and cost from the price table (on the emulator target: an estimate of what the calls would cost on Bedrock; unknown where a price is missing).",
+    "Streaming (ConverseStream calls), the client's own time per call (send + after), retries and failures.",
     head,
     rows,
   );
