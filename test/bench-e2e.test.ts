@@ -71,6 +71,19 @@ describe.concurrent('vitest bench on a fixture project', () => {
     expect(run_.models).toHaveLength(1);
     expect(run_.models[0].calls).toHaveLength(5);
     expect(run_.models[0].checks).toEqual(checks);
+    // Costs from the package's price table (Nova Micro, us-east-1: $0.000035 in, $0.00014 out per
+    // 1,000 tokens), warmup included, labelled an estimate on the emulator.
+    const usd = calls.reduce(
+      (sum: number, c: { inputTokens: number; outputTokens: number }) =>
+        sum + (c.inputTokens * 0.000035 + c.outputTokens * 0.00014) / 1000,
+      0,
+    );
+    expect(run_.models[0].summary.cost.estimate).toBe(true);
+    expect(run_.models[0].summary.cost.totalUsd).toBeCloseTo(usd, 15);
+    expect(run_.models[0].pricing.tableModel).toBe(MODEL);
+    expect(run.stdout + run.stderr).toMatch(
+      /cost of the run: \$0\.0\d+ \(estimate: what these calls would cost on Bedrock; from unverified prices in data\/prices\.json \(converse-bench\)\)/,
+    );
   });
 
   // A latency verdict needs real time (a time-scaled run gets none) and enough calls to judge a P90:

@@ -59,7 +59,7 @@ describe('parseBudgets', () => {
     ],
     [
       '{"emulator": {"m": {"p90LatencyS": 2}}}',
-      'data/budgets.json: emulator > "m": unknown key "p90LatencyS": did you mean "p90LatencyMs"? (keys: p90LatencyMs, p99LatencyMs, p90ResponseTimeMs, p99ResponseTimeMs, meanLatencyMs, ttftP90Ms, maxErrorRate, mode, note)',
+      'data/budgets.json: emulator > "m": unknown key "p90LatencyS": did you mean "p90LatencyMs"? (keys: p90LatencyMs, p99LatencyMs, p90ResponseTimeMs, p99ResponseTimeMs, meanLatencyMs, ttftP90Ms, maxErrorRate, costPerCallUsd, costPerRunUsd, mode, note)',
     ],
     [
       '{"emulator": {"m": {"p90LatencyMs": "2s"}}}',

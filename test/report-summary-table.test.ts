@@ -30,6 +30,8 @@ describe('renderSummaryTable', () => {
       'TTFT P90 s',
       'client P50 ms',
       'P90 vs source',
+      'est. cost/call',
+      'est. cost',
       'ITL P50 ms',
       'tok/s P50',
       'throughput tok/s',
@@ -53,6 +55,9 @@ describe('renderSummaryTable', () => {
       '-',
       '-',
       'source',
+      // The fixture's models have no price: cost unknown, never a guess.
+      'unknown',
+      'unknown',
       '-',
       '-',
       // 190 tokens over 1000 ms (ok start) to 4200.25 ms (the failed call's end).
@@ -77,11 +82,15 @@ describe('renderSummaryTable', () => {
       '0.490',
       '-',
       '-',
+      'unknown',
+      'unknown',
       '17.5',
       '57.6',
       '84.2',
     ]);
     expect(lines.slice(4)).toEqual([
+      `cost of the run: unknown (${SOURCE_ID}|converse|standard: no price for ${SOURCE_ID} in us-east-1; ${CANDIDATE_ID}|converse-stream|standard: no price for ${CANDIDATE_ID} in us-east-1): ` +
+        'add the missing prices to the price table (pricesFile)',
       '',
       `  ${SOURCE_ID} converse standard`,
       '    failed: ThrottlingException 1',
@@ -105,7 +114,7 @@ describe('renderSummaryTable', () => {
       checks: [],
     });
     const lines = renderSummaryTable(buildRunRecord(inputs), { color: false }).split('\n');
-    expect(lines[4]?.split(/\s+/).at(-4)).toBe('2.00x');
+    expect(lines[4]?.split(/\s+/).at(-6)).toBe('2.00x');
   });
 
   it('colours only when asked', () => {

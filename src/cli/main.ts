@@ -47,6 +47,10 @@ const COMMANDS: Record<string, { summary: string; load: () => Promise<Command> }
     summary: 'rebuild CSVs, log, run record and report from a journal (after a crash or a kill)',
     load: async () => (await import('./rebuild.ts')).rebuildCommand,
   },
+  calibrate: {
+    summary: "fit the emulator's latency profiles (TTFT, output speed, errors) to a real-time run record",
+    load: async () => (await import('./calibrate.ts')).calibrateCommand,
+  },
   synth: {
     summary: 'write a seeded synthetic dataset of chosen document lengths',
     load: async () => (await import('./synth.ts')).synthCommand,

@@ -1,11 +1,13 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
+import { DEFAULT_PRICES } from '../config/package-files.ts';
+import { loadPriceTable, pricingFor } from '../config/prices.ts';
 import { resolveOptions } from '../config/resolve.ts';
 import { namesModel } from '../data/bench-files.ts';
 import { loadDataset } from '../data/dataset.ts';
 import { loadTracking, type TrackedModel } from '../data/tracking.ts';
 import { UserError } from '../errors.ts';
-import { formatThousands } from '../format/numbers.ts';
+import { formatThousands, formatUsd } from '../format/numbers.ts';
 import { optionsAtLevel, sweepLevels } from '../load/sweep.ts';
 import { apisFor } from '../plan/calls.ts';
 import { estimatePlan, type PlanEstimate, renderPlanLine } from '../plan/estimate.ts';
@@ -23,7 +25,9 @@ const HELP = `usage: converse-bench plan [bench options] [--bench-dir <dir>] [--
 
 Prints the plan of a run without making any call: per model and API, the calls (warmup and
 measured), the input tokens of the rendered prompts (counted with o200k_base, as the emulator does;
-each model's own tokenizer differs by roughly 10-20%) and the most output tokens maxTokens allows.
+each model's own tokenizer differs by roughly 10-20%), the most output tokens maxTokens allows, and
+what those tokens cost at most on Bedrock from the price table (pricesFile; unknown where a price is
+missing).
 Takes the options of \`converse-bench bench\` (flags, --preset, CONVERSE_BENCH_* variables).
 Models: rows of the tracking file that a bench file in --bench-dir (default bench) names.
 
@@ -46,8 +50,15 @@ export interface RunPlan {
   /**
    * Over every model that runs. `untilDeadline`: tests (model, API) whose measured calls are drawn
    * until a deadline with no cap (a closed-loop duration against the emulator), not in these sums.
+   * `maxCostUsd` absent when a model's cost is unknown.
    */
-  total: { calls: number; inputTokens: number; maxOutputTokens: number; untilDeadline?: number };
+  total: {
+    calls: number;
+    inputTokens: number;
+    maxOutputTokens: number;
+    untilDeadline?: number;
+    maxCostUsd?: number;
+  };
   /** Bedrock only: models whose plan is over maxCalls (the cap counts one model: every API and sweep level). */
   overCap: { modelId: string; calls: number }[];
 }
@@ -88,17 +99,24 @@ export function planRun(input: PlanRunInput): RunPlan {
   const documents = dataset.map((d) => d.document);
   const histories = dataset.map((d) => (d.history ?? []).flatMap((turn) => turn.texts));
   const files = benchFiles(resolve(root, input.benchDir));
+  const prices =
+    options.pricesFile === undefined
+      ? loadPriceTable(DEFAULT_PRICES, 'data/prices.json (converse-bench)')
+      : loadPriceTable(resolve(root, options.pricesFile), options.pricesFile);
   const models = tracked.map((model: TrackedModel): ModelPlan => {
     const file = benchFileFor(model.modelId, files);
     const plan: ModelPlan = { modelId: model.modelId, estimates: [] };
     if (file !== undefined) plan.benchFile = relative(root, file);
     if (model.skipReason !== undefined) plan.skipReason = model.skipReason;
     if (file === undefined || model.skipReason !== undefined) return plan;
+    const region = model.region ?? options.region;
     plan.estimates = apisFor(options.api).map((api) =>
       estimatePlan({
         modelId: model.modelId,
         api,
-        region: model.region ?? options.region,
+        region,
+        latencyMode: model.latencyMode ?? options.latencyMode,
+        prices: { pricing: pricingFor(prices, model.modelId, region) },
         promptTemplate: model.promptTemplate,
         documents,
         histories,
@@ -122,17 +140,21 @@ export function planRun(input: PlanRunInput): RunPlan {
   const untilDeadline = estimates.filter(
     (e) => e.duration?.untilDeadline === true && e.duration.measuredCap === undefined,
   ).length;
+  const total: RunPlan['total'] = {
+    calls: estimates.reduce((s, e) => s + callsOf(e), 0),
+    inputTokens: estimates.reduce((s, e) => s + e.inputTokens, 0),
+    maxOutputTokens: estimates.reduce((s, e) => s + e.maxOutputTokens, 0),
+    ...(untilDeadline === 0 ? {} : { untilDeadline }),
+  };
+  if (estimates.every((e) => e.cost?.status === 'priced')) {
+    total.maxCostUsd = estimates.reduce((s, e) => s + (e.cost?.status === 'priced' ? e.cost.maxUsd : 0), 0);
+  }
   return {
     target: options.target,
     maxCalls: options.maxCalls,
     allowLargeRun: options.allowLargeRun,
     models,
-    total: {
-      calls: estimates.reduce((s, e) => s + callsOf(e), 0),
-      inputTokens: estimates.reduce((s, e) => s + e.inputTokens, 0),
-      maxOutputTokens: estimates.reduce((s, e) => s + e.maxOutputTokens, 0),
-      ...(untilDeadline === 0 ? {} : { untilDeadline }),
-    },
+    total,
     overCap,
   };
 }
@@ -150,7 +172,8 @@ export function renderRunPlan(plan: RunPlan): string {
       `<= ${formatThousands(plan.total.maxOutputTokens)} output tokens` +
       (plan.total.untilDeadline === undefined
         ? ''
-        : `, besides the measured calls of ${plan.total.untilDeadline} test(s) drawn until their deadlines`),
+        : `, besides the measured calls of ${plan.total.untilDeadline} test(s) drawn until their deadlines`) +
+      `, ${totalCost(plan)}`,
   );
   if (plan.target === 'bedrock') {
     const over = plan.overCap.map((m) => `${m.modelId} (${m.calls})`).join(', ');
@@ -162,6 +185,17 @@ export function renderRunPlan(plan: RunPlan): string {
     );
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** The run's cost bound, or which models make it unknown. */
+function totalCost(plan: RunPlan): string {
+  const where =
+    plan.target === 'emulator' ? ' on Bedrock (an estimate: the emulator bills nothing)' : ' on Bedrock';
+  if (plan.total.maxCostUsd !== undefined) return `cost <= ~${formatUsd(plan.total.maxCostUsd)}${where}`;
+  const unknown = plan.models
+    .filter((m) => m.estimates.some((e) => e.cost?.status !== 'priced'))
+    .map((m) => m.modelId);
+  return `cost unknown (for ${unknown.join(', ')}: see their lines; add the missing prices to the price table, pricesFile)`;
 }
 
 /** Takes this command's own flags out; the rest are bench flags. */

@@ -40,6 +40,7 @@ export const DEFAULT_OPTIONS: ResolvedOptions = {
   trackingFile: 'data/evaluation_tracking.csv',
   budgetsFile: 'data/budgets.json',
   requireBudgets: false,
+  pricesFile: undefined,
   emulatorProfilesFile: undefined,
   timeScale: 1,
   emulatorFaults: undefined,

@@ -14,3 +14,6 @@ export function packageFile(...parts: string[]): string {
 
 /** The emulator's latency profiles when `emulatorProfilesFile` is not set. */
 export const DEFAULT_EMULATOR_PROFILES = packageFile('data', 'emulator-profiles.json');
+
+/** Bedrock's prices when `pricesFile` is not set. */
+export const DEFAULT_PRICES = packageFile('data', 'prices.json');

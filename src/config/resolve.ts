@@ -382,6 +382,10 @@ const SPECS: { [K in Key]: Spec<K> } = {
       'Latency budgets keyed by model id; none = run without budgets (a missing file is an error).',
   },
   requireBudgets: { rule: flag, description: 'Fail every benchmarked model that has no budget.' },
+  pricesFile: {
+    rule: optionalPath,
+    description: "Bedrock prices per model and region, for costs; unset: the package's own data/prices.json.",
+  },
   emulatorProfilesFile: {
     rule: optionalPath,
     description:
@@ -456,6 +460,7 @@ const EXAMPLES: Record<Key, string> = {
   trackingFile: 'data/my-models.csv',
   budgetsFile: 'data/budgets.json',
   requireBudgets: '',
+  pricesFile: 'data/prices.json',
   emulatorProfilesFile: 'data/emulator-profiles.json',
   timeScale: '0.02',
   emulatorFaults: 'throttle~0.05',

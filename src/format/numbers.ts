@@ -32,3 +32,12 @@ export function formatDuration(ms: number, scale = ms): string {
 export function formatThousands(n: number): string {
   return n.toLocaleString('en-US');
 }
+
+/**
+ * US dollars: cents from $1 up, three significant digits below (a call costs fractions of a cent):
+ * 12.345 -> "$12.35", 0.00012345 -> "$0.000123", 0 -> "$0".
+ */
+export function formatUsd(usd: number): string {
+  if (usd >= 1) return `$${usd.toFixed(2)}`;
+  return `$${usd.toLocaleString('en-US', { maximumSignificantDigits: 3, useGrouping: false })}`;
+}

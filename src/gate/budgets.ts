@@ -1,15 +1,17 @@
 import { readFileSync } from 'node:fs';
 import { nearestName } from '../config/errors.ts';
 import { UserError } from '../errors.ts';
-import { formatDuration, formatRate } from '../format/numbers.ts';
+import { formatDuration, formatRate, formatUsd } from '../format/numbers.ts';
 import type { CallRecord } from '../records/call-record.ts';
 import { measuredCalls, okMeasuredCalls, responseTimeMs } from '../records/metrics.ts';
 import type { Target } from '../records/options.ts';
+import type { ModelPricing } from '../records/prices.ts';
 import type { CheckOutcome, CheckTest } from '../records/run-record.ts';
 import { mean } from '../stats/distribution.ts';
 import { quantile, sortAscending } from '../stats/quantile.ts';
 import { budgetTest } from '../stats/quantile-budget.ts';
 import { normalQuantile } from '../stats/special.ts';
+import { summarizeCost } from '../summary/cost.ts';
 
 /**
  * Latency budgets, one file keyed by target then model id, so a reviewer reads a budget change in a
@@ -17,7 +19,8 @@ import { normalQuantile } from '../stats/special.ts';
  *
  *   { "emulator": { "amazon.nova-micro-v1:0": { "p90LatencyMs": 2000, "ttftP90Ms": 600 } } }
  *
- * Every limit is optional (at least one is required); latencies are in milliseconds, error rates a
+ * Every limit is optional (at least one is required); latencies are in milliseconds, costs in US
+ * dollars (from the price table: `costPerCallUsd`, `costPerRunUsd`), error rates a
  * fraction. The default `point` mode is a fixed limit on the type 7 quantile the summary shows, as
  * k6's `p(90)<2000`: not a test, so a model whose true P90 sits at its budget fails about half the
  * time. `mode: "confident"` is an exact binomial test (src/stats/quantile-budget.ts) judged with the
@@ -38,6 +41,10 @@ export interface Budget {
   ttftP90Ms?: number;
   /** Failed measured calls / all measured calls, 0..1. */
   maxErrorRate?: number;
+  /** Mean cost of a successful measured call, USD, from the price table (src/records/cost.ts). */
+  costPerCallUsd?: number;
+  /** What the model's calls cost in the run, USD, warmup included (one model, one API, one sweep level). */
+  costPerRunUsd?: number;
   mode: 'point' | 'confident';
 }
 
@@ -56,7 +63,10 @@ const LIMIT_KEYS = [
   'meanLatencyMs',
   'ttftP90Ms',
   'maxErrorRate',
+  'costPerCallUsd',
+  'costPerRunUsd',
 ] as const;
+const COST_KEYS: readonly string[] = ['costPerCallUsd', 'costPerRunUsd'];
 const BUDGET_KEYS: readonly string[] = [...LIMIT_KEYS, 'mode', 'note'];
 
 /** `budgetsFile: "none"`: run without budgets, on purpose; every model is then listed as "no budget". */
@@ -163,10 +173,20 @@ function parseBudget(value: unknown, where: string): Budget {
       budget.maxErrorRate = v;
       continue;
     }
+    if (COST_KEYS.includes(key)) {
+      if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
+        throw new BudgetError(
+          `${where} > ${key}: ${shown(v)} must be a number of US dollars > 0 (0.002 = a fifth of a cent)`,
+        );
+      }
+      budget[key as 'costPerCallUsd' | 'costPerRunUsd'] = v;
+      continue;
+    }
     if (typeof v !== 'number' || !Number.isFinite(v) || v <= 0) {
       throw new BudgetError(`${where} > ${key}: ${shown(v)} must be a number of milliseconds > 0`);
     }
-    budget[key as Exclude<(typeof LIMIT_KEYS)[number], 'maxErrorRate'>] = v;
+    budget[key as Exclude<(typeof LIMIT_KEYS)[number], 'maxErrorRate' | 'costPerCallUsd' | 'costPerRunUsd'>] =
+      v;
   }
   if (!LIMIT_KEYS.some((k) => budget[k] !== undefined)) {
     throw new BudgetError(`${where}: no limit set: add at least one of ${LIMIT_KEYS.join(', ')}`);
@@ -201,6 +221,7 @@ export function evaluateBudget(
   budget: Budget,
   records: readonly CallRecord[],
   judging: BudgetJudging = {},
+  pricing?: ModelPricing,
 ): CheckOutcome[] {
   const measured = measuredCalls(records);
   const ok = okMeasuredCalls(records);
@@ -225,6 +246,57 @@ export function evaluateBudget(
   if (budget.meanLatencyMs !== undefined)
     outcomes.push(meanCheck(latencies, budget.meanLatencyMs, n, judging));
   if (budget.maxErrorRate !== undefined) outcomes.push(errorRateCheck(n - ok.length, n, budget.maxErrorRate));
+  if (budget.costPerCallUsd !== undefined || budget.costPerRunUsd !== undefined) {
+    outcomes.push(...costChecks(budget, records, pricing, { calls: n, ok: ok.length }));
+  }
+  return outcomes;
+}
+
+/**
+ * Cost limits, judged on the price table's figures whatever the target or time scale (a cost does not
+ * depend on time): the mean per successful measured call, and the total warmup included. A cost that
+ * is unknown (a price missing) fails: a gate never passes by default.
+ */
+function costChecks(
+  budget: Budget,
+  records: readonly CallRecord[],
+  pricing: ModelPricing | undefined,
+  { calls, ok }: { calls: number; ok: number },
+): CheckOutcome[] {
+  const cost = summarizeCost(records, pricing, false);
+  const fix = 'add the missing price to the price table (pricesFile) or remove the cost budget';
+  const limits: ['costPerCallUsd' | 'costPerRunUsd', string, string, number | undefined][] = [
+    ['costPerCallUsd', 'budget cost per call', 'cost per call (mean)', cost.perCallUsd],
+    ['costPerRunUsd', 'budget cost per run', 'cost of the run', cost.totalUsd],
+  ];
+  const outcomes: CheckOutcome[] = [];
+  for (const [key, name, label, usd] of limits) {
+    const limit = budget[key];
+    if (limit === undefined) continue;
+    const budgetText = `budget ${formatUsd(limit)}`;
+    if (cost.unknown !== undefined) {
+      outcomes.push({
+        name,
+        status: 'fail',
+        line: `${label} unknown (${cost.unknown}), ${budgetText}: ${fix}`,
+      });
+    } else if (usd === undefined) {
+      outcomes.push({
+        name,
+        status: 'fail',
+        line: `${label}: no successful calls out of ${calls}, ${budgetText}`,
+      });
+    } else {
+      const passed = usd <= limit;
+      const over =
+        key === 'costPerCallUsd' ? `over ${ok} calls` : `over ${cost.pricedCalls} calls, warmup included`;
+      outcomes.push({
+        name,
+        status: passed ? 'pass' : 'fail',
+        line: `${label} ${formatUsd(usd)} ${passed ? '<=' : '>'} ${budgetText} ${over}`,
+      });
+    }
+  }
   return outcomes;
 }
 

@@ -1,9 +1,11 @@
 import { durationText, runsUntilDeadline } from '../config/duration.ts';
 import { renderPrompt } from '../data/template.ts';
 import { countTokens } from '../emulator/tokenizer.ts';
-import { formatThousands } from '../format/numbers.ts';
-import type { Api } from '../records/call-record.ts';
+import { formatThousands, formatUsd } from '../format/numbers.ts';
+import type { Api, LatencyMode } from '../records/call-record.ts';
+import { tokenCost } from '../records/cost.ts';
 import type { ResolvedOptions } from '../records/options.ts';
+import type { ModelPricing } from '../records/prices.ts';
 import { durationCalls, measuredCallCap } from './calls.ts';
 
 /**
@@ -32,7 +34,19 @@ export interface PlanEstimate {
    * against the emulator its warmup alone, with no bound on the rest.
    */
   duration?: { seconds: number; untilDeadline: boolean; measuredCap?: number };
+  /** What the plan's tokens cost at the price table's prices, when priced (see `PlanCost`). */
+  cost?: PlanCost;
 }
+
+/**
+ * The plan's cost, from the price table (src/records/cost.ts): the input tokens counted (~) at the
+ * input price plus at most `maxOutputTokens` at the output price, so the total is an upper bound up to
+ * the tokenizer's difference. Prompt caching is not foreseen (a cache read costs less). Unknown when a
+ * price is missing.
+ */
+export type PlanCost =
+  | { status: 'priced'; inputUsd: number; maxOutputUsd: number; maxUsd: number; verified: boolean }
+  | { status: 'unknown'; missing: string };
 
 export interface EstimateInput {
   modelId: string;
@@ -52,6 +66,10 @@ export interface EstimateInput {
    * (a duration's calls follow the level's rate); absent: `options` as one test.
    */
   levels?: readonly ResolvedOptions[];
+  /** The latency mode the calls request (the tracking file's, else the options'). */
+  latencyMode?: LatencyMode;
+  /** The model's prices, to price the plan; `pricing` undefined: the table has none (cost unknown). */
+  prices?: { pricing: ModelPricing | undefined };
 }
 
 /** Counted from the settings, never by building the plan: any count is a few multiplications. */
@@ -109,6 +127,14 @@ export function estimatePlan(input: EstimateInput): PlanEstimate {
       ...(cap === undefined ? {} : { measuredCap: cap }),
     };
   }
+  if (input.prices !== undefined) {
+    estimate.cost = planCost(
+      estimate,
+      input.prices.pricing,
+      input.latencyMode ?? options.latencyMode,
+      options.serviceTier,
+    );
+  }
   return estimate;
 }
 
@@ -123,6 +149,44 @@ function durationNote(e: PlanEstimate): string {
     : `, then closed loop for ${durationText(duration.seconds)}${each}: at most ${formatThousands(duration.measuredCap)} measured${each} (its share of maxCalls), stopped there`;
 }
 
+function planCost(
+  e: PlanEstimate,
+  pricing: ModelPricing | undefined,
+  mode: LatencyMode,
+  tier: ResolvedOptions['serviceTier'],
+): PlanCost {
+  if (pricing === undefined)
+    return { status: 'unknown', missing: `no price for ${e.modelId} in ${e.region}` };
+  if (e.duration?.untilDeadline === true && e.duration.measuredCap === undefined)
+    return {
+      status: 'unknown',
+      missing: 'its measured calls are drawn until a deadline, not counted beforehand',
+    };
+  const none = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+  const input = tokenCost({ ...none, input: e.inputTokens }, pricing, mode, tier);
+  const output = tokenCost({ ...none, output: e.maxOutputTokens }, pricing, mode, tier);
+  if (input.status === 'unknown') return input;
+  if (output.status === 'unknown') return output;
+  return {
+    status: 'priced',
+    inputUsd: input.usd,
+    maxOutputUsd: output.usd,
+    maxUsd: input.usd + output.usd,
+    verified: input.verified && output.verified,
+  };
+}
+
+/** `, cost <= ~$0.0123 (input ~$0.001 + output <= $0.0113, unverified prices)`, or `, cost unknown (why)`. */
+export function renderPlanCost(cost: PlanCost | undefined, target: ResolvedOptions['target']): string {
+  if (cost === undefined) return '';
+  if (cost.status === 'unknown') return `, cost unknown (${cost.missing})`;
+  const what = target === 'emulator' ? 'on Bedrock; the emulator bills nothing' : 'on Bedrock';
+  return (
+    `, cost <= ~${formatUsd(cost.maxUsd)} ${what} (input ~${formatUsd(cost.inputUsd)} + output <= ${formatUsd(cost.maxOutputUsd)}` +
+    `${cost.verified ? '' : ', unverified prices'})`
+  );
+}
+
 /** One line per model and API, the same in `converse-bench plan` and in a dry run of benchModel. */
 export function renderPlanLine(e: PlanEstimate): string {
   const calls = e.warmupCalls + e.measuredCalls;
@@ -135,6 +199,7 @@ export function renderPlanLine(e: PlanEstimate): string {
     : `~${formatThousands(e.inputTokens)} input tokens, <= ${formatThousands(e.maxOutputTokens)} output tokens`;
   return (
     `plan ${e.modelId} ${e.api}${e.levels > 1 ? ` x ${e.levels} sweep levels` : ''}: ${counts} ` +
-    `to ${e.target} ${e.region}, ${tokens} (maxTokens ${e.maxTokens})`
+    `to ${e.target} ${e.region}, ${tokens} (maxTokens ${e.maxTokens})` +
+    renderPlanCost(e.cost, e.target)
   );
 }

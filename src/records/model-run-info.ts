@@ -1,6 +1,7 @@
 import type { ClientHealthSample } from './client-health.ts';
 import type { SweepLevel } from './load.ts';
 import type { ResolvedOptions } from './options.ts';
+import type { ModelPricing } from './prices.ts';
 import type { DurationEnd, EarlyStopInfo, ModelIdentity } from './run-record.ts';
 
 /** Identity and settings of one model benchmarked through one API. */
@@ -27,6 +28,8 @@ export interface ModelRunInfo extends ModelIdentity {
   clientHealth?: ClientHealthSample;
   /** With `workers` > 1: each measuring thread's own CPU time and event-loop delay, in thread order. */
   threadHealth?: ClientHealthSample[];
+  /** The price table's entry for this model in its region; absent when the table has none (cost unknown). */
+  pricing?: ModelPricing;
   /** Set when the model stopped early; its skipped calls have no rows. */
   earlyStop?: EarlyStopInfo;
   /** Set when a closed-loop duration run ended (not when it was cut short): how, and its calls. */

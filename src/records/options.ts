@@ -121,6 +121,11 @@ export interface ResolvedOptions {
   budgetsFile: string;
   /** Fail a model that has no budget (on in the `gate` preset). @default false */
   requireBudgets: boolean;
+  /**
+   * Bedrock's prices per model and region (src/config/prices.ts), for the cost of each call.
+   * @default undefined (the package's own data/prices.json)
+   */
+  pricesFile: string | undefined;
   /** Emulator latency profiles and faults. @default undefined (the package's own data/emulator-profiles.json) */
   emulatorProfilesFile: string | undefined;
   /** Emulator time scale: 0.01 makes every modeled delay 100 times shorter. @default 1 */

@@ -2,6 +2,7 @@ import type { Api, CallRecord, LatencyMode } from './call-record.ts';
 import type { ClientHealthSample, RunClientHealth } from './client-health.ts';
 import type { Goodput, SweepLevel, SweepTable } from './load.ts';
 import type { ResolvedOptions } from './options.ts';
+import type { ModelPricing } from './prices.ts';
 import type { ModelSummary } from './summary.ts';
 
 /** Bumped on any incompatible change; readers refuse other versions with a clear message. */
@@ -129,6 +130,8 @@ export interface ModelRun extends ModelIdentity {
   earlyStop?: EarlyStopInfo;
   /** A closed-loop duration run: how it ended and the calls it made. */
   durationEnd?: DurationEnd;
+  /** The prices its costs were computed with (the price table's entry); absent when the table had none. */
+  pricing?: ModelPricing;
   /** Every call, warmup included, in completion order; texts are left out of the run record. */
   calls: CallRecord[];
 }

@@ -29,6 +29,27 @@ export interface CacheClassFigures {
   cacheWriteTokensMean: number;
 }
 
+/**
+ * What a model's calls cost on Bedrock, from the price table (records/cost.ts). On the emulator target
+ * it is what the same calls would cost on Bedrock: an estimate. Failed calls report no usage and are
+ * not priced.
+ */
+export interface CostSummary {
+  /** True on the emulator target. */
+  estimate: boolean;
+  /** Successful calls, warmup included (Bedrock bills them), with a cost and without one. */
+  pricedCalls: number;
+  unpricedCalls: number;
+  /** USD over every successful call, warmup included; absent when any of them is unknown. */
+  totalUsd?: number;
+  /** USD, mean over successful measured calls; absent when any is unknown or there are none. */
+  perCallUsd?: number;
+  /** Why the cost is unknown: the first missing price. */
+  unknown?: string;
+  /** Every price used was checked against AWS's current pricing page. */
+  verified: boolean;
+}
+
 /** One model's (and API's) figures over its measured calls; warmup calls are counted, not summarized. */
 export interface ModelSummary {
   /** Measured calls (warmup excluded), ok + failed. */
@@ -94,4 +115,6 @@ export interface ModelSummary {
   wallClockMs: number;
   /** totalOutputTokens / wall clock, tokens/s. */
   throughputTokensPerSecond?: number;
+  /** Absent in run records written before costs were recorded. */
+  cost?: CostSummary;
 }

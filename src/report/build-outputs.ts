@@ -55,6 +55,8 @@ function csvFiles(inputs: ReportInputs, documents: DocumentLookup, timestamp: st
         transport: model.options.transport,
         documents: documents(model),
         redactTexts: model.options.redactTexts,
+        estimate: model.options.target === 'emulator',
+        ...(model.pricing === undefined ? {} : { pricing: model.pricing }),
       };
       for (const record of records) if (record.phase === phase) yield toCsvRow(record, context);
     }

@@ -9,6 +9,7 @@ import type { ModelRunInfo } from '../records/model-run-info.ts';
 import type { LoadShape } from '../records/options.ts';
 import { type ModelRun, RUN_RECORD_SCHEMA, type RunContext, type RunRecord } from '../records/run-record.ts';
 import { aggregateClientHealth } from '../summary/client-health.ts';
+import { summarizeCost } from '../summary/cost.ts';
 import { summarizeCalls } from '../summary/summarize-calls.ts';
 import type { ModelInputs, ReportInputs } from './report-inputs.ts';
 import { withoutTexts } from './without-texts.ts';
@@ -138,7 +139,10 @@ function buildModelRun({ model, records, checks }: ModelInputs): ModelRun {
     role: model.role,
     benchFile: model.benchFile,
     options: model.options,
-    summary: summarizeCalls(records),
+    summary: {
+      ...summarizeCalls(records),
+      cost: summarizeCost(records, model.pricing, model.options.target === 'emulator'),
+    },
     checks: [...checks],
     ...(model.sweepLevel === undefined ? {} : { sweepLevel: model.sweepLevel }),
     ...(model.toolConfigFingerprint === undefined
@@ -149,6 +153,7 @@ function buildModelRun({ model, records, checks }: ModelInputs): ModelRun {
     ...(model.threadHealth === undefined ? {} : { threadHealth: model.threadHealth }),
     ...(model.earlyStop === undefined ? {} : { earlyStop: model.earlyStop }),
     ...(model.durationEnd === undefined ? {} : { durationEnd: model.durationEnd }),
+    ...(model.pricing === undefined ? {} : { pricing: model.pricing }),
     calls: records.map(withoutTexts),
   };
 }

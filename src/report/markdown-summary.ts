@@ -4,6 +4,7 @@ import { formatMs, formatRate } from '../format/numbers.ts';
 import { runVerdictLine } from '../gate/family.ts';
 import type { CheckOutcome, ModelRun, RunRecord } from '../records/run-record.ts';
 import { latencyModeLabel, servedWarnings, serviceTierLabel } from '../summary/served.ts';
+import { costCell, costTitle, runCostLine } from './cost-text.ts';
 import { renderCacheMarkdown } from './render-cache.ts';
 import { contextLine } from './summary-table.ts';
 
@@ -52,6 +53,8 @@ function modelRow(model: ModelRun): string {
     model.goodput === undefined
       ? '-'
       : `${formatRate(model.goodput.share)} (${markdownCell(formatSlo(model.goodput.slo))} ms)`,
+    costCell(s.cost, 'perCallUsd'),
+    costCell(s.cost, 'totalUsd'),
   ].join(' | ')} |`;
 }
 
@@ -75,12 +78,14 @@ export function renderRunMarkdown(run: RunRecord): string {
       (warning) => `\n> **Warning**: ${markdownCell(warning)}`,
     ),
     '',
-    '| model | api | mode | tier | ok / calls | P50 | P90 | mean | TTFT P90 | client P50 / P99 | error rate | errors | goodput |',
-    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
+    `| model | api | mode | tier | ok / calls | P50 | P90 | mean | TTFT P90 | client P50 / P99 | error rate | errors | goodput | ${costTitle(run, 'cost/call')} | ${costTitle(run, 'cost')} |`,
+    '| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |',
     ...run.models.map(modelRow),
   ];
   const cache = renderCacheMarkdown(run);
   if (cache.length > 0) lines.push('', ...cache);
+  const cost = runCostLine(run);
+  if (cost !== undefined) lines.push('', markdownCell(cost));
   if (checks.length > 0) {
     lines.push('', '| model | check | result | detail |', '| --- | --- | --- | --- |');
     for (const { model, check } of checks) {

@@ -1,4 +1,5 @@
 import type { CallRecord } from '../records/call-record.ts';
+import { callCost } from '../records/cost.ts';
 import {
   afterMs,
   cacheClass,
@@ -13,6 +14,7 @@ import {
   waitMs,
 } from '../records/metrics.ts';
 import type { Transport } from '../records/options.ts';
+import type { ModelPricing } from '../records/prices.ts';
 
 /** A row of the dataset, as the CSV joins it back by the record's document index. */
 export interface DocumentText {
@@ -82,6 +84,8 @@ export const CSV_COLUMNS = [
   'tool_input_ms',
   'tool_input_parsed',
   'prior_turns',
+  'cost_usd',
+  'cost_basis',
 ] as const;
 
 export type CsvColumn = (typeof CSV_COLUMNS)[number];
@@ -98,6 +102,22 @@ export interface RowContext {
   documents: readonly DocumentText[];
   /** Keep document, reference and response texts out (`redactTexts`). */
   redactTexts: boolean;
+  /** The model's prices (absent: none in the table, every cost unknown); `estimate` on the emulator target. */
+  pricing?: ModelPricing;
+  estimate?: boolean;
+}
+
+/**
+ * The `cost_basis` cell: `estimate` (emulator target: what the call would cost on Bedrock) or
+ * `price table` (Bedrock target), `, unverified` when a price used is; `unknown: <why>` when a price is
+ * missing; empty for a failed call (no usage reported, not priced).
+ */
+function costCells(record: CallRecord, context: RowContext): { cost_usd: CsvCell; cost_basis: CsvCell } {
+  const cost = callCost(record, context.pricing);
+  if (cost === undefined) return { cost_usd: '', cost_basis: '' };
+  if (cost.status === 'unknown') return { cost_usd: '', cost_basis: `unknown: ${cost.missing}` };
+  const basis = context.estimate === true ? 'estimate' : 'price table';
+  return { cost_usd: cell(cost.usd), cost_basis: cost.verified ? basis : `${basis}, unverified` };
 }
 
 /**
@@ -184,5 +204,6 @@ export function toCsvRow(record: CallRecord, context: RowContext): CsvRow {
     tool_input_ms: cell(record.toolInputMs),
     tool_input_parsed: cell(ok?.toolInputParsed === undefined ? undefined : String(ok.toolInputParsed)),
     prior_turns: record.priorTurns ?? 0,
+    ...costCells(record, context),
   };
 }

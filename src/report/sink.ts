@@ -1,4 +1,13 @@
-import { appendFileSync, constants, copyFileSync, linkSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  constants,
+  copyFileSync,
+  linkSync,
+  mkdirSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { OutputFile } from './build-outputs.ts';
@@ -116,4 +125,26 @@ export function writeOutputs(
 /** Appends to a file someone else owns (GitHub's `$GITHUB_STEP_SUMMARY`), creating it if needed. */
 export function appendToFile(path: string, text: string): void {
   appendFileSync(path, text);
+}
+
+/**
+ * Replaces a file the user keeps (a calibrated emulator profile file): written to a temporary name
+ * beside it, then renamed over it, so a reader sees the old file or the new one, never half of one.
+ */
+export function replaceFile(path: string, text: string): void {
+  const temporary = join(dirname(path), `.${basename(path)}.${process.pid}.tmp`);
+  try {
+    mkdirSync(dirname(path), { recursive: true });
+    writeFileSync(temporary, text);
+    renameSync(temporary, path);
+  } catch (error) {
+    rmSync(temporary, { force: true });
+    const code = (error as NodeJS.ErrnoException).code;
+    throw new OutputWriteError(
+      `cannot write ${path} (${code ?? String(error)}); check the folder, or pass another --out`,
+      {
+        cause: error,
+      },
+    );
+  }
 }

@@ -12,6 +12,7 @@ import type {
 } from '../records/run-record.ts';
 import type { Distribution } from '../records/summary.ts';
 import { latencyModeLabel, servedWarnings, serviceTierLabel } from '../summary/served.ts';
+import { costCell, costTitle, runCostLine } from './cost-text.ts';
 import { renderCacheTable } from './render-cache.ts';
 import { renderSweepTable } from './render-sweep.ts';
 
@@ -46,6 +47,8 @@ const HEADER = [
   'TTFT P90 s',
   'client P50 ms',
   'P90 vs source',
+  'cost/call',
+  'cost',
 ] as const;
 /** With streamed calls: per-call ITL and output speed (P50), and the model's throughput. */
 const STREAM_HEADER = ['ITL P50 ms', 'tok/s P50', 'throughput tok/s'] as const;
@@ -68,7 +71,7 @@ function streamCells(model: ModelRun): string[] {
 export function summaryTable(run: RunRecord): { header: string[]; rows: string[][]; textColumns: number } {
   const swept = run.models.some((model) => model.sweepLevel !== undefined);
   const streamed = run.models.some((model) => model.api === 'converse-stream');
-  const header: string[] = [...HEADER];
+  const header: string[] = HEADER.map((title) => (title.startsWith('cost') ? costTitle(run, title) : title));
   if (swept) header.splice(4, 0, 'level');
   if (streamed) header.push(...STREAM_HEADER);
   const rows = run.models.map((model) => {
@@ -157,6 +160,8 @@ function row(run: RunRecord, model: ModelRun): string[] {
     formatSeconds(summary.ttftMs?.p90),
     summary.clientWorkMs === undefined ? '-' : summary.clientWorkMs.p50.toFixed(1),
     ratioToSource(run, model),
+    costCell(summary.cost, 'perCallUsd'),
+    costCell(summary.cost, 'totalUsd'),
   ];
 }
 
@@ -291,6 +296,8 @@ export function renderSummaryTable(run: RunRecord, options: { color: boolean }):
       .trimEnd();
   lines.push(paint(format(header), 'bold'));
   for (const cells of rows) lines.push(format(cells));
+  const cost = runCostLine(run);
+  if (cost !== undefined) lines.push(cost);
   const noteLines = run.models.flatMap((model) => notes(model, paint));
   if (noteLines.length > 0) lines.push('', ...noteLines);
   const cache = renderCacheTable(run);

@@ -3,6 +3,7 @@ import { relative, resolve } from 'node:path';
 import { expect, inject, recordArtifact, type TestContext } from 'vitest';
 import { durationMs, durationText, runsUntilDeadline } from '../config/duration.ts';
 import { envName, flagName } from '../config/env.ts';
+import { pricingFor } from '../config/prices.ts';
 import { scheduledLoad } from '../config/time-scale.ts';
 import type { Dataset } from '../data/dataset.ts';
 import { promptFingerprint, renderPrompt } from '../data/template.ts';
@@ -142,6 +143,8 @@ async function skipAsDryRun(ctx: TestContext, model: ModelTest, placement: Place
       modelId: model.modelId,
       api: model.api,
       region: placement.region,
+      latencyMode: placement.latencyMode,
+      prices: { pricing: pricingFor(model.inputs.gate.prices, model.modelId, placement.region) },
       promptTemplate: tracked.promptTemplate,
       documents: dataset.documents.map((d) => d.document),
       histories: dataset.documents.map((d) => (d.history ?? []).flatMap((turn) => turn.texts)),
@@ -251,6 +254,7 @@ function modelRunInfo(
   const { root, runId } = inject('converseBench');
   const shown =
     options.endpoint === undefined ? options : { ...options, endpoint: shownEndpoint(options.endpoint) };
+  const pricing = pricingFor(inputs.gate.prices, modelId, region);
   return {
     key: modelKey(modelId, api, latencyMode, level, {
       serviceTier,
@@ -274,6 +278,7 @@ function modelRunInfo(
     runId,
     scheduledCalls,
     ...(level === undefined ? {} : { sweepLevel: level }),
+    ...(pricing === undefined ? {} : { pricing }),
   };
 }
 
@@ -510,11 +515,16 @@ function budgetChecks(model: ModelTest, info: ModelRunInfo, records: CallRecord[
   if (budget === undefined)
     return [noBudgetCheck(options.target, options.budgetsFile, options.requireBudgets)];
   const { latencyNotJudged, clientBusy, clientNoiseMs: noise } = latencyJudging(model, info);
-  return evaluateBudget(budget, records, {
-    ...(latencyNotJudged === undefined ? {} : { latencyNotJudged }),
-    ...(clientBusy === undefined ? {} : { clientBusy }),
-    ...(noise === undefined ? {} : { clientNoiseMs: noise }),
-  });
+  return evaluateBudget(
+    budget,
+    records,
+    {
+      ...(latencyNotJudged === undefined ? {} : { latencyNotJudged }),
+      ...(clientBusy === undefined ? {} : { clientBusy }),
+      ...(noise === undefined ? {} : { clientNoiseMs: noise }),
+    },
+    info.pricing,
+  );
 }
 
 /**

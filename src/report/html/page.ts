@@ -31,6 +31,7 @@ thead th { background: #f6f8fa; white-space: nowrap; }
 tbody th { font-weight: 600; min-width: 160px; max-width: 300px; overflow-wrap: anywhere; }
 td { white-space: pre-line; overflow-wrap: break-word; }
 table.details td:last-child, table.checks td:last-child { min-width: 220px; }
+table.costs td:last-child { min-width: 220px; max-width: 640px; overflow-wrap: anywhere; }
 details > summary { cursor: pointer; margin: 12px 0 4px; font-weight: 600; }
 td.num { text-align: right; white-space: nowrap; }
 td.run { max-width: 180px; overflow-wrap: anywhere; font-size: 13px; }

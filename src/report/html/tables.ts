@@ -1,5 +1,6 @@
 import { CACHE_CLASSES } from '../../records/metrics.ts';
 import type { Distribution } from '../../records/summary.ts';
+import { costCell, runCostLine } from '../cost-text.ts';
 import { promptCacheLabel } from '../render-cache.ts';
 import type { ReportCell, ReportData } from './data.ts';
 import { escapeHtml } from './escape.ts';
@@ -62,9 +63,31 @@ function table(className: string, caption: string, head: string, rows: readonly 
  * latency; streaming, client and failures; and the checks, each a row a reviewer can link to.
  */
 export function summaryTables(data: ReportData): string {
-  return [latencyTable(data), detailTable(data), cacheTable(data), checksTable(data)]
+  return [latencyTable(data), detailTable(data), cacheTable(data), costTable(data), checksTable(data)]
     .filter((t) => t !== '')
     .join('\n');
+}
+
+/** What each model's calls cost, from the price table; absent for run records without costs. */
+function costTable(data: ReportData): string {
+  const rows = rowsOf(data).flatMap(({ m, r, cell }) => {
+    const cost = cell.summary.cost;
+    if (cost === undefined) return [];
+    const basis =
+      cost.unknown !== undefined
+        ? `unknown: ${cost.unknown}`
+        : `${cost.estimate ? 'estimate (emulator target)' : 'price table'}${cost.verified ? '' : ', unverified prices'}`;
+    return [
+      `<tr>${rowHead(data, m, r, cell)}${td(costCell(cost, 'perCallUsd'), true)}${td(costCell(cost, 'totalUsd'), true)}${td(basis)}</tr>`,
+    ];
+  });
+  if (rows.length === 0) return '';
+  return table(
+    'costs',
+    'Cost from the price table: per successful measured call (mean) and for every successful call, warmup included; on the emulator target, what the calls would cost on Bedrock. Unknown where a price is missing.',
+    headRow(data, ['Cost per call (USD)', 'Cost (USD)', 'Basis']),
+    rows,
+  );
 }
 
 /** Latency and TTFT per prompt cache class (records/metrics.ts), for cells whose calls reported cache usage. */
@@ -229,6 +252,7 @@ export function contextTable(data: ReportData): string {
     ['Versions', (i) => versionsText(data, i)],
     ['Host', (i) => hostText(data, i)],
     ['Client health', (i) => clientText(data, i)],
+    ['Cost', (i) => costText(data, i)],
     ['Dataset fingerprint', (i) => data.runs[i]?.context.fingerprints.dataset ?? ''],
     ['Run id', (i) => data.runs[i]?.context.runId ?? ''],
   ];
@@ -237,6 +261,14 @@ export function contextTable(data: ReportData): string {
     .map(([name, value]) => `<tr>${th(name, 'row')}${data.runs.map((_, i) => td(value(i))).join('')}</tr>`)
     .join('\n');
   return `<table class="context">\n<thead>${head}</thead>\n<tbody>${body}</tbody>\n</table>`;
+}
+
+/** The run's cost line without its label (unknown where a price is missing; empty for older records). */
+function costText(data: ReportData, i: number): string {
+  const run = data.runs[i];
+  const models = (data.cells[i] ?? []).flatMap((cell) => (cell === undefined ? [] : [cell.model]));
+  const line = run === undefined ? undefined : runCostLine({ context: run.context, models });
+  return line === undefined ? '' : line.replace(/^cost of the run: /, '');
 }
 
 /** As set: 0.02 stays 0.02 (the general format would round it to 0). */
