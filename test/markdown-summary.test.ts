@@ -26,6 +26,34 @@ describe('renderRunMarkdown', () => {
     expect(row?.split(/(?<!\\)\|/).length).toBe(17);
   });
 
+  test('extended thinking and tool use: a line per model, as the console prints it', () => {
+    const run = loadFixture('run-main');
+    const model = run.models[0];
+    const latency = model?.summary.latencyMs;
+    if (model === undefined || latency === undefined) throw new Error('no model');
+    const at = (p50: number, p90: number) => ({ ...latency, p50, p90, median: p50 });
+    model.options = { ...model.options, reasoningBudget: 2048 };
+    model.summary = {
+      ...model.summary,
+      firstReasoningMs: at(612, 740),
+      reasoningPhaseMs: at(5928, 6100),
+      ttftMs: at(6500, 9651),
+      reasoningTokensEstimate: { ...at(350, 400), mean: 349.94 },
+      toolUseCalls: model.summary.ok,
+      toolUseStartMs: at(367, 420),
+      toolInputMs: at(1323, 1500),
+    };
+    model.toolConfigFingerprint = 'abcdef012345';
+    const lines = renderRunMarkdown(run).split('\n');
+    expect(lines).toContain(
+      `- ${markdownCell(model.key)}: reasoning (budget 2048): first reasoning delta P50 0.612 s, P90 0.740 s; reasoning to first text P50 5.928 s; TTFT (first text) P90 9.651 s; reasoning tokens (estimate) mean 349.9`,
+    );
+    expect(lines).toContain(
+      `- ${markdownCell(model.key)}: tool use (tools abcdef012345): ${model.summary.ok} of ${model.summary.ok} ok calls stopped for tool\\_use; tool call start P50 0.367 s, P90 0.420 s; complete input P50 1.323 s, P90 1.500 s`,
+    );
+    expect(renderRunMarkdown(loadFixture('run-main'))).not.toContain('reasoning (budget');
+  });
+
   test('title counts failed checks; each check a row', () => {
     const run = loadFixture('run-main');
     const model = run.models[0];

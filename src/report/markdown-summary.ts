@@ -6,7 +6,7 @@ import type { CheckOutcome, ModelRun, RunRecord } from '../records/run-record.ts
 import { latencyModeLabel, servedWarnings, serviceTierLabel } from '../summary/served.ts';
 import { costCell, costTitle, runCostLine } from './cost-text.ts';
 import { renderCacheMarkdown } from './render-cache.ts';
-import { contextLine } from './summary-table.ts';
+import { contextLine, reasoningNotes, toolNotes } from './summary-table.ts';
 
 /**
  * The pull-request summary of a run, as markdown (for `$GITHUB_STEP_SUMMARY` or a comment), and the
@@ -86,6 +86,13 @@ export function renderRunMarkdown(run: RunRecord): string {
   if (cache.length > 0) lines.push('', ...cache);
   const cost = runCostLine(run);
   if (cost !== undefined) lines.push('', markdownCell(cost));
+  // Extended thinking and tool use, as the console prints them under each model.
+  const features = run.models.flatMap((model) =>
+    [...reasoningNotes(model), ...toolNotes(model)].map(
+      (note) => `- ${markdownCell(model.key)}: ${markdownCell(note.trim())}`,
+    ),
+  );
+  if (features.length > 0) lines.push('', ...features);
   if (checks.length > 0) {
     lines.push('', '| model | check | result | detail |', '| --- | --- | --- | --- |');
     for (const { model, check } of checks) {
