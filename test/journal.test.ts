@@ -3,7 +3,7 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, write
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JournalError, openJournal, readJournal } from '../src/report/journal.ts';
+import { countJournalCalls, JournalError, openJournal, readJournal } from '../src/report/journal.ts';
 import {
   CANDIDATE_ID,
   ENVIRONMENT,
@@ -121,6 +121,23 @@ describe('journal', () => {
     const contents = readJournal(path);
     expect(contents.calls).toHaveLength(200);
     expect(contents.calls.at(-1)?.record.invocation).toBe(199);
+  });
+});
+
+describe("counting a journal's calls", () => {
+  it('counts whole call lines a block at a time, as readJournal reads them, leaving out a torn last line', async () => {
+    const path = join(dir, 'journal-count.jsonl');
+    const journal = openJournal(path, { environment: ENVIRONMENT });
+    // Enough lines to cross the 1 MiB block several times, some starting in one block and ending in the next.
+    for (let i = 0; i < 3000; i++)
+      journal.append(okCall({ text: 'x'.repeat(i % 900) }), i % 2 ? source : candidate);
+    journal.appendChecks(source, [{ name: 'budget p90 latencyMs', status: 'pass', line: 'ok' }]);
+    await journal.close();
+    expect(countJournalCalls(path)).toBe(3000);
+    expect(countJournalCalls(path)).toBe(readJournal(path).calls.length);
+    appendFileSync(path, '{"type":"call","key":"cut sh');
+    expect(countJournalCalls(path)).toBe(3000);
+    expect(readJournal(path).calls).toHaveLength(3000);
   });
 });
 

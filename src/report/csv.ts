@@ -2,7 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { CSV_COLUMNS, type CsvRow } from './rows.ts';
 
 /** Rows per chunk of CSV text: large enough that stringifying is cheap, small enough to stay flat. */
-const CHUNK_ROWS = 1000;
+const CHUNK_ROWS = 100;
 
 /**
  * A spreadsheet runs a cell as a formula when it starts with one of these signs, also after leading

@@ -241,6 +241,41 @@ export function readJournal(path: string): JournalContents {
   return contents;
 }
 
+/** The first bytes of every call line: the writer serializes `type` first. */
+const CALL_LINE_START = Buffer.from('{"type":"call",');
+
+/**
+ * How many whole call lines a journal holds, read a block at a time, so counting a long run's
+ * journal never holds it in memory (readJournal parses every line; this only counts them).
+ */
+export function countJournalCalls(path: string): number {
+  const size = CALL_LINE_START.length;
+  const fd = openSync(path, 'r');
+  try {
+    const block = Buffer.alloc(1 << 20);
+    let calls = 0;
+    // The first bytes of the line being read (up to `size`): a line can start in an earlier block.
+    let head = Buffer.alloc(0);
+    const take = (from: number, to: number): void => {
+      if (head.length < size)
+        head = Buffer.concat([head, block.subarray(from, Math.min(to, from + size - head.length))]);
+    };
+    for (let read = readSync(fd, block); read > 0; read = readSync(fd, block)) {
+      let from = 0;
+      for (let end = block.indexOf(0x0a, from); end !== -1 && end < read; end = block.indexOf(0x0a, from)) {
+        take(from, end);
+        if (head.equals(CALL_LINE_START)) calls++;
+        head = Buffer.alloc(0);
+        from = end + 1;
+      }
+      take(from, read);
+    }
+    return calls;
+  } finally {
+    closeSync(fd);
+  }
+}
+
 /**
  * The whole lines appended to a journal since byte `offset`, for watching a run from another process;
  * a line still being written is left for the next read, a line that does not parse is skipped (the

@@ -1,8 +1,12 @@
 import type { CallRecord } from '../records/call-record.ts';
 
-/** A call with its texts left out: the response becomes '', a partial response is dropped. */
+/**
+ * A call with its texts left out: the response becomes '', a partial response is dropped. A record
+ * that has none is returned as it is, not copied: a long run's run record shares its calls' objects.
+ */
 export function withoutTexts(record: CallRecord): CallRecord {
-  if (record.status === 'ok') return { ...record, text: '' };
+  if (record.status === 'ok') return record.text === '' ? record : { ...record, text: '' };
+  if (record.partialText === undefined && !('partialText' in record)) return record;
   const { partialText: _dropped, ...rest } = record;
   return rest;
 }
