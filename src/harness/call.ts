@@ -35,7 +35,11 @@ export interface CallSpec extends CallIdentity {
   scheduledStartMs?: number;
   /** Aborting interrupts the call: its record gets errorKind `aborted`. */
   signal?: AbortSignal;
-  /** With `redactTexts`: the call's texts, cut from its error message if a server echoes them. */
+  /**
+   * With `redactTexts`: the call's texts, cut from its error message if a server echoes them. Its
+   * record then keeps no response either (`text` '', no `partialText`): texts a run keeps out of its
+   * outputs are not held in memory for 100,000 calls either.
+   */
   textsToCut?: TextIndex;
 }
 
@@ -167,7 +171,7 @@ function okRecord(
     inputTokens: usage.inputTokens,
     outputTokens: usage.outputTokens,
     stopReason,
-    text,
+    text: o.spec.textsToCut === undefined ? text : '',
   };
   if (extra.ttftMs !== undefined) record.ttftMs = extra.ttftMs;
   if (extra.deltas !== undefined) record.deltas = extra.deltas;
@@ -191,7 +195,7 @@ function errorRecord(
   if (stream !== undefined) {
     if (stream.ttftMs !== undefined) record.ttftMs = stream.ttftMs;
     record.deltas = stream.deltas;
-    if (stream.text !== '') record.partialText = stream.text;
+    if (stream.text !== '' && o.spec.textsToCut === undefined) record.partialText = stream.text;
   }
   return record;
 }
