@@ -1,6 +1,6 @@
 import type { RunRecord } from '../records/run-record.ts';
 
-/** Calls per chunk of the run record's text. */
+/** Calls per chunk of the run record's text (small, as the CSV's: see CSV_CHUNK_ROWS). */
 const CHUNK_CALLS = 100;
 
 /**
