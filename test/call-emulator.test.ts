@@ -3,6 +3,7 @@ import type { Fault, PlanRequest, ResponsePlan, RunningEmulator } from '../src/e
 import { fixedPlanner, startEmulator } from '../src/emulator/index.ts';
 import { type CallSpec, callModel } from '../src/harness/call.ts';
 import type { BenchClient } from '../src/harness/client.ts';
+import { indexTexts } from '../src/harness/redact-texts.ts';
 import type { Api, CallRecord, ErrorCall, OkCall } from '../src/records/call-record.ts';
 import type { Transport } from '../src/records/options.ts';
 import { callSpec, clientAt } from './helpers/calls.ts';
@@ -138,6 +139,23 @@ describe.each(['http1', 'http2'] as const)('over %s', (transport) => {
     faults.push({ kind: 'corrupt-frame', afterEvents: 2, mode });
     const record = (await callModel(client(transport), spec('converse-stream'))) as ErrorCall;
     expect(record).toMatchObject({ status: 'error', errorKind: 'stream', deltas: 1, attempts: 1 });
+  });
+
+  test('with redactTexts (texts to cut), a record holds no response text, whole or partial', async () => {
+    const redacted = { ...spec('converse-stream'), textsToCut: indexTexts([spec('converse').prompt]) };
+    const ok = (await callModel(client(transport), redacted)) as OkCall;
+    expect(ok).toMatchObject({ status: 'ok', text: '' });
+    expect(ok.outputTokens).toBeGreaterThan(1);
+    expect(ok.deltas).toBeGreaterThan(1);
+    faults.push({
+      kind: 'stream-exception',
+      afterEvents: 3,
+      exceptionType: 'modelStreamErrorException',
+      message: 'The model stopped.',
+    });
+    const failed = (await callModel(client(transport), redacted)) as ErrorCall;
+    expect(failed).toMatchObject({ status: 'error', errorKind: 'ModelStreamErrorException', deltas: 2 });
+    expect(failed).not.toHaveProperty('partialText');
   });
 
   test('a connection dropped mid-stream: kind network, deltas counted', async () => {

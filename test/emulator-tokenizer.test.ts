@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { getEncoding } from 'js-tiktoken';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { countTokens, loadTokenizer, MAX_RUN, tokenChunks } from '../src/emulator/tokenizer.ts';
 
@@ -33,5 +34,30 @@ describe('tokenizer work per request', () => {
     const documents = readFileSync('data/document_sample_10.csv', 'utf8');
     expect(longestRun(documents)).toBeLessThan(MAX_RUN);
     expect(countTokens(documents)).toBe(loadTokenizer().encode(documents, [], []).length);
+  });
+
+  // The emulator decodes from its own compact table (the encoder's Map of token bytes is emptied to
+  // save memory): the chunks must be the ones js-tiktoken's own decode gives, multi-byte text included.
+  it('splits text into the chunks js-tiktoken decodes', () => {
+    const text = `${readFileSync('data/document_sample_10.csv', 'utf8').slice(0, 4000)} naïve café 東京 🙂👍🏽 done`;
+    const reference = getEncoding('o200k_base');
+    const expected: { text: string; tokens: number }[] = [];
+    let pending: number[] = [];
+    let offset = 0;
+    for (const id of reference.encode(text, [], [])) {
+      pending.push(id);
+      const piece = reference.decode(pending);
+      if (!text.startsWith(piece, offset)) continue;
+      expected.push({ text: piece, tokens: pending.length });
+      offset += piece.length;
+      pending = [];
+    }
+    expect(offset).toBe(text.length);
+    expect(tokenChunks(text)).toEqual(expected);
+    const withinSeven = expected.filter(
+      (_, i) => expected.slice(0, i + 1).reduce((sum, chunk) => sum + chunk.tokens, 0) <= 7,
+    );
+    expect(withinSeven.length).toBeGreaterThan(1);
+    expect(tokenChunks(text, 7)).toEqual(withinSeven);
   });
 });

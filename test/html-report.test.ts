@@ -4,7 +4,15 @@ import { buildCharts } from '../src/report/html/charts.ts';
 import { buildReportData, modelLabel, runLabel } from '../src/report/html/data.ts';
 import { escapeHtml, jsonForScript, scriptSafeSource } from '../src/report/html/escape.ts';
 import { renderHtmlReport } from '../src/report/html/report.ts';
-import { binCounts, ecdfPoints, fiveNumbers, niceStep, sharedBins } from '../src/report/html/stats.ts';
+import {
+  binCounts,
+  ecdfPoints,
+  evenSample,
+  fiveNumbers,
+  MAX_CHART_POINTS,
+  niceStep,
+  sharedBins,
+} from '../src/report/html/stats.ts';
 import { summarizeCalls } from '../src/summary/summarize-calls.ts';
 import { hostileFixture, loadFixture } from './fixtures/run-records/load.ts';
 
@@ -316,6 +324,29 @@ describe('chart shapes', () => {
       [2, 0.75],
       [3, 1],
     ]);
+  });
+
+  it('past its point limit, the ECDF keeps true steps at evenly spaced ranks, the first and the last', () => {
+    // 9 values, 5 points at most: ranks 0, 2, 4, 6, 8.
+    expect(ecdfPoints([9, 8, 7, 6, 5, 4, 3, 2, 1], 5)).toEqual([
+      [1, 0],
+      [1, 1 / 9],
+      [3, 3 / 9],
+      [5, 5 / 9],
+      [7, 7 / 9],
+      [9, 1],
+    ]);
+    expect(ecdfPoints([3, 1, 2, 2], 4)).toEqual(ecdfPoints([3, 1, 2, 2]));
+    const many = Array.from({ length: 3 * MAX_CHART_POINTS }, (_, i) => i);
+    expect(ecdfPoints(many)).toHaveLength(MAX_CHART_POINTS + 1);
+  });
+
+  it('past its point limit, a scatter keeps points evenly spread in order, the first and the last', () => {
+    expect(evenSample(['a', 'b', 'c', 'd', 'e', 'f', 'g'], 4)).toEqual(['a', 'c', 'e', 'g']);
+    expect(evenSample(['a', 'b'], 4)).toEqual(['a', 'b']);
+    expect(evenSample(Array.from({ length: 2 * MAX_CHART_POINTS }, (_, i) => i))).toHaveLength(
+      MAX_CHART_POINTS,
+    );
   });
 
   it('labels models and runs', () => {

@@ -3,7 +3,8 @@ import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync, write
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { JournalError, openJournal, readJournal } from '../src/report/journal.ts';
+import type { OkCall } from '../src/records/call-record.ts';
+import { countJournalCalls, JournalError, openJournal, readJournal } from '../src/report/journal.ts';
 import {
   CANDIDATE_ID,
   ENVIRONMENT,
@@ -121,6 +122,25 @@ describe('journal', () => {
     const contents = readJournal(path);
     expect(contents.calls).toHaveLength(200);
     expect(contents.calls.at(-1)?.record.invocation).toBe(199);
+  });
+});
+
+describe('a long journal', () => {
+  it('reads and counts a long journal a block at a time: lines and characters cut by a block end are read whole', async () => {
+    const path = join(dir, 'journal-count.jsonl');
+    const journal = openJournal(path, { environment: ENVIRONMENT });
+    // About 3 MB: lines, and multi-byte characters, that start in one 1 MiB block and end in the next.
+    const texts = Array.from({ length: 3000 }, (_, i) => 'é🙂x'.repeat(i % 300));
+    for (const [i, text] of texts.entries()) journal.append(okCall({ text }), i % 2 ? source : candidate);
+    journal.appendChecks(source, [{ name: 'budget p90 latencyMs', status: 'pass', line: 'ok' }]);
+    await journal.close();
+    const read = readJournal(path);
+    expect(read.calls.map((call) => (call.record as OkCall).text)).toEqual(texts);
+    expect(read.checks).toHaveLength(1);
+    expect(countJournalCalls(path)).toBe(3000);
+    appendFileSync(path, '{"type":"call","key":"cut sh');
+    expect(countJournalCalls(path)).toBe(3000);
+    expect(readJournal(path)).toMatchObject({ tornLastLine: true, calls: { length: 3000 } });
   });
 });
 

@@ -8,10 +8,72 @@ import { getEncoding, type Tiktoken } from 'js-tiktoken';
 
 let encoder: Tiktoken | undefined;
 
+/**
+ * Each token's bytes, for decoding: token `id`'s bytes are `bytes[offsets[id]..offsets[id + 1]]`.
+ * js-tiktoken keeps them as a Map of 200,000 small Uint8Arrays, about 45 MB of live heap in the process
+ * serving the embedded emulator (Vitest's main process), which V8 then lets grow by a multiple before
+ * it collects; these two arrays hold the same bytes in about 2 MB, and the Map is emptied.
+ */
+let table: { bytes: Uint8Array; offsets: Uint32Array } | undefined;
+const utf8 = new TextDecoder('utf-8');
+
 /** Loads the encoding (about a second of CPU); call once before serving so no request pays for it. */
 export function loadTokenizer(): Tiktoken {
-  encoder ??= getEncoding('o200k_base');
+  if (encoder === undefined) {
+    encoder = getEncoding('o200k_base');
+    table = compactTable(encoder);
+  }
   return encoder;
+}
+
+/** The encoder's token bytes as two arrays (and its own Map emptied); undefined if it has no such Map. */
+function compactTable(enc: Tiktoken): typeof table {
+  // An internal of js-tiktoken 1.x, used only by its decode, which this module no longer calls.
+  const textMap = (enc as unknown as { textMap?: unknown }).textMap;
+  if (!(textMap instanceof Map) || textMap.size === 0) return undefined;
+  const entries = textMap as Map<number, Uint8Array>;
+  let maxId = 0;
+  let length = 0;
+  for (const [id, bytes] of entries) {
+    maxId = Math.max(maxId, id);
+    length += bytes.length;
+  }
+  const bytes = new Uint8Array(length);
+  const offsets = new Uint32Array(maxId + 2);
+  let at = 0;
+  for (let id = 0; id <= maxId; id++) {
+    offsets[id] = at;
+    const piece = entries.get(id);
+    if (piece !== undefined) {
+      bytes.set(piece, at);
+      at += piece.length;
+    }
+  }
+  offsets[maxId + 1] = at;
+  entries.clear();
+  return { bytes, offsets };
+}
+
+/** The text of token ids, as js-tiktoken's decode gives it (an unknown id adds nothing). */
+function decode(ids: readonly number[]): string {
+  const enc = loadTokenizer();
+  if (table === undefined) return enc.decode([...ids]);
+  const { bytes, offsets } = table;
+  const parts: Uint8Array[] = [];
+  let length = 0;
+  for (const id of ids) {
+    if (!(id >= 0 && id + 1 < offsets.length)) continue;
+    const piece = bytes.subarray(offsets[id], offsets[id + 1]);
+    parts.push(piece);
+    length += piece.length;
+  }
+  const merged = new Uint8Array(length);
+  let at = 0;
+  for (const part of parts) {
+    merged.set(part, at);
+    at += part.length;
+  }
+  return utf8.decode(merged);
 }
 
 /**
@@ -62,7 +124,6 @@ export interface TokenChunk {
  * With `maxTokens`, stops at the last whole chunk within the limit.
  */
 export function tokenChunks(text: string, maxTokens = Number.POSITIVE_INFINITY): TokenChunk[] {
-  const enc = loadTokenizer();
   const ids = encode(text);
   const chunks: TokenChunk[] = [];
   let offset = 0;
@@ -70,7 +131,7 @@ export function tokenChunks(text: string, maxTokens = Number.POSITIVE_INFINITY):
   let pending: number[] = [];
   for (const id of ids) {
     pending.push(id);
-    const piece = enc.decode(pending);
+    const piece = decode(pending);
     if (!text.startsWith(piece, offset)) continue;
     if (used + pending.length > maxTokens) return chunks;
     chunks.push({ text: piece, tokens: pending.length });

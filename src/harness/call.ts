@@ -49,7 +49,11 @@ export interface CallSpec extends CallIdentity {
   scheduledStartMs?: number;
   /** Aborting interrupts the call: its record gets errorKind `aborted`. */
   signal?: AbortSignal;
-  /** With `redactTexts`: the call's texts, cut from its error message if a server echoes them. */
+  /**
+   * With `redactTexts`: the call's texts, cut from its error message if a server echoes them. Its
+   * record then keeps no response either (`text` '', no `partialText`): texts a run keeps out of its
+   * outputs are not held in memory for 100,000 calls either.
+   */
   textsToCut?: TextIndex;
 }
 
@@ -255,7 +259,7 @@ function okRecord(
     inputTokens: usage.inputTokens,
     outputTokens: usage.outputTokens,
     stopReason,
-    text,
+    text: o.spec.textsToCut === undefined ? text : '',
   };
   if (extra.ttftMs !== undefined) record.ttftMs = extra.ttftMs;
   if (extra.deltas !== undefined) record.deltas = extra.deltas;
@@ -280,7 +284,7 @@ function errorRecord(o: Observed, errorKind: string, errorMessage: string, strea
     if (stream.firstReasoningMs !== undefined) record.firstReasoningMs = stream.firstReasoningMs;
     addToolFields(record, stream.tool);
     record.deltas = stream.deltas;
-    if (stream.text !== '') record.partialText = stream.text;
+    if (stream.text !== '' && o.spec.textsToCut === undefined) record.partialText = stream.text;
   }
   return record;
 }

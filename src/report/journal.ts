@@ -6,7 +6,6 @@ import {
   ftruncateSync,
   mkdirSync,
   openSync,
-  readFileSync,
   readSync,
   writeSync,
 } from 'node:fs';
@@ -199,41 +198,80 @@ function lineProblem(value: unknown, known: ReadonlySet<string>): string | undef
 }
 
 /**
+ * A journal's non-empty lines with their 1-based numbers, read a block at a time (a long run's journal
+ * is never one string). Opening the file throws at once; a line is decoded only once it is whole, so a
+ * character cut by a block's end is read whole.
+ */
+function journalLines(path: string): Generator<{ raw: string; number: number }> {
+  const fd = openSync(path, 'r');
+  const block = Buffer.alloc(1 << 20);
+  const readBlock = (): number => {
+    try {
+      return readSync(fd, block);
+    } catch (cause) {
+      throw new JournalError(
+        `cannot read journal ${path}: ${(cause as Error).message}; pass the journal-<runId>.jsonl a run wrote to its output folder`,
+        { cause },
+      );
+    }
+  };
+  function* lines(): Generator<{ raw: string; number: number }> {
+    try {
+      let rest: Buffer = Buffer.alloc(0);
+      let number = 0;
+      for (let read = readBlock(); read > 0; read = readBlock()) {
+        const bytes =
+          rest.length === 0 ? block.subarray(0, read) : Buffer.concat([rest, block.subarray(0, read)]);
+        let from = 0;
+        for (let end = bytes.indexOf(0x0a, from); end !== -1; end = bytes.indexOf(0x0a, from)) {
+          number++;
+          if (end > from) yield { raw: bytes.toString('utf8', from, end), number };
+          from = end + 1;
+        }
+        rest = Buffer.from(bytes.subarray(from));
+      }
+      if (rest.length > 0) yield { raw: rest.toString('utf8'), number: number + 1 };
+    } finally {
+      closeSync(fd);
+    }
+  }
+  return lines();
+}
+
+/**
  * Reads a journal. A cut-short last line (a killed writer) is left out and flagged; any other bad line
  * is a JournalError naming the file and line.
  */
 export function readJournal(path: string): JournalContents {
-  let text: string;
+  let lines: Generator<{ raw: string; number: number }>;
   try {
-    text = readFileSync(path, 'utf8');
+    lines = journalLines(path);
   } catch (cause) {
     throw new JournalError(
       `cannot read journal ${path}: ${(cause as Error).message}; pass the journal-<runId>.jsonl a run wrote to its output folder`,
       { cause },
     );
   }
-  const lines = text.split('\n');
-  // Index of the last non-empty line: only it may be torn.
-  let last = lines.length - 1;
-  while (last >= 0 && lines[last] === '') last--;
   const contents: JournalContents = { models: [], calls: [], checks: [], planned: [], tornLastLine: false };
   const known = new Set<string>();
-  for (let i = 0; i <= last; i++) {
-    const raw = lines[i] ?? '';
-    if (raw === '') continue;
+  // One line behind the reader: only the last non-empty line may be torn.
+  let held: { raw: string; number: number } | undefined;
+  const take = ({ raw, number }: { raw: string; number: number }, last: boolean): void => {
     let value: unknown;
     try {
       value = JSON.parse(raw);
     } catch {
-      if (i === last) {
+      if (last) {
         contents.tornLastLine = true;
-        break;
+        return;
       }
-      throw new JournalError(`${path} line ${i + 1}: not valid JSON; remove the line or rerun the benchmark`);
+      throw new JournalError(
+        `${path} line ${number}: not valid JSON; remove the line or rerun the benchmark`,
+      );
     }
     const problem = lineProblem(value, known);
     if (problem !== undefined) {
-      throw new JournalError(`${path} line ${i + 1}: ${problem}; remove the line or rerun the benchmark`);
+      throw new JournalError(`${path} line ${number}: ${problem}; remove the line or rerun the benchmark`);
     }
     const line = value as JournalLine;
     if (line.type === 'environment') contents.environment ??= line.environment;
@@ -252,8 +290,48 @@ export function readJournal(path: string): JournalContents {
       const model = contents.models.find((m) => m.key === line.key);
       if (model) model.durationEnd = line.durationEnd;
     }
+  };
+  for (const line of lines) {
+    if (held !== undefined) take(held, false);
+    held = line;
   }
+  if (held !== undefined) take(held, true);
   return contents;
+}
+
+/** The first bytes of every call line: the writer serializes `type` first. */
+const CALL_LINE_START = Buffer.from('{"type":"call",');
+
+/**
+ * How many whole call lines a journal holds, read a block at a time, so counting a long run's
+ * journal never holds it in memory (readJournal parses every line; this only counts them).
+ */
+export function countJournalCalls(path: string): number {
+  const size = CALL_LINE_START.length;
+  const fd = openSync(path, 'r');
+  try {
+    const block = Buffer.alloc(1 << 20);
+    let calls = 0;
+    // The first bytes of the line being read (up to `size`): a line can start in an earlier block.
+    let head = Buffer.alloc(0);
+    const take = (from: number, to: number): void => {
+      if (head.length < size)
+        head = Buffer.concat([head, block.subarray(from, Math.min(to, from + size - head.length))]);
+    };
+    for (let read = readSync(fd, block); read > 0; read = readSync(fd, block)) {
+      let from = 0;
+      for (let end = block.indexOf(0x0a, from); end !== -1 && end < read; end = block.indexOf(0x0a, from)) {
+        take(from, end);
+        if (head.equals(CALL_LINE_START)) calls++;
+        head = Buffer.alloc(0);
+        from = end + 1;
+      }
+      take(from, read);
+    }
+    return calls;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 /**

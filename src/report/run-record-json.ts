@@ -1,7 +1,7 @@
 import type { RunRecord } from '../records/run-record.ts';
 
-/** Calls per chunk of the run record's text. */
-const CHUNK_CALLS = 500;
+/** Calls per chunk of the run record's text (small, as the CSV's: see CSV_CHUNK_ROWS). */
+const CHUNK_CALLS = 100;
 
 /**
  * The run record file's text, `JSON.stringify(run, null, 2)` and a newline, in chunks: every model's

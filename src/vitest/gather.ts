@@ -1,6 +1,6 @@
 import type { TestModule } from 'vitest/node';
 import { ModelInputsCollector } from '../report/assemble-inputs.ts';
-import { parseCallLines } from './artifacts.ts';
+import { unpackCalls } from './artifacts.ts';
 
 /**
  * Collects converse-bench artifacts from every test of the run. Read from `testCase.artifacts()` at
@@ -12,7 +12,7 @@ export function gatherArtifacts(testModules: readonly TestModule[]): ModelInputs
     for (const testCase of testModule.children.allTests()) {
       for (const artifact of testCase.artifacts()) {
         if (artifact.type === 'converse-bench:calls') {
-          collector.addCalls(artifact.model, parseCallLines(artifact.lines));
+          collector.addCalls(artifact.model, unpackCalls(artifact.packed));
         } else if (artifact.type === 'converse-bench:checks')
           collector.addChecks(artifact.model, artifact.checks);
       }

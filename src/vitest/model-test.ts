@@ -50,7 +50,7 @@ import type { PlannedTest } from '../records/planned-test.ts';
 import type { CheckOutcome } from '../records/run-record.ts';
 import { forcesToolUse, type ToolSettings } from '../records/tool-config.ts';
 import { openJournal } from '../report/journal.ts';
-import { callLines } from './artifacts.ts';
+import { packCalls } from './artifacts.ts';
 import type { GateInputs } from './gate-inputs.ts';
 import { jobFunction } from './provider.ts';
 import { withReasoningEstimate } from './reasoning-estimate.ts';
@@ -454,7 +454,8 @@ async function runCalls(
     // One batch even when empty, so the reporter knows the model ran.
     for (let i = 0; i === 0 || i < records.length; i += ARTIFACT_BATCH) {
       const batch = records.slice(i, i + ARTIFACT_BATCH);
-      await recordArtifact(task, { type: 'converse-bench:calls', model: info, lines: callLines(batch) });
+      const packed = packCalls(batch, { redactTexts: options.redactTexts });
+      await recordArtifact(task, { type: 'converse-bench:calls', model: info, packed });
     }
   }
   return records;

@@ -5,7 +5,7 @@ import { resolveOptions } from '../config/resolve.ts';
 import { holdSignals } from '../lifecycle/hold-signals.ts';
 import { watchParent } from '../lifecycle/parent-watch.ts';
 import { collectEnvironment } from '../report/environment.ts';
-import { readJournal } from '../report/journal.ts';
+import { countJournalCalls } from '../report/journal.ts';
 import type { ReportInputs } from '../report/report-inputs.ts';
 import { OutputWriteError } from '../report/sink.ts';
 import { writeReport } from '../report/write-report.ts';
@@ -124,7 +124,7 @@ export default class ConverseBenchReporter implements Reporter {
     if (!existsSync(journal)) return;
     let journaled: number;
     try {
-      journaled = readJournal(journal).calls.length;
+      journaled = countJournalCalls(journal);
     } catch {
       return;
     }

@@ -25,7 +25,7 @@ import {
 } from './chart-kit.ts';
 import type { ReportCell, ReportData } from './data.ts';
 import { goodputChart, historyChart, sweepChart } from './load-charts.ts';
-import { binCounts, ecdfPoints, fiveNumbers, sharedBins } from './stats.ts';
+import { binCounts, ecdfPoints, fiveNumbers, MAX_CHART_POINTS, sharedBins } from './stats.ts';
 
 /**
  * The report's charts, built from ok measured calls only (failures are counted in the error chart
@@ -145,6 +145,12 @@ function panels(data: ReportData, legendHeight: number, cellHeight: number, noun
   return { title, grid, height: legendHeight + 8 + Math.ceil(data.models.length / columns) * cellHeight };
 }
 
+/** Said only when some series has more ok calls than a chart draws points (stats.ts MAX_CHART_POINTS). */
+function thinnedNote(data: ReportData, what: string): string {
+  const thinned = data.cells.some((row) => row.some((c) => (c?.latencyMs.length ?? 0) > MAX_CHART_POINTS));
+  return thinned ? ` A series of more than ${MAX_CHART_POINTS} calls draws ${MAX_CHART_POINTS} ${what}.` : '';
+}
+
 const okNoun = (data: ReportData) => (m: number) =>
   data.cells.reduce((n, row) => n + (row[m]?.latencyMs.length ?? 0), 0) === 0 ? ': no successful calls' : '';
 
@@ -243,7 +249,7 @@ export function latencyScatterChart(data: ReportData): ChartSpec {
     data: cell.latencyByInput,
   });
   const title = 'Latency against input tokens';
-  const description = `One point per call: input tokens (x) and end-to-end latency in ms (y). ${EXCLUDED}`;
+  const description = `One point per call: input tokens (x) and end-to-end latency in ms (y). ${EXCLUDED}${thinnedNote(data, 'points, evenly spread over the calls in completion order')}`;
   if (drawn.length > MAX_SERIES_IN_ONE_CHART) {
     return panelChart(data, {
       id: 'chart-latency-scatter',
@@ -323,7 +329,7 @@ export function latencyEcdfChart(data: ReportData): ChartSpec {
     row.flatMap((cell, m) => (cell === undefined || cell.latencyMs.length === 0 ? [] : [{ cell, m, r }])),
   );
   const title = 'Latency ECDF per model';
-  const description = `Fraction of calls (y) that finished within a latency (x, ms); further left is faster, a steep rise is consistent. ${EXCLUDED}`;
+  const description = `Fraction of calls (y) that finished within a latency (x, ms); further left is faster, a steep rise is consistent. ${EXCLUDED}${thinnedNote(data, 'steps, at evenly spaced ranks')}`;
   if (drawn.length > MAX_SERIES_IN_ONE_CHART) {
     // Many models or runs: one panel per model, its runs overlaid (line style per run).
     return panelChart(data, {

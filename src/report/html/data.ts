@@ -4,6 +4,7 @@ import type { ModelRun, RunContext, RunRecord, RunVerdict } from '../../records/
 import type { ModelSummary } from '../../records/summary.ts';
 import { latencyModeLabel, serviceTierLabel } from '../../summary/served.ts';
 import { promptCacheLabel } from '../render-cache.ts';
+import { evenSample } from './stats.ts';
 
 /**
  * What the report draws, derived once from the run records: the models (union over runs, in order of
@@ -33,7 +34,7 @@ export interface ReportCell {
   model: ModelRun;
   summary: ModelSummary;
   latencyMs: number[];
-  /** [input tokens, latency ms] per ok measured call. */
+  /** [input tokens, latency ms] per ok measured call, at most MAX_CHART_POINTS of them (evenSample). */
   latencyByInput: Array<[number, number]>;
   /** Streamed calls only. */
   ttftMs: number[];
@@ -81,7 +82,7 @@ function cellOf(model: ModelRun): ReportCell {
     model,
     summary: model.summary,
     latencyMs: ok.map((c) => c.latencyMs),
-    latencyByInput: ok.map((c) => [c.inputTokens, c.latencyMs]),
+    latencyByInput: evenSample(ok).map((c) => [c.inputTokens, c.latencyMs]),
     ttftMs: streamed.map((c) => c.ttftMs ?? 0),
     outputTokensPerSecond: streamed.flatMap((c) => outputTokensPerSecond(c) ?? []),
   };

@@ -32,11 +32,18 @@ export interface Bins {
  * sqrt(largest sample) bins, between 5 and 30.
  */
 export function sharedBins(samples: number[][]): Bins | undefined {
-  const all = samples.flat();
-  if (all.length === 0) return undefined;
-  const min = Math.min(...all);
-  const max = Math.max(...all);
-  const largest = Math.max(...samples.map((s) => s.length));
+  let min = Number.POSITIVE_INFINITY;
+  let max = Number.NEGATIVE_INFINITY;
+  let largest = 0;
+  // Loops, not Math.min(...all): a long run's samples are past the engine's limit on arguments.
+  for (const sample of samples) {
+    largest = Math.max(largest, sample.length);
+    for (const v of sample) {
+      if (v < min) min = v;
+      if (v > max) max = v;
+    }
+  }
+  if (largest === 0) return undefined;
   const target = Math.min(30, Math.max(5, Math.ceil(Math.sqrt(largest))));
   const width = niceStep((max - min) / target);
   const start = Math.floor(min / width) * width;
@@ -53,14 +60,38 @@ export function binCounts(values: number[], bins: Bins): number[] {
   return counts;
 }
 
-/** Points of the empirical CDF as a step line: starts at (min, 0), rises 1/n at each value. */
-export function ecdfPoints(values: number[]): Array<[number, number]> {
+/**
+ * Points a chart draws per series at most: past it, a series is thinned (ECDF steps, scatter points),
+ * so a report of 100,000 calls stays a few megabytes and opens in a browser. Box plots, histograms
+ * and tables are computed from every call.
+ */
+export const MAX_CHART_POINTS = 5000;
+
+/**
+ * Points of the empirical CDF as a step line: starts at (min, 0), rises 1/n at each value. Past
+ * `maxPoints` values, only every value at evenly spaced ranks is kept (the first and the last among
+ * them), so each step drawn is a true point of the ECDF, just fewer of them.
+ */
+export function ecdfPoints(values: number[], maxPoints = MAX_CHART_POINTS): Array<[number, number]> {
   if (values.length === 0) return [];
   const sorted = [...values].sort((x, y) => x - y);
   const n = sorted.length;
   const points: Array<[number, number]> = [[sorted[0] ?? 0, 0]];
-  sorted.forEach((v, i) => {
-    points.push([v, (i + 1) / n]);
-  });
+  for (const i of evenRanks(n, maxPoints)) points.push([sorted[i] ?? 0, (i + 1) / n]);
   return points;
+}
+
+/**
+ * Up to `maxPoints` items, evenly spread over the list in its order (the first and the last kept):
+ * every item when there are no more. For scatter points.
+ */
+export function evenSample<T>(items: readonly T[], maxPoints = MAX_CHART_POINTS): T[] {
+  return evenRanks(items.length, maxPoints).map((i) => items[i] as T);
+}
+
+/** 0..n-1, or `max` of them evenly spaced from 0 to n-1 when n is larger. */
+function evenRanks(n: number, max: number): number[] {
+  if (n <= max) return Array.from({ length: n }, (_, i) => i);
+  if (max < 2) return [n - 1];
+  return Array.from({ length: max }, (_, k) => Math.round((k * (n - 1)) / (max - 1)));
 }
