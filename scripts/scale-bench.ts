@@ -5,7 +5,8 @@
  * main process with the emulator, its worker, any threads) is sampled for its resident memory. Then
  * the outputs are read back: rows in the CSV, and the median latency of the first and the last 10,000
  * measured calls. Prints the figures and writes them to outputs/scale-<time>.json: a report, not a test.
- * Options: --calls N (100000), --concurrency C (16), --workers W (1), --time-scale X (0.001).
+ * Options: --calls N (100000), --concurrency C (16), --workers W (1), --time-scale X (0.001), and
+ * --keep-texts (responses kept in the outputs, the default of a run; unset: redactTexts, as a CI run sets it).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -22,6 +23,7 @@ const { values } = parseArgs({
     concurrency: { type: 'string', default: '16' },
     workers: { type: 'string', default: '1' },
     'time-scale': { type: 'string', default: '0.001' },
+    'keep-texts': { type: 'boolean', default: false },
   },
 });
 const CALLS = Number(values.calls);
@@ -70,7 +72,7 @@ const env = {
   CONVERSE_BENCH_NUM_PARALLEL_CALLS: values.concurrency,
   CONVERSE_BENCH_WORKERS: values.workers,
   CONVERSE_BENCH_OUTPUT_DIR: outDir,
-  CONVERSE_BENCH_REDACT_TEXTS: 'true',
+  CONVERSE_BENCH_REDACT_TEXTS: values['keep-texts'] ? 'false' : 'true',
 };
 const started = performance.now();
 const child: ChildProcess = spawn(
@@ -109,7 +111,7 @@ const first = median(byStart.slice(0, WINDOW).map((r) => Number(r.latency_ms)));
 const last = median(byStart.slice(-WINDOW).map((r) => Number(r.latency_ms)));
 const processes = [...peak.entries()].sort((a, b) => b[1].mib - a[1].mib);
 const lines = [
-  `scale: ${CALLS} measured calls asked (${invocations} x ${DOCUMENTS} documents), concurrency ${values.concurrency}, workers ${values.workers}, time scale ${values['time-scale']}; vitest exit ${code}, ${wallS.toFixed(0)} s`,
+  `scale: ${CALLS} measured calls asked (${invocations} x ${DOCUMENTS} documents), concurrency ${values.concurrency}, workers ${values.workers}, time scale ${values['time-scale']}, ${values['keep-texts'] ? 'responses kept' : 'redactTexts'}; vitest exit ${code}, ${wallS.toFixed(0)} s`,
   `rows in the CSV: ${rows.length} (${okMeasured} ok measured)`,
   `median latency, first ${WINDOW} measured calls: ${first.toFixed(2)} ms; last ${WINDOW}: ${last.toFixed(2)} ms; last / first ${(last / first).toFixed(2)}x`,
   'peak resident memory by process:',
@@ -124,6 +126,6 @@ const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').sl
 const file = resolve(dir, `scale-${stamp}.json`);
 writeFileSync(
   file,
-  `${JSON.stringify({ calls: CALLS, code, wallS, rows: rows.length, medianFirstMs: first, medianLastMs: last, peakMiB: processes.map(([pid, p]) => ({ pid, ...p })) }, null, 2)}\n`,
+  `${JSON.stringify({ calls: CALLS, keepTexts: values['keep-texts'], code, wallS, rows: rows.length, medianFirstMs: first, medianLastMs: last, peakMiB: processes.map(([pid, p]) => ({ pid, ...p })) }, null, 2)}\n`,
 );
 process.stdout.write(`wrote ${file}\n`);

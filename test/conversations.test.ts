@@ -208,7 +208,8 @@ describe('in the CSV and the summary', () => {
     const row = toCsvRow(okCall({ priorTurns: 2 }), { transport: 'http1', documents, redactTexts: false });
     expect(row.document).toBe('Last Monday.');
     expect(row.prior_turns).toBe(2);
-    expect(Object.keys(row).at(-1)).toBe('prior_turns');
+    // After the tool columns; the cost columns come last.
+    expect(Object.keys(row).slice(-3)).toEqual(['prior_turns', 'cost_usd', 'cost_basis']);
     expect(toCsvRow(okCall({}), { transport: 'http1', documents, redactTexts: false }).prior_turns).toBe(0);
   });
 
