@@ -22,3 +22,20 @@ export class UserError extends Error {
 export function isUserError(error: unknown): error is Error {
   return error instanceof Error && (error as { userError?: unknown }).userError === true;
 }
+
+/**
+ * A user's JSON file, parsed: a leading byte-order mark is dropped, and text that is not JSON is one
+ * line, `<file>: not valid JSON (<why>)<fix>`, thrown as `error(line)` (the file's own error class).
+ */
+export function parseUserJson(
+  text: string,
+  file: string,
+  fix: string,
+  error: (line: string) => Error,
+): unknown {
+  try {
+    return JSON.parse(text.replace(/^\uFEFF/, ''));
+  } catch (cause) {
+    throw error(`${file}: not valid JSON (${cause instanceof Error ? cause.message : String(cause)})${fix}`);
+  }
+}

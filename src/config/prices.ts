@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UserError } from '../errors.ts';
+import { parseUserJson, UserError } from '../errors.ts';
 import type { LatencyMode, ServiceTier } from '../records/call-record.ts';
 import type { ModelPricing, Price, PriceSource, TierMultiplier, TokenPrices } from '../records/prices.ts';
 import { nearestName } from './errors.ts';
@@ -54,13 +54,7 @@ export function loadPriceTable(path: string, shown = path): PriceTable {
 }
 
 export function parsePriceTable(text: string, file: string): PriceTable {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    throw new PriceTableError(`${file}: not valid JSON (${why}): fix the syntax`);
-  }
+  const raw = parseUserJson(text, file, ': fix the syntax', (line) => new PriceTableError(line));
   if (!isObject(raw))
     throw new PriceTableError(`${file}: expected an object with "currency", "serviceTiers" and "models"`);
   checkKeys(raw, TOP_KEYS, file, true);

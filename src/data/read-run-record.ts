@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { UserError } from '../errors.ts';
+import { parseUserJson, UserError } from '../errors.ts';
 import { RUN_RECORD_SCHEMA, type RunRecord } from '../records/run-record.ts';
 
 export class RunRecordError extends UserError {
@@ -14,15 +14,13 @@ export type RunRecordNeeds = 'everything' | 'calls';
 
 /** Parses a run record's text, refusing corrupt JSON, any other schema version and missing parts. */
 export function parseRunRecord(text: string, path: string, needs: RunRecordNeeds = 'everything'): RunRecord {
-  let value: unknown;
-  try {
-    value = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (cause) {
-    // The cause's message is in the line: a user's mistake gets one line, no "Caused by" frames.
-    throw new RunRecordError(
-      `${path}: not valid JSON (${(cause as Error).message}); rerun the benchmark or pick another run record`,
-    );
-  }
+  // The cause's message is in the line: a user's mistake gets one line, no "Caused by" frames.
+  const value = parseUserJson(
+    text,
+    path,
+    '; rerun the benchmark or pick another run record',
+    (line) => new RunRecordError(line),
+  );
   const schema = (value as { schema?: unknown } | null)?.schema;
   if (schema !== RUN_RECORD_SCHEMA) {
     const found = typeof schema === 'string' ? `schema ${schema}` : 'no schema field';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { nearestName } from '../config/errors.ts';
-import { UserError } from '../errors.ts';
+import { parseUserJson, UserError } from '../errors.ts';
 import { formatDuration, formatRate, formatUsd } from '../format/numbers.ts';
 import type { CallRecord } from '../records/call-record.ts';
 import { measuredCalls, okMeasuredCalls, responseTimeMs } from '../records/metrics.ts';
@@ -92,13 +92,7 @@ export function loadBudgets(path: string, shown = path): BudgetFile {
 }
 
 export function parseBudgets(text: string, file: string): BudgetFile {
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text.replace(/^\uFEFF/, ''));
-  } catch (error) {
-    const why = error instanceof Error ? error.message : String(error);
-    throw new BudgetError(`${file}: not valid JSON (${why}): fix the syntax`);
-  }
+  const raw = parseUserJson(text, file, ': fix the syntax', (line) => new BudgetError(line));
   if (!isObject(raw)) {
     throw new BudgetError(
       `${file}: expected an object keyed by target ("emulator", "bedrock"), then model id`,
