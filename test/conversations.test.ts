@@ -16,7 +16,7 @@ import { estimatePlan } from '../src/plan/estimate.ts';
 import type { CallRecord, OkCall } from '../src/records/call-record.ts';
 import { toCsvRow } from '../src/report/rows.ts';
 import { summarizeCalls } from '../src/summary/summarize-calls.ts';
-import { callSpec, clientAt } from './helpers/calls.ts';
+import { callSpec, clientAt, okCallOf } from './helpers/calls.ts';
 
 // System prompts from the tracking file and multi-turn conversations from a JSON-lines dataset, sent
 // through the unmodified SDK over real HTTP to the emulator.
@@ -168,21 +168,7 @@ describe('through the unmodified SDK to the emulator', () => {
   });
 });
 
-const okCall = (over: Partial<OkCall>): OkCall => ({
-  ...callSpec({}),
-  status: 'ok',
-  timestamp: '2026-12-01T00:00:00.000Z',
-  startMs: 0,
-  latencyMs: 900,
-  attempts: 1,
-  retryDelayMs: 0,
-  attemptMs: [900],
-  inputTokens: 30,
-  outputTokens: 80,
-  stopReason: 'end_turn',
-  text: 'answer',
-  ...over,
-});
+const okCall = okCallOf;
 
 describe('the plan', () => {
   it('counts the system prompt and the earlier turns in the input tokens', () => {

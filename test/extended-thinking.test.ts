@@ -1,18 +1,13 @@
 import {
-  type BedrockRuntimeClient,
   ConverseCommand,
   ConverseStreamCommand,
   type ConverseStreamOutput,
 } from '@aws-sdk/client-bedrock-runtime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../src/config/resolve.ts';
-import { type RunningEmulator, startEmulator } from '../src/emulator/index.ts';
-import { createPlanner } from '../src/emulator/planner.ts';
-import { loadProfiles } from '../src/emulator/profiles.ts';
 import { summarize } from '../src/emulator/summarizer.ts';
 import { countTokens } from '../src/emulator/tokenizer.ts';
 import { callModel } from '../src/harness/call.ts';
-import type { BenchClient } from '../src/harness/client.ts';
 import { reasoningProblem, reasoningRequestFields } from '../src/harness/reasoning-fields.ts';
 import { modelKey } from '../src/load/sweep.ts';
 import type { CallRecord, OkCall } from '../src/records/call-record.ts';
@@ -21,7 +16,8 @@ import { toCsvRow } from '../src/report/rows.ts';
 import { withoutTexts } from '../src/report/without-texts.ts';
 import { summarizeCalls } from '../src/summary/summarize-calls.ts';
 import { withReasoningEstimate } from '../src/vitest/reasoning-estimate.ts';
-import { callSpec, clientAt, sdkClient } from './helpers/calls.ts';
+import { callSpec, okCallOf } from './helpers/calls.ts';
+import { emulatorForFile } from './helpers/emulator.ts';
 
 // Extended thinking through the unmodified SDK over real HTTP to the emulator: Claude's
 // `thinking.budget_tokens` and Nova 2's `reasoningConfig`, sent in additionalModelRequestFields.
@@ -33,24 +29,7 @@ const PROMPT =
 const ANSWER = summarize(PROMPT);
 const THINKING_CONFIG = { temperature: 1, maxTokens: 4096, topP: 1 };
 
-let emulator: RunningEmulator;
-let bench: BenchClient;
-let sdk: BedrockRuntimeClient;
-
-beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    planner: createPlanner({ profiles: loadProfiles('data/emulator-profiles.json'), timeScale: 0.01 }),
-  });
-  bench = clientAt(emulator.url);
-  sdk = sdkClient(emulator.url, 'http1');
-});
-
-afterAll(async () => {
-  bench.destroy();
-  sdk.destroy();
-  await emulator.close();
-});
+const shared = emulatorForFile();
 
 describe('the request', () => {
   it('carries each family its own fields, and nothing when off', () => {
@@ -110,7 +89,7 @@ describe('the request', () => {
 
 describe('the emulator, through the unmodified SDK', () => {
   it('streams reasoning text deltas, then the signature, then the text in the next block', async () => {
-    const output = await sdk.send(
+    const output = await shared.sdk.send(
       new ConverseStreamCommand({
         modelId: CLAUDE,
         messages: [{ role: 'user', content: [{ text: PROMPT }] }],
@@ -148,7 +127,7 @@ describe('the emulator, through the unmodified SDK', () => {
   });
 
   it('answers Converse with a reasoningContent block before the text block', async () => {
-    const output = await sdk.send(
+    const output = await shared.sdk.send(
       new ConverseCommand({
         modelId: NOVA_2,
         messages: [{ role: 'user', content: [{ text: PROMPT }] }],
@@ -178,7 +157,7 @@ describe('the emulator, through the unmodified SDK', () => {
       '`max_tokens` must be greater than `thinking.budget_tokens`',
     ],
   ])('refuses Claude thinking with %o as Bedrock does', async (inferenceConfig, message) => {
-    const send = sdk.send(
+    const send = shared.sdk.send(
       new ConverseCommand({
         modelId: CLAUDE,
         messages: [{ role: 'user', content: [{ text: PROMPT }] }],
@@ -194,7 +173,7 @@ describe('the emulator, through the unmodified SDK', () => {
 
   it("refuses a family's reasoning field on another family's model, as Bedrock does", async () => {
     const record = await callModel(
-      bench.client,
+      shared.bench.client,
       callSpec({
         modelId: 'amazon.nova-lite-v1:0',
         prompt: PROMPT,
@@ -215,7 +194,7 @@ describe('recorded per call', () => {
     '%s: reasoning text, its timing when streamed, and TTFT at the first text',
     async (api) => {
       const record = await callModel(
-        bench.client,
+        shared.bench.client,
         callSpec({
           modelId: CLAUDE,
           api,
@@ -248,7 +227,7 @@ describe('recorded per call', () => {
   );
 
   it('leaves calls without reasoning as they were', async () => {
-    const record = await callModel(bench.client, callSpec({ prompt: PROMPT, api: 'converse-stream' }));
+    const record = await callModel(shared.bench.client, callSpec({ prompt: PROMPT, api: 'converse-stream' }));
     expect(record).not.toHaveProperty('reasoningBudget');
     expect(record).not.toHaveProperty('firstReasoningMs');
     expect(record).not.toHaveProperty('reasoningText');
@@ -256,21 +235,8 @@ describe('recorded per call', () => {
   });
 });
 
-const okCall = (over: Partial<OkCall>): OkCall => ({
-  ...callSpec({ api: 'converse-stream', reasoningBudget: 2048 }),
-  status: 'ok',
-  timestamp: '2026-12-01T00:00:00.000Z',
-  startMs: 0,
-  latencyMs: 900,
-  attempts: 1,
-  retryDelayMs: 0,
-  attemptMs: [900],
-  inputTokens: 30,
-  outputTokens: 200,
-  stopReason: 'end_turn',
-  text: 'answer',
-  ...over,
-});
+const okCall = (over: Partial<OkCall>): OkCall =>
+  okCallOf({ api: 'converse-stream', reasoningBudget: 2048, outputTokens: 200, ...over });
 
 describe('in the CSV and the summary', () => {
   const records: CallRecord[] = [

@@ -2,29 +2,25 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
-  type BedrockRuntimeClient,
   ConverseCommand,
   ConverseStreamCommand,
   type ConverseStreamOutput,
   type ToolConfiguration,
 } from '@aws-sdk/client-bedrock-runtime';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { resolveOptions } from '../src/config/resolve.ts';
 import { loadToolConfig } from '../src/data/tool-config.ts';
-import { type RunningEmulator, startEmulator } from '../src/emulator/index.ts';
-import { createPlanner } from '../src/emulator/planner.ts';
-import { loadProfiles } from '../src/emulator/profiles.ts';
 import { summarize } from '../src/emulator/summarizer.ts';
 import { exampleInput } from '../src/emulator/tools.ts';
 import { callModel } from '../src/harness/call.ts';
-import type { BenchClient } from '../src/harness/client.ts';
 import { reasoningProblem } from '../src/harness/reasoning-fields.ts';
 import { modelKey } from '../src/load/sweep.ts';
 import type { CallRecord, OkCall } from '../src/records/call-record.ts';
 import type { ToolConfigJson } from '../src/records/tool-config.ts';
 import { toCsvRow } from '../src/report/rows.ts';
 import { summarizeCalls } from '../src/summary/summarize-calls.ts';
-import { callSpec, clientAt, sdkClient } from './helpers/calls.ts';
+import { callSpec, okCallOf } from './helpers/calls.ts';
+import { emulatorForFile } from './helpers/emulator.ts';
 
 // Tool use through the unmodified SDK over real HTTP to the emulator: a Converse toolConfig from a
 // file, the stop reason tool_use, and the times to the tool call's start and to its complete input.
@@ -41,26 +37,9 @@ const EXPECTED_INPUT = {
   urgent: true,
 };
 
-let emulator: RunningEmulator;
-let bench: BenchClient;
-let sdk: BedrockRuntimeClient;
+const shared = emulatorForFile();
 const tools = loadToolConfig(FIXTURE);
 const auto: ToolConfigJson = { tools: tools.config.tools, toolChoice: { auto: {} } };
-
-beforeAll(async () => {
-  emulator = await startEmulator({
-    port: 0,
-    planner: createPlanner({ profiles: loadProfiles('data/emulator-profiles.json'), timeScale: 0.01 }),
-  });
-  bench = clientAt(emulator.url);
-  sdk = sdkClient(emulator.url, 'http1');
-});
-
-afterAll(async () => {
-  bench.destroy();
-  sdk.destroy();
-  await emulator.close();
-});
 
 function badFile(content: string): () => unknown {
   const dir = mkdtempSync(join(tmpdir(), 'tools-'));
@@ -146,7 +125,7 @@ describe('the emulator, through the unmodified SDK', () => {
   });
 
   it('streams a forced tool call as Bedrock does: contentBlockStart.start.toolUse, input fragments, stop', async () => {
-    const output = await sdk.send(
+    const output = await shared.sdk.send(
       new ConverseStreamCommand({
         modelId: 'amazon.nova-lite-v1:0',
         messages: [{ role: 'user', content: [{ text: PROMPT }] }],
@@ -181,7 +160,7 @@ describe('the emulator, through the unmodified SDK', () => {
   });
 
   it('answers Converse with a sentence and a toolUse block under toolChoice auto', async () => {
-    const output = await sdk.send(
+    const output = await shared.sdk.send(
       new ConverseCommand({
         modelId: 'amazon.nova-lite-v1:0',
         messages: [{ role: 'user', content: [{ text: PROMPT }] }],
@@ -195,7 +174,7 @@ describe('the emulator, through the unmodified SDK', () => {
   });
 
   it('refuses a toolChoice naming no listed tool, as Bedrock does', async () => {
-    const send = sdk.send(
+    const send = shared.sdk.send(
       new ConverseCommand({
         modelId: 'amazon.nova-lite-v1:0',
         messages: [{ role: 'user', content: [{ text: PROMPT }] }],
@@ -212,7 +191,7 @@ describe('the emulator, through the unmodified SDK', () => {
   });
 
   it('refuses Claude thinking with a forced tool, as Bedrock does', async () => {
-    const send = sdk.send(
+    const send = shared.sdk.send(
       new ConverseCommand({
         modelId: 'anthropic.claude-sonnet-4-20250514-v1:0',
         messages: [{ role: 'user', content: [{ text: PROMPT }] }],
@@ -239,7 +218,7 @@ describe('recorded per call', () => {
     });
 
   it('streamed: stop reason tool_use, the tool call start, then its complete input', async () => {
-    const record = await callModel(bench.client, spec('converse-stream', tools.config));
+    const record = await callModel(shared.bench.client, spec('converse-stream', tools.config));
     expect(record).toMatchObject({
       status: 'ok',
       stopReason: 'tool_use',
@@ -256,7 +235,7 @@ describe('recorded per call', () => {
   });
 
   it('streamed with auto: the sentence first (TTFT), then the tool call', async () => {
-    const record = await callModel(bench.client, spec('converse-stream', auto));
+    const record = await callModel(shared.bench.client, spec('converse-stream', auto));
     expect(record).toMatchObject({
       status: 'ok',
       stopReason: 'tool_use',
@@ -268,7 +247,7 @@ describe('recorded per call', () => {
   });
 
   it('Converse: the tool call without stream timings', async () => {
-    const record = await callModel(bench.client, spec('converse', tools.config));
+    const record = await callModel(shared.bench.client, spec('converse', tools.config));
     expect(record).toMatchObject({
       status: 'ok',
       stopReason: 'tool_use',
@@ -281,7 +260,7 @@ describe('recorded per call', () => {
   });
 
   it('an input cut short by maxTokens is a tool call whose input did not parse', async () => {
-    const record = await callModel(bench.client, {
+    const record = await callModel(shared.bench.client, {
       ...spec('converse-stream', tools.config),
       inferenceConfig: { temperature: 0.7, maxTokens: 12, topP: 0.9 },
     });
@@ -295,7 +274,7 @@ describe('recorded per call', () => {
   });
 
   it('without tools nothing is recorded about them', async () => {
-    const record = await callModel(bench.client, callSpec({ api: 'converse-stream', prompt: PROMPT }));
+    const record = await callModel(shared.bench.client, callSpec({ api: 'converse-stream', prompt: PROMPT }));
     for (const field of [
       'tools',
       'toolCalls',
@@ -309,24 +288,17 @@ describe('recorded per call', () => {
   });
 });
 
-const okCall = (over: Partial<OkCall>): OkCall => ({
-  ...callSpec({ api: 'converse-stream', tools: 'abcdef012345' }),
-  status: 'ok',
-  timestamp: '2026-12-01T00:00:00.000Z',
-  startMs: 0,
-  latencyMs: 900,
-  attempts: 1,
-  retryDelayMs: 0,
-  attemptMs: [900],
-  inputTokens: 30,
-  outputTokens: 80,
-  stopReason: 'tool_use',
-  text: '',
-  toolCalls: 1,
-  toolName: 'record_summary',
-  toolInputParsed: true,
-  ...over,
-});
+const okCall = (over: Partial<OkCall>): OkCall =>
+  okCallOf({
+    api: 'converse-stream',
+    tools: 'abcdef012345',
+    stopReason: 'tool_use',
+    text: '',
+    toolCalls: 1,
+    toolName: 'record_summary',
+    toolInputParsed: true,
+    ...over,
+  });
 
 describe('in the CSV and the summary', () => {
   const records: CallRecord[] = [

@@ -3,7 +3,7 @@ import { BedrockRuntimeClient, type BedrockRuntimeClientConfig } from '@aws-sdk/
 import { NodeHttpHandler } from '@smithy/node-http-handler';
 import type { CallSpec } from '../../src/harness/call.ts';
 import { type BenchClient, type ClientOptions, createBedrockClient } from '../../src/harness/client.ts';
-import type { CallIdentity } from '../../src/records/call-record.ts';
+import type { CallIdentity, OkCall } from '../../src/records/call-record.ts';
 import type { Transport } from '../../src/records/options.ts';
 
 /** What tests hand to callModel and the scheduler: one measured call of a model, then each test's changes. */
@@ -28,6 +28,25 @@ export function callSpec(overrides: Partial<CallSpec> = {}): CallSpec {
     prompt: 'Hello',
     inferenceConfig: { temperature: 0.1, maxTokens: 64, topP: 0.9 },
     timeoutMs: 10_000,
+    ...overrides,
+  };
+}
+
+/** An ok call of `callSpec()` as the harness records it (900 ms, 30 tokens in, 80 out), then each test's changes. */
+export function okCallOf(overrides: Partial<OkCall> = {}): OkCall {
+  return {
+    ...callSpec(),
+    status: 'ok',
+    timestamp: '2026-12-01T00:00:00.000Z',
+    startMs: 0,
+    latencyMs: 900,
+    attempts: 1,
+    retryDelayMs: 0,
+    attemptMs: [900],
+    inputTokens: 30,
+    outputTokens: 80,
+    stopReason: 'end_turn',
+    text: 'answer',
     ...overrides,
   };
 }
