@@ -1,7 +1,16 @@
 import { describe, expect, it } from 'vitest';
+import { buildOutputs, outputText } from '../src/report/build-outputs.ts';
+import type { ReportInputs } from '../src/report/report-inputs.ts';
 import { withoutTexts } from '../src/report/without-texts.ts';
-import { packCalls, unpackCalls } from '../src/vitest/artifacts.ts';
-import { errorCall, okCall, streamedCall, warmupCall } from './fixtures/report-records.ts';
+import { PackedTexts, packCalls, unpackCalls } from '../src/vitest/artifacts.ts';
+import {
+  DOCUMENTS,
+  errorCall,
+  okCall,
+  sampleInputs,
+  streamedCall,
+  warmupCall,
+} from './fixtures/report-records.ts';
 
 describe('calls artifacts', () => {
   const records = [
@@ -46,5 +55,58 @@ describe('withoutTexts', () => {
     expect(withoutTexts(failed)).toEqual(rest);
     const plainFailure = errorCall();
     expect(withoutTexts(plainFailure)).toBe(plainFailure);
+  });
+});
+
+describe('PackedTexts', () => {
+  const documents = () => DOCUMENTS;
+  const texts = (built: ReturnType<typeof buildOutputs>): string[] => built.files.map(outputText);
+
+  /** The inputs as the reporter gathers them: records without texts, responses left in batches of `size`. */
+  function gathered(inputs: ReportInputs, size: number): ReportInputs {
+    return {
+      ...inputs,
+      models: inputs.models.map((entry) => {
+        const packedTexts = new PackedTexts();
+        for (let i = 0; i < entry.records.length; i += size) {
+          const batch = entry.records.slice(i, i + size);
+          packedTexts.add(packCalls(batch, { redactTexts: false }), batch.length);
+        }
+        return { ...entry, records: entry.records.map(withoutTexts), texts: packedTexts };
+      }),
+    };
+  }
+
+  it('give each record its own response, across batch ends and in any order', () => {
+    const batch = [
+      okCall({ text: 'one' }),
+      errorCall({ partialText: 'half' }),
+      errorCall(),
+      okCall({ text: 'four' }),
+    ];
+    const packedTexts = new PackedTexts();
+    packedTexts.add(packCalls(batch.slice(0, 3), { redactTexts: false }), 3);
+    packedTexts.add(packCalls(batch.slice(3), { redactTexts: false }), 1);
+    expect([0, 1, 2, 3].map((i) => packedTexts.responseOf(i))).toEqual(['one', 'half', undefined, 'four']);
+    expect([3, 0, 3, 1].map((i) => packedTexts.responseOf(i))).toEqual(['four', 'one', 'four', 'half']);
+    expect(packedTexts.responseOf(4)).toBeUndefined();
+  });
+
+  it('make the same outputs, byte for byte, as records that carry their texts', () => {
+    const direct = sampleInputs();
+    const [source, candidate] = direct.models;
+    if (!source || !candidate) throw new Error('fixture has two models');
+    source.records = [
+      warmupCall({ text: 'warm' }),
+      okCall({ text: 'an answer, "quoted"' }),
+      errorCall({ partialText: 'cut short' }),
+      okCall({ invocation: 1, text: 'another\nline' }),
+    ];
+    candidate.records = candidate.records.map((record, i) => ({ ...record, text: `streamed ${i}` }));
+    for (const size of [1, 2, 1000]) {
+      const built = texts(buildOutputs(gathered(direct, size), documents));
+      expect(built).toEqual(texts(buildOutputs(direct, documents)));
+      expect(built.join('')).toContain('cut short');
+    }
   });
 });

@@ -3,6 +3,8 @@ import type { TestArtifactBase } from 'vitest';
 import type { CallRecord } from '../records/call-record.ts';
 import type { ModelRunInfo } from '../records/model-run-info.ts';
 import type { CheckOutcome } from '../records/run-record.ts';
+import type { CallTexts } from '../report/report-inputs.ts';
+import { responseOf } from '../report/rows.ts';
 import { withoutTexts } from '../report/without-texts.ts';
 
 /**
@@ -34,6 +36,50 @@ export function packCalls(records: readonly CallRecord[], options: { redactTexts
 export function unpackCalls(packed: string): CallRecord[] {
   const lines = inflateRawSync(Buffer.from(packed, 'base64')).toString('utf8');
   return lines === '' ? [] : lines.split('\n').map((line) => JSON.parse(line) as CallRecord);
+}
+
+/**
+ * A model's responses, left in their packed batches: the reporter holds its records without texts and
+ * the CSV, written in record order, unpacks one batch at a time for them (the batch last read is kept).
+ */
+export class PackedTexts implements CallTexts {
+  readonly #batches: { start: number; packed: string }[] = [];
+  #count = 0;
+  #open: { start: number; responses: (string | undefined)[] } | undefined;
+
+  /** The next batch of the model's records, `count` of them. */
+  add(packed: string, count: number): void {
+    this.#batches.push({ start: this.#count, packed });
+    this.#count += count;
+  }
+
+  responseOf(index: number): string | undefined {
+    const open = this.#open;
+    if (open !== undefined && index >= open.start && index < open.start + open.responses.length) {
+      return open.responses[index - open.start];
+    }
+    const batch = this.#batchOf(index);
+    if (batch === undefined) return undefined;
+    const responses = unpackCalls(batch.packed).map(responseOf);
+    this.#open = { start: batch.start, responses };
+    return responses[index - batch.start];
+  }
+
+  /** The last batch starting at or before `index`. */
+  #batchOf(index: number): { start: number; packed: string } | undefined {
+    let low = 0;
+    let high = this.#batches.length - 1;
+    let found: { start: number; packed: string } | undefined;
+    while (low <= high) {
+      const middle = (low + high) >> 1;
+      const batch = this.#batches[middle] as { start: number; packed: string };
+      if (batch.start <= index) {
+        found = batch;
+        low = middle + 1;
+      } else high = middle - 1;
+    }
+    return found;
+  }
 }
 
 export interface ChecksArtifact extends TestArtifactBase {
