@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
+import type { CallRecord } from '../src/records/call-record.ts';
 import { buildOutputs, outputText } from '../src/report/build-outputs.ts';
 import type { ReportInputs } from '../src/report/report-inputs.ts';
 import { withoutTexts } from '../src/report/without-texts.ts';
-import { PackedTexts, packCalls, unpackCalls } from '../src/vitest/artifacts.ts';
+import { PackedTexts, packCalls, unpackCalls, unpackRecords } from '../src/vitest/artifacts.ts';
 import {
   DOCUMENTS,
   errorCall,
@@ -22,13 +23,21 @@ describe('calls artifacts', () => {
 
   it('pack a batch of records and give them back as they were', () => {
     const packed = packCalls(records, { redactTexts: false });
-    expect(packed).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    expect(packed.packed).toMatch(/^[A-Za-z0-9+/]+=*$/);
+    expect(packed.texts).toMatch(/^[A-Za-z0-9+/]+=*$/);
     expect(unpackCalls(packed)).toEqual(records);
     expect(unpackCalls(packCalls([], { redactTexts: false }))).toEqual([]);
   });
 
+  it('pack the texts apart: the records alone come back without them', () => {
+    const { packed } = packCalls(records, { redactTexts: false });
+    expect(unpackRecords(packed)).toEqual(records.map(withoutTexts));
+  });
+
   it('leave out the texts of a model run with redactTexts, as the journal does', () => {
-    const unpacked = unpackCalls(packCalls(records, { redactTexts: true }));
+    const redacted = packCalls(records, { redactTexts: true });
+    expect(redacted.texts).toBeUndefined();
+    const unpacked = unpackCalls(redacted);
     expect(unpacked).toEqual(records.map(withoutTexts));
     expect(unpacked[1]).toMatchObject({ status: 'ok', text: '' });
     expect(unpacked[3]).not.toHaveProperty('partialText');
@@ -39,7 +48,8 @@ describe('calls artifacts', () => {
       okCall({ requestId: `request-${i}`, latencyMs: 100 + i / 7 }),
     );
     const json = many.map((record) => JSON.stringify(record)).join('\n');
-    expect(packCalls(many, { redactTexts: false }).length).toBeLessThan(json.length / 4);
+    const { packed, texts = '' } = packCalls(many, { redactTexts: false });
+    expect(packed.length + texts.length).toBeLessThan(json.length / 4);
   });
 });
 
@@ -59,6 +69,11 @@ describe('withoutTexts', () => {
 });
 
 describe('PackedTexts', () => {
+  const packedTextsOf = (batch: CallRecord[]): string => {
+    const { texts } = packCalls(batch, { redactTexts: false });
+    if (texts === undefined) throw new Error('texts kept, so packed');
+    return texts;
+  };
   const documents = () => DOCUMENTS;
   const texts = (built: ReturnType<typeof buildOutputs>): string[] => built.files.map(outputText);
 
@@ -70,7 +85,7 @@ describe('PackedTexts', () => {
         const packedTexts = new PackedTexts();
         for (let i = 0; i < entry.records.length; i += size) {
           const batch = entry.records.slice(i, i + size);
-          packedTexts.add(packCalls(batch, { redactTexts: false }), batch.length);
+          packedTexts.add(packedTextsOf(batch), batch.length);
         }
         return { ...entry, records: entry.records.map(withoutTexts), texts: packedTexts };
       }),
@@ -85,8 +100,8 @@ describe('PackedTexts', () => {
       okCall({ text: 'four' }),
     ];
     const packedTexts = new PackedTexts();
-    packedTexts.add(packCalls(batch.slice(0, 3), { redactTexts: false }), 3);
-    packedTexts.add(packCalls(batch.slice(3), { redactTexts: false }), 1);
+    packedTexts.add(packedTextsOf(batch.slice(0, 3)), 3);
+    packedTexts.add(packedTextsOf(batch.slice(3)), 1);
     expect([0, 1, 2, 3].map((i) => packedTexts.responseOf(i))).toEqual(['one', 'half', undefined, 'four']);
     expect([3, 0, 3, 1].map((i) => packedTexts.responseOf(i))).toEqual(['four', 'one', 'four', 'half']);
     expect(packedTexts.responseOf(4)).toBeUndefined();

@@ -4,7 +4,6 @@ import type { CallRecord } from '../records/call-record.ts';
 import type { ModelRunInfo } from '../records/model-run-info.ts';
 import type { CheckOutcome } from '../records/run-record.ts';
 import type { CallTexts } from '../report/report-inputs.ts';
-import { responseOf } from '../report/rows.ts';
 import { withoutTexts } from '../report/without-texts.ts';
 
 /**
@@ -15,27 +14,64 @@ import { withoutTexts } from '../report/without-texts.ts';
  * artifact in its main process (beside the embedded emulator) for the whole run, and a shard's blob
  * report holds them too, so each batch travels packed: its records as JSON lines, deflated, in
  * base64, about a ninth of the JSON (100,000 calls: ~8 MB instead of ~70 MB, or ~150 MB with texts).
- * Texts a model keeps out of its outputs (`redactTexts`) are left out before packing, as the journal
- * leaves them out.
+ * A batch's texts are packed apart from its records (PackedCalls), and left out when the model keeps
+ * them out of its outputs (`redactTexts`), as the journal leaves them out.
  */
 
-export interface CallsArtifact extends TestArtifactBase {
+export interface CallsArtifact extends TestArtifactBase, PackedCalls {
   type: 'converse-bench:calls';
   model: ModelRunInfo;
-  /** The batch's CallRecords, one JSON line each, raw-deflated, in base64 (packCalls / unpackCalls). */
-  packed: string;
 }
 
-/** A batch of records as an artifact's `packed` text. */
-export function packCalls(records: readonly CallRecord[], options: { redactTexts: boolean }): string {
-  const lines = records.map((record) => JSON.stringify(options.redactTexts ? withoutTexts(record) : record));
+/** A batch of records, packed: each text is JSON lines, raw-deflated, in base64. */
+export interface PackedCalls {
+  /** The CallRecords without their texts (withoutTexts), one JSON line each. */
+  packed: string;
+  /**
+   * Their texts, one JSON line per record in the same order (`text` and `reasoningText`, or
+   * `partialText`): absent when the model keeps texts out (`redactTexts`). Apart, so the reporter
+   * reads the records without parsing a response, and a response without parsing its record.
+   */
+  texts?: string;
+}
+
+type Texts = Partial<{ text: string; reasoningText: string; partialText: string }>;
+
+function textsOf(record: CallRecord): Texts {
+  if (record.status === 'error')
+    return record.partialText === undefined ? {} : { partialText: record.partialText };
+  return record.reasoningText === undefined
+    ? { text: record.text }
+    : { text: record.text, reasoningText: record.reasoningText };
+}
+
+function pack(lines: string[]): string {
   return deflateRawSync(lines.join('\n')).toString('base64');
 }
 
-/** The records of an artifact's `packed` text. */
-export function unpackCalls(packed: string): CallRecord[] {
+function unpack<T>(packed: string): T[] {
   const lines = inflateRawSync(Buffer.from(packed, 'base64')).toString('utf8');
-  return lines === '' ? [] : lines.split('\n').map((line) => JSON.parse(line) as CallRecord);
+  return lines === '' ? [] : lines.split('\n').map((line) => JSON.parse(line) as T);
+}
+
+/** A batch of records as an artifact's `packed` and `texts`. */
+export function packCalls(records: readonly CallRecord[], options: { redactTexts: boolean }): PackedCalls {
+  const packed = pack(records.map((record) => JSON.stringify(withoutTexts(record))));
+  if (options.redactTexts) return { packed };
+  return { packed, texts: pack(records.map((record) => JSON.stringify(textsOf(record)))) };
+}
+
+/** The records of a packed batch, without their texts. */
+export function unpackRecords(packed: string): CallRecord[] {
+  return unpack<CallRecord>(packed);
+}
+
+/** The records of a packed batch, with their texts when it has them. */
+export function unpackCalls({ packed, texts }: PackedCalls): CallRecord[] {
+  const records = unpackRecords(packed);
+  if (texts === undefined) return records;
+  const recordTexts = unpack<Texts>(texts);
+  return records.map((record, i) => ({ ...record, ...recordTexts[i] }) as CallRecord);
 }
 
 /**
@@ -47,9 +83,9 @@ export class PackedTexts implements CallTexts {
   #count = 0;
   #open: { start: number; responses: (string | undefined)[] } | undefined;
 
-  /** The next batch of the model's records, `count` of them. */
-  add(packed: string, count: number): void {
-    this.#batches.push({ start: this.#count, packed });
+  /** The `texts` of the next batch of the model's records, `count` of them. */
+  add(texts: string, count: number): void {
+    this.#batches.push({ start: this.#count, packed: texts });
     this.#count += count;
   }
 
@@ -60,7 +96,7 @@ export class PackedTexts implements CallTexts {
     }
     const batch = this.#batchOf(index);
     if (batch === undefined) return undefined;
-    const responses = unpackCalls(batch.packed).map(responseOf);
+    const responses = unpack<Texts>(batch.packed).map((texts) => texts.text ?? texts.partialText);
     this.#open = { start: batch.start, responses };
     return responses[index - batch.start];
   }

@@ -1,7 +1,6 @@
 import type { TestModule } from 'vitest/node';
 import { ModelInputsCollector } from '../report/assemble-inputs.ts';
-import { withoutTexts } from '../report/without-texts.ts';
-import { PackedTexts, unpackCalls } from './artifacts.ts';
+import { PackedTexts, unpackRecords } from './artifacts.ts';
 
 /**
  * Collects converse-bench artifacts from every test of the run. Read from `testCase.artifacts()` at
@@ -12,23 +11,23 @@ import { PackedTexts, unpackCalls } from './artifacts.ts';
  */
 export function gatherArtifacts(testModules: readonly TestModule[]): ModelInputsCollector {
   const collector = new ModelInputsCollector();
-  const texts = new Map<string, PackedTexts>();
+  const textsByModel = new Map<string, PackedTexts>();
   for (const testModule of testModules) {
     for (const testCase of testModule.children.allTests()) {
       for (const artifact of testCase.artifacts()) {
         if (artifact.type === 'converse-bench:calls') {
-          const { model, packed } = artifact;
-          const records = unpackCalls(packed);
-          if (!model.options.redactTexts) {
-            let modelTexts = texts.get(model.key);
+          const { model, packed, texts } = artifact;
+          const records = unpackRecords(packed);
+          if (texts !== undefined) {
+            let modelTexts = textsByModel.get(model.key);
             if (modelTexts === undefined) {
               modelTexts = new PackedTexts();
-              texts.set(model.key, modelTexts);
+              textsByModel.set(model.key, modelTexts);
               collector.setTexts(model, modelTexts);
             }
-            modelTexts.add(packed, records.length);
+            modelTexts.add(texts, records.length);
           }
-          collector.addCalls(model, records.map(withoutTexts));
+          collector.addCalls(model, records);
         } else if (artifact.type === 'converse-bench:checks')
           collector.addChecks(artifact.model, artifact.checks);
       }

@@ -457,7 +457,7 @@ async function runCalls(
     for (let i = 0; i === 0 || i < records.length; i += ARTIFACT_BATCH) {
       const batch = records.slice(i, i + ARTIFACT_BATCH);
       const packed = packCalls(batch, { redactTexts: options.redactTexts });
-      await recordArtifact(task, { type: 'converse-bench:calls', model: info, packed });
+      await recordArtifact(task, { type: 'converse-bench:calls', model: info, ...packed });
     }
   }
   return records;
