@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { stringify } from 'csv-stringify/sync';
 import { afterAll, describe, expect, test } from 'vitest';
 import { buildRunRecord } from '../src/report/build-run-record.ts';
-import { CSV_CHUNK_ROWS, csvChunks } from '../src/report/csv.ts';
+import { CSV_CHUNK_CHARS, CSV_CHUNK_ROWS, csvChunks } from '../src/report/csv.ts';
 import { logChunks } from '../src/report/log.ts';
 import { CSV_COLUMNS, toCsvRow } from '../src/report/rows.ts';
 import { runRecordChunks } from '../src/report/run-record-json.ts';
@@ -59,6 +59,23 @@ describe('chunked outputs', () => {
     expect(chunks.join('')).toBe(oneShot);
     expect(oneShot).toContain(`\n"'=HYPERLINK(""x"")",`);
     expect([...csvChunks([])].join('')).toBe(`${CSV_COLUMNS.join(',')}\n`);
+  });
+
+  test('rows with long texts end a chunk before CSV_CHUNK_CHARS characters pile up, to the same bytes', () => {
+    const context = { transport: 'http1' as const, documents: [], redactTexts: false };
+    // 8,000 characters a row: four rows reach CSV_CHUNK_CHARS (32,000), so 10 rows are chunks of 4, 4, 2.
+    const rows = Array.from({ length: 10 }, (_, i) =>
+      toCsvRow(okCall({ invocation: i, text: `${i}`.repeat(8000) }), context),
+    );
+    const chunks = [...csvChunks(rows)];
+    expect(CSV_CHUNK_CHARS).toBe(32_000);
+    expect(chunks).toHaveLength(3);
+    expect(chunks.join('')).toBe(
+      stringify(
+        rows.map((row) => CSV_COLUMNS.map((column) => row[column])),
+        { header: true, columns: [...CSV_COLUMNS] },
+      ),
+    );
   });
 
   test('the sink writes chunks to the same bytes as a string, and the log keeps every call line', () => {

@@ -1,7 +1,7 @@
 import type { CallRecord } from '../records/call-record.ts';
 import type { ModelRunInfo } from '../records/model-run-info.ts';
 import type { CheckOutcome } from '../records/run-record.ts';
-import type { ModelInputs } from './report-inputs.ts';
+import type { CallTexts, ModelInputs } from './report-inputs.ts';
 
 /**
  * Groups calls and checks by model key, keeping each model's calls in the order they arrive. Models
@@ -27,6 +27,11 @@ export class ModelInputsCollector {
 
   addCalls(model: ModelRunInfo, records: readonly CallRecord[]): void {
     this.#entry(model).records.push(...records);
+  }
+
+  /** Where the model's responses are, when its records were added without them. */
+  setTexts(model: ModelRunInfo, texts: CallTexts): void {
+    this.#entry(model).texts = texts;
   }
 
   addChecks(model: ModelRunInfo, checks: readonly CheckOutcome[]): void {

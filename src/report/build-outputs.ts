@@ -49,7 +49,7 @@ export interface BuiltOutputs {
 function csvFiles(inputs: ReportInputs, documents: DocumentLookup, timestamp: string): OutputFile[] {
   const modelIds = [...new Set(inputs.models.map(({ model }) => model.modelId))];
   function* rowsOf(modelId: string, phase: Phase): Generator<CsvRow> {
-    for (const { model, records } of inputs.models) {
+    for (const { model, records, texts } of inputs.models) {
       if (model.modelId !== modelId) continue;
       const context = {
         transport: model.options.transport,
@@ -58,7 +58,12 @@ function csvFiles(inputs: ReportInputs, documents: DocumentLookup, timestamp: st
         estimate: model.options.target === 'emulator',
         ...(model.pricing === undefined ? {} : { pricing: model.pricing }),
       };
-      for (const record of records) if (record.phase === phase) yield toCsvRow(record, context);
+      for (const [index, record] of records.entries()) {
+        if (record.phase !== phase) continue;
+        yield texts === undefined
+          ? toCsvRow(record, context)
+          : toCsvRow(record, context, texts.responseOf(index));
+      }
     }
   }
   const warmedUp = (modelId: string): boolean =>

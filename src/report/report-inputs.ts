@@ -15,6 +15,17 @@ export interface ModelInputs {
   /** Every call, warmup included, in completion order. */
   records: CallRecord[];
   checks: CheckOutcome[];
+  /**
+   * The responses of `records`, when the records are held without them (the reporter keeps its calls'
+   * texts packed, a batch at a time, until the CSV asks for them). Absent: the records carry their own.
+   */
+  texts?: CallTexts;
+}
+
+/** Responses looked up by a call's index in its model's `records`. */
+export interface CallTexts {
+  /** The response (`text`), or the partial response of a failed call, of `records[index]`. */
+  responseOf(index: number): string | undefined;
 }
 
 /**

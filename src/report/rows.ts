@@ -132,12 +132,19 @@ function cell(value: number | string | undefined): CsvCell {
   return value;
 }
 
-/** One call as a CSV row, its texts joined back from the dataset here, at report time. */
-export function toCsvRow(record: CallRecord, context: RowContext): CsvRow {
+/** A call's response: the text of a call that succeeded, the partial text of one that failed. */
+export function responseOf(record: CallRecord): string | undefined {
+  return record.status === 'ok' ? record.text : record.partialText;
+}
+
+/**
+ * One call as a CSV row, its texts joined back from the dataset here, at report time. `response` is
+ * the call's own unless given (the reporter holds records without their texts).
+ */
+export function toCsvRow(record: CallRecord, context: RowContext, response = responseOf(record)): CsvRow {
   const doc = context.redactTexts ? undefined : context.documents[record.document];
   const ok = record.status === 'ok' ? record : undefined;
   const failed = record.status === 'error' ? record : undefined;
-  const response = context.redactTexts ? undefined : (ok?.text ?? failed?.partialText);
   const { latencyMs } = record;
   return {
     model: record.modelId,
@@ -145,7 +152,7 @@ export function toCsvRow(record: CallRecord, context: RowContext): CsvRow {
     inference_profile: record.latencyMode,
     document: cell(doc?.document),
     referenceResponse: cell(doc?.referenceResponse),
-    model_response: cell(response),
+    model_response: cell(context.redactTexts ? undefined : response),
     latency: cell(latencyMs === undefined ? undefined : latencyMs / 1000),
     model_latencyMs: cell(ok?.serverLatencyMs),
     model_input_tokens: cell(ok?.inputTokens),

@@ -54,6 +54,7 @@ import { packCalls } from './artifacts.ts';
 import type { GateInputs } from './gate-inputs.ts';
 import { jobFunction } from './provider.ts';
 import { withReasoningEstimate } from './reasoning-estimate.ts';
+import { sharedResponses } from './shared-responses.ts';
 
 /**
  * One test of a bench file, step by step: a model through one API (at one sweep level) is checked,
@@ -382,6 +383,7 @@ async function runCalls(
   const health = startClientHealth();
   const client = options.workers > 1 ? undefined : createBedrockClient(clientOptions);
   const stop = earlyStop(options.earlyStopCalls);
+  const share = sharedResponses();
   const until = runsUntilDeadline(options);
   const cap = measuredCallCap(options);
   let completed = false;
@@ -404,7 +406,7 @@ async function runCalls(
         ...(options.maxInFlight === undefined ? {} : { maxInFlight: options.maxInFlight }),
         onRecord: (made) => {
           // Every copy of the record (journal, result, reporter) carries the estimate.
-          const record = withReasoningEstimate(made);
+          const record = share(withReasoningEstimate(made));
           records.push(record);
           stop.observe(record);
           onRecord(record);
@@ -455,7 +457,7 @@ async function runCalls(
     for (let i = 0; i === 0 || i < records.length; i += ARTIFACT_BATCH) {
       const batch = records.slice(i, i + ARTIFACT_BATCH);
       const packed = packCalls(batch, { redactTexts: options.redactTexts });
-      await recordArtifact(task, { type: 'converse-bench:calls', model: info, packed });
+      await recordArtifact(task, { type: 'converse-bench:calls', model: info, ...packed });
     }
   }
   return records;
