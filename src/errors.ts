@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+
 /**
  * Errors caused by what the user gave us (a file, a setting, a flag) rather than by a bug. Their
  * message is one line naming the input and the fix; the CLI prints it without a stack trace.
@@ -37,5 +39,18 @@ export function parseUserJson(
     return JSON.parse(text.replace(/^\uFEFF/, ''));
   } catch (cause) {
     throw error(`${file}: not valid JSON (${cause instanceof Error ? cause.message : String(cause)})${fix}`);
+  }
+}
+
+/**
+ * A user's text file (a leading byte-order mark dropped). One that cannot be read is thrown as
+ * `error(code, cause)`: `code` is the system's (`ENOENT` for a missing file), the file's own error
+ * class words the line.
+ */
+export function readUserText(path: string, error: (code: string, cause: unknown) => Error): string {
+  try {
+    return readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
+  } catch (cause) {
+    throw error((cause as NodeJS.ErrnoException).code ?? String(cause), cause);
   }
 }

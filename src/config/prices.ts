@@ -1,5 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { parseUserJson, UserError } from '../errors.ts';
+import { parseUserJson, readUserText, UserError } from '../errors.ts';
 import type { LatencyMode, ServiceTier } from '../records/call-record.ts';
 import type { ModelPricing, Price, PriceSource, TierMultiplier, TokenPrices } from '../records/prices.ts';
 import { nearestName } from './errors.ts';
@@ -39,17 +38,12 @@ const DATE = /^\d{4}-\d{2}-\d{2}$/;
 
 /** Reads and validates a price table; `shown` is the path as the user wrote it. */
 export function loadPriceTable(path: string, shown = path): PriceTable {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'no such price table' : `cannot read the price table (${code ?? String(error)})`;
-    throw new PriceTableError(
+  const text = readUserText(path, (code) => {
+    const why = code === 'ENOENT' ? 'no such price table' : `cannot read the price table (${code})`;
+    return new PriceTableError(
       `${shown}: ${why}: fix pricesFile, or leave it unset for the package's own data/prices.json`,
     );
-  }
+  });
   return parsePriceTable(text, shown);
 }
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { readUserText } from '../errors.ts';
 import type { Turn } from '../records/call-record.ts';
 import { type Dataset, type DatasetDocument, DOCUMENT_CHAR_LIMIT } from './dataset-rows.ts';
 import { DatasetError } from './errors.ts';
@@ -18,17 +18,13 @@ const isObject = (value: unknown): value is Json =>
   typeof value === 'object' && value !== null && !Array.isArray(value);
 
 export function loadConversations(path: string): Dataset {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8').replace(/^\uFEFF/, '');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
+  const text = readUserText(path, (code, cause) => {
     const problem =
       code === 'ENOENT'
         ? 'no such file; check the path (relative paths start at the project root)'
-        : `cannot be read (${code ?? String(error)}); check the path and its permissions`;
-    throw new DatasetError(path, undefined, problem, { cause: error });
-  }
+        : `cannot be read (${code}); check the path and its permissions`;
+    return new DatasetError(path, undefined, problem, { cause });
+  });
   const documents: DatasetDocument[] = [];
   text.split('\n').forEach((raw, i) => {
     if (raw.trim() === '') return;

@@ -1,6 +1,5 @@
-import { readFileSync } from 'node:fs';
 import { nearestName } from '../config/errors.ts';
-import { parseUserJson, UserError } from '../errors.ts';
+import { parseUserJson, readUserText, UserError } from '../errors.ts';
 import { formatDuration, formatRate, formatUsd } from '../format/numbers.ts';
 import type { CallRecord } from '../records/call-record.ts';
 import { measuredCalls, okMeasuredCalls, responseTimeMs } from '../records/metrics.ts';
@@ -77,17 +76,12 @@ export const NO_BUDGETS_FILE = 'none';
  * `shown` is the path as the user wrote it. A missing file is an error: a gate never passes by default.
  */
 export function loadBudgets(path: string, shown = path): BudgetFile {
-  let text: string;
-  try {
-    text = readFileSync(path, 'utf8');
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why =
-      code === 'ENOENT' ? 'no such budgets file' : `cannot read the budgets file (${code ?? String(error)})`;
-    throw new BudgetError(
+  const text = readUserText(path, (code) => {
+    const why = code === 'ENOENT' ? 'no such budgets file' : `cannot read the budgets file (${code})`;
+    return new BudgetError(
       `${shown}: ${why}: create it (\`converse-bench init\` writes one), or set budgetsFile to "${NO_BUDGETS_FILE}" to run without budgets`,
     );
-  }
+  });
   return parseBudgets(text, shown);
 }
 
