@@ -42,30 +42,23 @@ export function incompatibilities(baseline: RunRecord, candidate: RunRecord): st
   return problems;
 }
 
-const apis = (run: RunRecord): string => [...new Set(run.models.map((m) => m.api))].sort().join('+');
-const modes = (run: RunRecord): string => [...new Set(run.models.map((m) => m.latencyMode))].sort().join('+');
-
+/** The distinct values of `f` over a run's models, sorted and joined: what two runs must share. */
+const distinct = (run: RunRecord, f: (model: ModelRun) => string): string =>
+  [...new Set(run.models.map(f))].sort().join('+');
+const apis = (run: RunRecord): string => distinct(run, (m) => m.api);
+const modes = (run: RunRecord): string => distinct(run, (m) => m.latencyMode);
 /** Run records from before service tiers requested the default one. */
-const tiers = (run: RunRecord): string =>
-  [...new Set(run.models.map((m) => m.options.serviceTier ?? 'default'))].sort().join('+');
+const tiers = (run: RunRecord): string => distinct(run, (m) => m.options.serviceTier ?? 'default');
 /** Run records from before prompt caching asked for none. */
 const caches = (run: RunRecord): string =>
-  [
-    ...new Set(
-      run.models.map((m) => `${m.options.promptCache ?? 'off'}${m.options.cacheBust ? '+nonce' : ''}`),
-    ),
-  ]
-    .sort()
-    .join('+');
+  distinct(run, (m) => `${m.options.promptCache ?? 'off'}${m.options.cacheBust ? '+nonce' : ''}`);
 /** The cache classes a model's calls fell in, from its summary ('' when none reported cache usage). */
 const cacheClasses = (model: ModelRun): string =>
   CACHE_CLASSES.filter((cls) => model.summary.byCacheClass?.[cls] !== undefined).join('+');
 /** Run records from before extended thinking had it off. */
-const budgets = (run: RunRecord): string =>
-  [...new Set(run.models.map((m) => String(m.options.reasoningBudget ?? 'off')))].sort().join('+');
+const budgets = (run: RunRecord): string => distinct(run, (m) => String(m.options.reasoningBudget ?? 'off'));
 /** Each model's tool configuration by fingerprint (`none` without). */
-const toolConfigs = (run: RunRecord): string =>
-  [...new Set(run.models.map((m) => m.toolConfigFingerprint ?? 'none'))].sort().join('+');
+const toolConfigs = (run: RunRecord): string => distinct(run, (m) => m.toolConfigFingerprint ?? 'none');
 /** The tiers a model's calls were served, as the service reported them ('' when it never said). */
 const tiersServed = (model: ModelRun): string =>
   Object.keys(model.summary.serviceTierServed ?? {})

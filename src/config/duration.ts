@@ -2,6 +2,9 @@ import type { ResolvedOptions } from '../records/options.ts';
 import { ConfigError } from './errors.ts';
 import { runTimeScale } from './time-scale.ts';
 
+/** The counts a duration replaces: set beside one, they are an error. */
+export const DURATION_REPLACES = ['experimentCounts', 'invocationsPerScenario'] as const;
+
 /**
  * Duration-bounded runs (`duration`, as k6's and GuideLLM's): each model test (API, sweep level)
  * measures for a span of time instead of a counted plan. Open loop: ceil(duration x rate) calls, a
@@ -92,7 +95,7 @@ export function checkDuration(
   const { duration } = options;
   if (duration === undefined) return;
   const shown = `duration ${durationText(duration)}`;
-  for (const key of ['experimentCounts', 'invocationsPerScenario'] as const) {
+  for (const key of DURATION_REPLACES) {
     if (options[key] !== 1) {
       throw new ConfigError(
         `${shown} with ${key} ${options[key]}: a duration run cycles the documents until it ends instead of counting repetitions; set ${key} to 1, or leave duration unset`,

@@ -2,7 +2,14 @@ import { PROMPT_CACHES, REASONING_EFFORTS, type ReasoningBudget } from '../recor
 import { shownEndpoint } from '../records/endpoint.ts';
 import type { BenchOptions, LoadShape, ResolvedOptions, Slo, Sweep } from '../records/options.ts';
 import { DEFAULT_OPTIONS } from './defaults.ts';
-import { checkDuration, durationText, isDuration, MAX_TIMER_SECONDS, parseDuration } from './duration.ts';
+import {
+  checkDuration,
+  DURATION_REPLACES,
+  durationText,
+  isDuration,
+  MAX_TIMER_SECONDS,
+  parseDuration,
+} from './duration.ts';
 import { envName, flagName, readEnvSettings } from './env.ts';
 import { ConfigError, nearestName } from './errors.ts';
 
@@ -531,7 +538,6 @@ function checkFile(file: Record<string, unknown>, where: string): void {
 }
 
 /** The counts a duration replaces. */
-const DURATION_REPLACES = ['experimentCounts', 'invocationsPerScenario'] as const;
 /** The settings checkDuration reads. */
 const DURATION_CHECKS: readonly Key[] = [
   'duration',

@@ -371,7 +371,8 @@ function throttles(mode: ThrottleMode, entry: RuleState, context: FaultContext):
   }
 }
 
-function httpError(errorType: BedrockErrorType): Fault {
+/** The fault that answers `errorType` as Bedrock does (its status and message). */
+export function httpError(errorType: BedrockErrorType): Fault {
   const { status, message } = BEDROCK_ERRORS[errorType];
   return { kind: 'http-error', status, errorType, message };
 }

@@ -1,11 +1,11 @@
 import { UserError } from '../errors.ts';
 import type { LatencyMode } from '../records/call-record.ts';
 import {
-  BEDROCK_ERRORS,
   createFaultState,
   decideFault,
   type FaultRule,
   FaultSpecError,
+  httpError,
   parseFaultSpec,
   type ScopedRule,
 } from './faults.ts';
@@ -140,11 +140,7 @@ export function createPlanner(config: PlannerConfig): Planner {
 }
 
 /** A lower-priority tier's request turned away under load, as Bedrock's ThrottlingException. */
-const TIER_THROTTLE: Fault = {
-  kind: 'http-error',
-  errorType: 'ThrottlingException',
-  ...BEDROCK_ERRORS.ThrottlingException,
-};
+const TIER_THROTTLE: Fault = httpError('ThrottlingException');
 
 function scoped(rules: readonly FaultRule[], source: string): ScopedRule[] {
   return rules.map((rule, index) => ({ rule, scope: `${source}:${index}` }));

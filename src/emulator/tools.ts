@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { type BedrockError, validationError } from './bedrock-error.ts';
+import { validationError } from './bedrock-error.ts';
 
 /**
  * Tool use as the emulator serves it. A request's `toolConfig` is checked as Bedrock checks it; the
@@ -21,31 +21,29 @@ export interface ToolRequest {
   forced: boolean;
 }
 
-function invalid(message: string): BedrockError {
-  return validationError(message);
-}
-
 /** The tool the model will call; undefined without a toolConfig. Throws Bedrock's ValidationException. */
 export function parseToolRequest(config: Json | undefined): ToolRequest | undefined {
   if (config === undefined) return undefined;
   const tools = config.tools;
   if (!Array.isArray(tools) || tools.length === 0) {
-    throw invalid('The toolConfig field must be defined when using toolUse and toolResult content blocks.');
+    throw validationError(
+      'The toolConfig field must be defined when using toolUse and toolResult content blocks.',
+    );
   }
   const specs = tools.map((tool, i) => {
     const spec = isObject(tool) ? tool.toolSpec : undefined;
     if (!isObject(spec))
-      throw invalid(
+      throw validationError(
         `Value at 'toolConfig.tools.${i + 1}.member' failed to satisfy constraint: Member must have a toolSpec`,
       );
     if (typeof spec.name !== 'string' || !TOOL_NAME.test(spec.name)) {
-      throw invalid(
+      throw validationError(
         `1 validation error detected: Value at 'toolConfig.tools.${i + 1}.member.toolSpec.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+`,
       );
     }
     const schema = isObject(spec.inputSchema) ? spec.inputSchema.json : undefined;
     if (!isObject(schema)) {
-      throw invalid(
+      throw validationError(
         `The input schema of tool ${spec.name} must be a JSON object (toolSpec.inputSchema.json).`,
       );
     }
@@ -60,7 +58,7 @@ export function parseToolRequest(config: Json | undefined): ToolRequest | undefi
   const named = isObject(choice) && isObject(choice.tool) ? choice.tool.name : undefined;
   const spec = specs.find((s) => s.name === named);
   if (spec === undefined) {
-    throw invalid(
+    throw validationError(
       `The tool ${String(named)} named in toolChoice is not in toolConfig.tools. Name one of the tools.`,
     );
   }

@@ -9,7 +9,7 @@ import type { Dataset } from '../data/dataset.ts';
 import { promptFingerprint, renderPrompt } from '../data/template.ts';
 import type { TrackedModel } from '../data/tracking.ts';
 import { DEFAULT_MAX_BODY_BYTES } from '../emulator/index.ts';
-import { DEFAULT_MODELS, resolveModel } from '../emulator/models.ts';
+import { DEFAULT_MODELS, type ModelCatalog, resolveModel } from '../emulator/models.ts';
 import { catalogueOf, loadProfiles } from '../emulator/profiles.ts';
 import { loadTokenizer } from '../emulator/tokenizer.ts';
 import { UserError } from '../errors.ts';
@@ -181,6 +181,17 @@ function checkReasoning({ modelId, options, inputs }: ModelTest): void {
   if (problem !== undefined) throw new BenchModelError(`${modelId}: ${problem}`);
 }
 
+/** The catalogue with each emulator profile file, read once per bench file (not once per model test). */
+const catalogues = new Map<string, ModelCatalog>();
+function catalogueAt(path: string): ModelCatalog {
+  let catalog = catalogues.get(path);
+  if (catalog === undefined) {
+    catalog = catalogueOf(loadProfiles(path));
+    catalogues.set(path, catalog);
+  }
+  return catalog;
+}
+
 /**
  * maxTokens over a model's output limit makes every call a ValidationException row, on Bedrock as on
  * the emulator: refused before any call. The limits are the emulator's catalogue (the Bedrock model
@@ -190,9 +201,7 @@ function checkReasoning({ modelId, options, inputs }: ModelTest): void {
 function checkMaxTokens({ modelId, options }: ModelTest): void {
   const profiles = options.target === 'emulator' ? options.emulatorProfilesFile : undefined;
   const catalog =
-    profiles === undefined
-      ? DEFAULT_MODELS
-      : catalogueOf(loadProfiles(resolve(inject('converseBench').root, profiles)));
+    profiles === undefined ? DEFAULT_MODELS : catalogueAt(resolve(inject('converseBench').root, profiles));
   const model = resolveModel(modelId, catalog);
   if (model.status !== 'ok' || options.maxTokens <= model.info.maxOutputTokens) return;
   const source =
