@@ -11,8 +11,8 @@ let encoder: Tiktoken | undefined;
 /**
  * Each token's bytes, for decoding: token `id`'s bytes are `bytes[offsets[id]..offsets[id + 1]]`.
  * js-tiktoken keeps them as a Map of 200,000 small Uint8Arrays, about 45 MB of live heap in the process
- * serving the embedded emulator (Vitest's main process), which V8 then lets grow by a multiple before
- * it collects; these two arrays hold the same bytes in about 2 MB, and the Map is emptied.
+ * serving the emulator, which V8 then lets grow by a multiple before it collects; these two arrays
+ * hold the same bytes in about 2 MB, and the Map is emptied.
  */
 let table: { bytes: Uint8Array; offsets: Uint32Array } | undefined;
 const utf8 = new TextDecoder('utf-8');

@@ -11,9 +11,9 @@ import { withoutTexts } from '../report/without-texts.ts';
  * `recordArtifact(task, ...)`, which survives `vitest --merge-reports`; the reporter joins them by
  * `model.key` in `onTestRunEnd`. Calls go after they were made, in batches: an awaited
  * `recordArtifact` costs ~0.4 ms on the event loop that times other calls. Vitest keeps every
- * artifact in its main process (beside the embedded emulator) for the whole run, and a shard's blob
- * report holds them too, so each batch travels packed: its records as JSON lines, deflated, in
- * base64, about a ninth of the JSON (100,000 calls: ~8 MB instead of ~70 MB, or ~150 MB with texts).
+ * artifact in its main process for the whole run, and a shard's blob report holds them too, so each
+ * batch travels packed: its records as JSON lines, deflated, in base64, about a ninth of the JSON
+ * (100,000 calls: ~8 MB instead of ~70 MB, or ~150 MB with texts).
  * A batch's texts are packed apart from its records (PackedCalls), and left out when the model keeps
  * them out of its outputs (`redactTexts`), as the journal leaves them out.
  */

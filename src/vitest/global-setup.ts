@@ -8,22 +8,19 @@ import { resolveOptions } from '../config/resolve.ts';
 import { namesModel } from '../data/bench-files.ts';
 import { loadDataset } from '../data/dataset.ts';
 import { loadTracking, type TrackedModel } from '../data/tracking.ts';
-import { parseFaultSpec } from '../emulator/faults.ts';
-import { createPromptCache, startEmulator } from '../emulator/index.ts';
-import { createPlanner } from '../emulator/planner.ts';
-import { catalogueOf, loadProfiles } from '../emulator/profiles.ts';
 import { isUserError } from '../errors.ts';
 import { preflightInputFor, preflightModels } from '../harness/preflight.ts';
 import { modelCallCount } from '../plan/calls.ts';
 import type { ResolvedOptions } from '../records/options.ts';
+import { startEmbeddedEmulator } from './embedded-emulator.ts';
 import { ConverseBenchSetupError } from './setup-error.ts';
 import { staleBuildProblem } from './stale-build.ts';
 
 /**
  * Vitest `globalSetup` for `vitest bench`: one run id and start time for every worker and the
- * reporter, the embedded emulator when the target is the emulator and no endpoint is given, and a
- * snapshot of the CONVERSE_BENCH_* environment (workers read it with `inject`, so only this file and
- * src/cli/ read process.env). Vitest may call it once per project: the first call does the work,
+ * reporter, the embedded emulator (in its own process: embedded-emulator.ts) when the target is the
+ * emulator and no endpoint is given, and a snapshot of the CONVERSE_BENCH_* environment (workers read
+ * it with `inject`, so only this file and src/cli/ read process.env). Vitest may call it once per project: the first call does the work,
  * later calls provide the same values, and the emulator closes at the last teardown. Projects that
  * are not benchmark projects are left alone.
  */
@@ -135,24 +132,21 @@ async function start(
     return preflight === undefined ? context : { ...context, preflight };
   }
   if (options.endpoint !== undefined) return context;
-  const profiles = loadProfiles(
-    options.emulatorProfilesFile === undefined
-      ? DEFAULT_EMULATOR_PROFILES
-      : resolve(root, options.emulatorProfilesFile),
-  );
-  const emulator = await startEmulator({
-    port: 0,
-    models: catalogueOf(profiles),
-    promptCache: createPromptCache({ timeScale: options.timeScale }),
-    planner: createPlanner({
-      profiles,
+  const emulator = await startEmbeddedEmulator(
+    {
+      profilesFile:
+        options.emulatorProfilesFile === undefined
+          ? DEFAULT_EMULATOR_PROFILES
+          : resolve(root, options.emulatorProfilesFile),
       timeScale: options.timeScale,
       seed: options.emulatorSeed,
-      ...(options.emulatorFaults === undefined
-        ? {}
-        : { faults: parseFaultSpec(options.emulatorFaults, 'CONVERSE_BENCH_EMULATOR_FAULTS') }),
-    }),
-  });
+      ...(options.emulatorFaults === undefined ? {} : { faults: options.emulatorFaults }),
+    },
+    (why) =>
+      process.stderr.write(
+        `converse-bench: the embedded emulator stopped (${why}); the calls after it fail\n`,
+      ),
+  );
   onEmulator(() => emulator.close());
   return { ...context, endpoint: emulator.url };
 }
