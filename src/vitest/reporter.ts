@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import type { Reporter, SerializedError, TestModule, TestRunEndReason, Vitest } from 'vitest/node';
 import { resolveOptions } from '../config/resolve.ts';
+import { ownHeapGrowingPercent, withTightHeap } from '../lifecycle/heap-growth.ts';
 import { holdSignals } from '../lifecycle/hold-signals.ts';
 import { watchParent } from '../lifecycle/parent-watch.ts';
 import { collectEnvironment } from '../report/environment.ts';
@@ -84,7 +85,7 @@ export default class ConverseBenchReporter implements Reporter {
     this.#stopped = true;
     holdSignals();
     this.#progress?.stop();
-    this.#writeInterrupted(vitest, why);
+    withTightHeap(() => this.#writeInterrupted(vitest, why), ownHeapGrowth());
   }
 
   #writeInterrupted(vitest: Vitest, why: string): void {
@@ -141,6 +142,11 @@ export default class ConverseBenchReporter implements Reporter {
     reason: TestRunEndReason,
   ): void {
     this.#progress?.stop();
+    withTightHeap(() => this.#report(testModules, reason), ownHeapGrowth());
+  }
+
+  /** Gathers the run's calls from the artifacts, writes the outputs and prints the summary. */
+  #report(testModules: ReadonlyArray<TestModule>, reason: TestRunEndReason): void {
     const collector = gatherArtifacts(testModules);
     const models = collector.models();
     this.#hintLostCalls(models.reduce((sum, { records }) => sum + records.length, 0));
@@ -192,6 +198,11 @@ function progressJournal(vitest: Vitest): string | null | undefined {
   } catch {
     return null;
   }
+}
+
+/** This process's own `--heap-growing-percent`, given back once the outputs are written. */
+function ownHeapGrowth(): number {
+  return ownHeapGrowingPercent(process.execArgv, process.env.NODE_OPTIONS);
 }
 
 function providedContext(vitest: Vitest): ConverseBenchContext | undefined {
