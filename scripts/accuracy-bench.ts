@@ -17,6 +17,7 @@ import { type CallSpec, callModel } from '../src/harness/call.ts';
 import { type BenchClient, createBedrockClient } from '../src/harness/client.ts';
 import { startClientHealth } from '../src/harness/client-health.ts';
 import { realClock } from '../src/harness/clock.ts';
+import { threadCpuWaitNs } from '../src/harness/cpu-wait.ts';
 import { runSchedule } from '../src/harness/scheduler.ts';
 import { runOnThreads } from '../src/harness/thread-pool.ts';
 import {
@@ -98,6 +99,12 @@ function specs(scenario: Scenario): CallSpec[] {
 async function inTurn(round: number, a: () => Promise<unknown>, b: () => Promise<unknown>): Promise<void> {
   await (round % 2 === 0 ? a : b)();
   await (round % 2 === 0 ? b : a)();
+}
+
+/** How long a process's event loop (its main thread) has waited for a free core so far, ms (Linux). */
+function cpuWaitMsOf(pid: number | undefined): number | undefined {
+  const ns = pid === undefined ? undefined : threadCpuWaitNs(`/proc/${pid}/schedstat`);
+  return ns === undefined ? undefined : ns / 1e6;
 }
 
 async function harnessRun(client: BenchClient, scenario: Scenario) {
@@ -245,15 +252,28 @@ async function main(): Promise<void> {
     const harnessRecords: CallRecord[] = [];
     const eld: number[] = [];
     const cpu = { mainMs: 0, threadsMs: [] as number[], emulatorMs: 0, wallMs: 0 };
+    // Run-queue waits (ready to run, no core free), ms, over the same spans; the plain side's its own.
+    const wait = {
+      mainMs: 0,
+      threadsMs: [] as number[],
+      emulatorMs: 0,
+      plainMs: 0,
+      plainWallMs: 0,
+      plainEmulatorMs: 0,
+    };
     for (let round = 0; round < ROUNDS; round++) {
       const harness = async (): Promise<void> => {
         const emulatorBefore = cpuMsOf(emulator.child.pid) ?? 0;
+        const emulatorWaitBefore = cpuWaitMsOf(emulator.child.pid) ?? 0;
         const { records, health, threads, wallMs } = await harnessRun(client, scenario);
         cpu.emulatorMs += (cpuMsOf(emulator.child.pid) ?? 0) - emulatorBefore;
+        wait.emulatorMs += (cpuWaitMsOf(emulator.child.pid) ?? 0) - emulatorWaitBefore;
         cpu.wallMs += wallMs;
         cpu.mainMs += health.cpuUserMs + health.cpuSystemMs;
+        wait.mainMs += health.cpuWaitMs ?? 0;
         threads.forEach((t, i) => {
           cpu.threadsMs[i] = (cpu.threadsMs[i] ?? 0) + t.cpuUserMs + t.cpuSystemMs;
+          wait.threadsMs[i] = (wait.threadsMs[i] ?? 0) + (t.cpuWaitMs ?? 0);
         });
         harnessRecords.push(...records);
         eld.push(
@@ -264,7 +284,13 @@ async function main(): Promise<void> {
         harnessRounds.push(roundErrors(records, await stamps(emulator.url), offset));
       };
       const plain = async (): Promise<void> => {
+        const emulatorWaitBefore = cpuWaitMsOf(emulator.child.pid) ?? 0;
+        const waitBefore = threadCpuWaitNs() ?? 0;
+        const t0 = performance.now();
         const { timed } = await plainLoop(client, scenario.concurrency, scenario.calls);
+        wait.plainWallMs += performance.now() - t0;
+        wait.plainMs += ((threadCpuWaitNs() ?? 0) - waitBefore) / 1e6;
+        wait.plainEmulatorMs += (cpuWaitMsOf(emulator.child.pid) ?? 0) - emulatorWaitBefore;
         plainRounds.push(roundErrors(timed, await stamps(emulator.url), offset));
       };
       // An open loop has no plain counterpart (a hand-written loop has no schedule).
@@ -308,7 +334,19 @@ async function main(): Promise<void> {
     out(
       `${''.padEnd(18)} CPU while measuring (of one core): ${scenario.workers > 1 ? `main thread ${share(cpu.mainMs)}, ${threadShares}` : `harness process ${share(cpu.mainMs)}`}, emulator ${share(cpu.emulatorMs)}`,
     );
-    Object.assign(entry, { goalMs: scenario.goalMs, goalMet: met, cpu });
+    // Where the time went that no core was free: each event loop's run-queue wait, share of its wall clock.
+    const waited = (ms: number, wallMs: number): string => `${((ms / wallMs) * 100).toFixed(1)}%`;
+    const harnessWaits =
+      scenario.workers > 1
+        ? wait.threadsMs.map((ms, i) => `thread ${i + 1} ${waited(ms, cpu.wallMs)}`).join(', ')
+        : `harness loop ${waited(wait.mainMs, cpu.wallMs)}`;
+    const plainWaits = closed
+      ? `; plain loop ${waited(wait.plainMs, wait.plainWallMs)}, emulator then ${waited(wait.plainEmulatorMs, wait.plainWallMs)}`
+      : '';
+    out(
+      `${''.padEnd(18)} waiting for a free core (of wall clock): ${harnessWaits}, emulator ${waited(wait.emulatorMs, cpu.wallMs)}${plainWaits}`,
+    );
+    Object.assign(entry, { goalMs: scenario.goalMs, goalMet: met, cpu, cpuWait: wait });
     report.push(entry);
   }
   out('');

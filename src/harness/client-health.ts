@@ -1,5 +1,6 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import type { ClientHealthSample } from '../records/client-health.ts';
+import { threadCpuWaitNs } from './cpu-wait.ts';
 
 /**
  * Measures the measuring process's CPU time and event-loop delay while a model's calls run (the
@@ -16,9 +17,9 @@ export interface ClientHealthMonitor {
 }
 
 /**
- * Starts measuring CPU time and event-loop delay; call `stop()` once the calls are done. The delay is
- * always this thread's event loop; the CPU time is the whole process's, or with `cpu: 'thread'` this
- * thread's alone (a worker thread measuring its own share).
+ * Starts measuring CPU time, event-loop delay and run-queue wait; call `stop()` once the calls are done.
+ * The delay and the wait are always this thread's (its event loop's); the CPU time is the whole
+ * process's, or with `cpu: 'thread'` this thread's alone (a worker thread measuring its own share).
  */
 export function startClientHealth(cpu: 'process' | 'thread' = 'process'): ClientHealthMonitor {
   const histogram = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
@@ -26,10 +27,12 @@ export function startClientHealth(cpu: 'process' | 'thread' = 'process'): Client
   const usage = (since?: NodeJS.CpuUsage): NodeJS.CpuUsage =>
     cpu === 'thread' ? process.threadCpuUsage(since) : process.cpuUsage(since);
   const cpu0 = usage();
+  const wait0 = threadCpuWaitNs();
   const t0 = performance.now();
   return {
     stop() {
       const cpu = usage(cpu0);
+      const wait = threadCpuWaitNs();
       const wallMs = performance.now() - t0;
       histogram.disable();
       // Recorded values are whole timer periods (resolution + lateness); no value when the span was short.
@@ -44,6 +47,7 @@ export function startClientHealth(cpu: 'process' | 'thread' = 'process'): Client
           p99: late(histogram.percentile(99)),
           max: late(histogram.max),
         },
+        ...(wait0 === undefined || wait === undefined ? {} : { cpuWaitMs: (wait - wait0) / 1e6 }),
       };
     },
   };
