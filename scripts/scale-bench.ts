@@ -9,11 +9,11 @@
  * --keep-texts (responses kept in the outputs, the default of a run; unset: redactTexts, as a CI run sets it).
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { createReadStream, mkdirSync, mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { parse } from 'csv-parse/sync';
+import { parse as parser } from 'csv-parse';
 import { quantile, sortAscending } from '../src/stats/quantile.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
@@ -100,19 +100,32 @@ if (csv === undefined) {
   process.stderr.write(`bench:scale: no CSV in ${outDir} (vitest exit ${code})\n${stderr}\n`);
   process.exit(1);
 }
-const rows = parse(readFileSync(join(outDir, csv)), { columns: true }) as Record<string, string>[];
-const okMeasured = rows.filter((r) => r.phase === 'measure' && r.status !== 'error').length;
+// Streamed: a million calls make a CSV of several GB, past what one string (or Buffer) may hold.
+let rowCount = 0;
+let okMeasured = 0;
+const startTimes: number[] = [];
+const latencies: number[] = [];
+for await (const r of createReadStream(join(outDir, csv)).pipe(parser({ columns: true })) as AsyncIterable<
+  Record<string, string>
+>) {
+  rowCount++;
+  if (r.phase !== 'measure') continue;
+  if (r.status !== 'error') okMeasured++;
+  if (r.latency_ms === '') continue;
+  startTimes.push(Date.parse(r.timestamp ?? ''));
+  latencies.push(Number(r.latency_ms));
+}
 // In start order (the ISO timestamp just before send()), so the windows are the run's first and last.
-const byStart = rows
-  .filter((r) => r.phase === 'measure' && r.latency_ms !== '')
-  .sort((a, b) => Date.parse(a.timestamp ?? '') - Date.parse(b.timestamp ?? ''));
+const order = startTimes
+  .map((_, i) => i)
+  .sort((a, b) => (startTimes[a] as number) - (startTimes[b] as number));
 const median = (xs: number[]): number => quantile(sortAscending(xs), 0.5);
-const first = median(byStart.slice(0, WINDOW).map((r) => Number(r.latency_ms)));
-const last = median(byStart.slice(-WINDOW).map((r) => Number(r.latency_ms)));
+const first = median(order.slice(0, WINDOW).map((i) => latencies[i] as number));
+const last = median(order.slice(-WINDOW).map((i) => latencies[i] as number));
 const processes = [...peak.entries()].sort((a, b) => b[1].mib - a[1].mib);
 const lines = [
   `scale: ${CALLS} measured calls asked (${invocations} x ${DOCUMENTS} documents), concurrency ${values.concurrency}, workers ${values.workers}, time scale ${values['time-scale']}, ${values['keep-texts'] ? 'responses kept' : 'redactTexts'}; vitest exit ${code}, ${wallS.toFixed(0)} s`,
-  `rows in the CSV: ${rows.length} (${okMeasured} ok measured)`,
+  `rows in the CSV: ${rowCount} (${okMeasured} ok measured)`,
   `median latency, first ${WINDOW} measured calls: ${first.toFixed(2)} ms; last ${WINDOW}: ${last.toFixed(2)} ms; last / first ${(last / first).toFixed(2)}x`,
   'peak resident memory by process:',
   ...processes.map(([pid, p]) => `  ${p.mib.toFixed(0).padStart(6)} MiB  ${pid}  ${p.command}`),
@@ -126,6 +139,6 @@ const stamp = new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').sl
 const file = resolve(dir, `scale-${stamp}.json`);
 writeFileSync(
   file,
-  `${JSON.stringify({ calls: CALLS, keepTexts: values['keep-texts'], code, wallS, rows: rows.length, medianFirstMs: first, medianLastMs: last, peakMiB: processes.map(([pid, p]) => ({ pid, ...p })) }, null, 2)}\n`,
+  `${JSON.stringify({ calls: CALLS, keepTexts: values['keep-texts'], code, wallS, rows: rowCount, medianFirstMs: first, medianLastMs: last, peakMiB: processes.map(([pid, p]) => ({ pid, ...p })) }, null, 2)}\n`,
 );
 process.stdout.write(`wrote ${file}\n`);

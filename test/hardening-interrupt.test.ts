@@ -34,6 +34,15 @@ function journalCalls(outDir: string): number {
     .filter((line) => line.startsWith('{"type":"call"')).length;
 }
 
+/** Journaled calls that failed. */
+function journalFailures(outDir: string): number {
+  const file = readdirSync(outDir).find((f) => f.startsWith('journal-'));
+  if (file === undefined) return 0;
+  return readFileSync(join(outDir, file), 'utf8')
+    .split('\n')
+    .filter((line) => line.startsWith('{"type":"call"') && line.includes('"status":"error"')).length;
+}
+
 async function waitForCalls(outDir: string, calls: number, child: ChildProcess): Promise<void> {
   while (journalCalls(outDir) < calls) {
     if (child.exitCode !== null) throw new Error(`bench exited early with ${child.exitCode}`);
@@ -103,12 +112,13 @@ function countOutputs(outDir: string) {
   outputFile(outDir, 'document_summarization_');
   const run = JSON.parse(readFileSync(outputFile(outDir, 'run-'), 'utf8')) as {
     context: { interrupted: boolean };
-    models: { calls: unknown[] }[];
+    models: { calls: { status: string }[] }[];
   };
   const log = readFileSync(outputFile(outDir, 'model_latency_benchmarking-'), 'utf8');
   return {
     csvRows: csvRows(outDir, 'document_summarization_') + csvRows(outDir, 'warmup_document_summarization_'),
     runCalls: run.models.reduce((sum, m) => sum + m.calls.length, 0),
+    failedCalls: run.models.reduce((sum, m) => sum + m.calls.filter((c) => c.status === 'error').length, 0),
     interrupted: run.context.interrupted,
     logSaysInterrupted: log.includes('INTERRUPTED'),
   };
@@ -131,15 +141,19 @@ describe.concurrent('interrupted runs', () => {
       const counted = countOutputs(run.outDir);
       // Every call completed before the signal is in every output, and the outputs agree.
       expect(counted.csvRows).toBeGreaterThanOrEqual(run.callsAtSignal);
+      // No call failed, in the outputs or the journal: the interrupt makes no error rows (the emulator's
+      // own process, in the group too, stays until Vitest has gone).
       expect(counted).toEqual({
         csvRows: counted.runCalls,
         runCalls: counted.runCalls,
+        failedCalls: 0,
         interrupted: true,
         logSaysInterrupted: true,
       });
       // A call in flight at the signal (2 at most) may still reach the journal while Vitest winds
       // down with a SIGTERM to itself alone; `rebuild` recovers it. Nothing else is missing.
       expect(journaled - counted.csvRows).toBeGreaterThanOrEqual(0);
+      expect(journalFailures(run.outDir)).toBe(0);
       expect(journaled - counted.csvRows).toBeLessThanOrEqual(2);
       expect(run.stderr).toContain(
         `converse-bench: run interrupted by ${signal}; outputs hold the ${counted.csvRows} calls completed`,
@@ -175,6 +189,7 @@ describe.concurrent('interrupted runs', () => {
     expect(countOutputs(run.outDir)).toEqual({
       csvRows: journaled,
       runCalls: journaled,
+      failedCalls: 0,
       interrupted: true,
       logSaysInterrupted: true,
     });

@@ -8,7 +8,8 @@ import {
 /**
  * The embedded emulator's process (forked by embedded-emulator.ts): takes its settings as its one
  * argument (JSON), answers with its URL, and serves until told to close or until the process that started it
- * goes away (its IPC channel closes: Vitest ended, was killed, or crashed), so it never outlives a run.
+ * goes away (its IPC channel closes: Vitest ended, was killed, or crashed), so it never outlives a run;
+ * signals it leaves to that process.
  */
 let emulator: RunningEmulator | undefined;
 
@@ -36,4 +37,9 @@ async function serve(settings: EmbeddedEmulatorSettings): Promise<void> {
 }
 
 process.on('disconnect', () => void stop(0));
+// A terminal's Ctrl-C (and a group's SIGTERM) reaches this process too. It stays and answers the calls
+// in flight until Vitest has written the interrupted run's outputs and gone (the channel closes): dying
+// first would turn those calls into connection errors, rows the interrupt made rather than the model.
+process.on('SIGINT', () => {});
+process.on('SIGTERM', () => {});
 void serve(JSON.parse(process.argv[2] ?? '{}') as EmbeddedEmulatorSettings);
