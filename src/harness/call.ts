@@ -296,6 +296,13 @@ function hasTokens(
 }
 
 /**
+ * What `finished` aborts with once a call is over (it only cancels the deadline's sleep). A reason of
+ * our own: `abort()` without one builds a DOMException, stack trace and all, on every call: 0.02-0.04 ms
+ * of CPU a call on the event loop that times the others (a CPU profile at 64 in flight).
+ */
+const CALL_ENDED = 'call ended';
+
+/**
  * Makes one Converse or ConverseStream call and returns its record; never throws. Timing as defined
  * in DESIGN.md: from just before `send()` to the parsed response (Converse) or the stream's last
  * event (ConverseStream, with TTFT at the first text delta). One deadline covers the whole call,
@@ -375,7 +382,7 @@ export async function callModel(
   } catch (error) {
     return failed(error, (error as { $metadata?: Metadata } | undefined)?.$metadata);
   } finally {
-    finished.abort();
+    finished.abort(CALL_ENDED);
     spec.signal?.removeEventListener('abort', interrupt);
   }
 }
