@@ -1,5 +1,6 @@
 import { dirname, resolve } from 'node:path';
 import { UserError } from '../errors.ts';
+import { ownHeapGrowingPercent, withTightHeap } from '../lifecycle/heap-growth.ts';
 import { rebuildFromJournal } from '../report/rebuild-from-journal.ts';
 import { writeReport } from '../report/write-report.ts';
 
@@ -59,6 +60,14 @@ export async function rebuildCommand(args: string[]): Promise<number> {
     return 0;
   }
   const rootDir = process.cwd();
+  // A long run's journal makes as many records, and as much garbage, as the reporter's end of a run.
+  return withTightHeap(
+    () => rebuild(parsed, rootDir),
+    ownHeapGrowingPercent(process.execArgv, process.env.NODE_OPTIONS),
+  );
+}
+
+function rebuild(parsed: { journals: string[]; outputDir?: string | undefined }, rootDir: string): number {
   const { inputs, tornJournals } = rebuildFromJournal(parsed.journals, {
     rootDir,
     now: new Date().toISOString(),
