@@ -1,5 +1,6 @@
 import { parseUserJson, readUserText, UserError } from '../errors.ts';
 import type { LatencyMode, ServiceTier } from '../records/call-record.ts';
+import { isJsonObject } from '../records/json-object.ts';
 import type { ModelPricing, Price, PriceSource, TierMultiplier, TokenPrices } from '../records/prices.ts';
 import { nearestName } from './errors.ts';
 
@@ -49,7 +50,7 @@ export function loadPriceTable(path: string, shown = path): PriceTable {
 
 export function parsePriceTable(text: string, file: string): PriceTable {
   const raw = parseUserJson(text, file, ': fix the syntax', (line) => new PriceTableError(line));
-  if (!isObject(raw))
+  if (!isJsonObject(raw))
     throw new PriceTableError(`${file}: expected an object with "currency", "serviceTiers" and "models"`);
   checkKeys(raw, TOP_KEYS, file, true);
   if (raw.currency !== 'USD') {
@@ -57,11 +58,11 @@ export function parsePriceTable(text: string, file: string): PriceTable {
       `${file} > currency: ${JSON.stringify(raw.currency)}: write "USD" (Bedrock's prices are in US dollars)`,
     );
   }
-  if (!isObject(raw.models))
+  if (!isJsonObject(raw.models))
     throw new PriceTableError(`${file} > models: expected an object keyed by model id, then region`);
   const table: PriceTable = { file, tiers: {}, models: {} };
   const tiers = raw.serviceTiers ?? {};
-  if (!isObject(tiers))
+  if (!isJsonObject(tiers))
     throw new PriceTableError(
       `${file} > serviceTiers: expected an object keyed by tier (${TIER_KEYS.join(', ')})`,
     );
@@ -77,7 +78,7 @@ export function parsePriceTable(text: string, file: string): PriceTable {
         `${where}: unknown tier: did you mean "${nearestName(tier, TIER_KEYS)}"? (tiers: ${TIER_KEYS.join(', ')})`,
       );
     }
-    if (!isObject(value))
+    if (!isJsonObject(value))
       throw new PriceTableError(
         `${where}: expected an object like { "multiplier": 0.5, "source": ..., "read": ..., "verified": false }`,
       );
@@ -91,14 +92,14 @@ export function parsePriceTable(text: string, file: string): PriceTable {
     const whereModel = `${file} > models > "${model}"`;
     if (model.trim() === '' || /\s/.test(model))
       throw new PriceTableError(`${whereModel}: not a model id: write a Bedrock model id without spaces`);
-    if (!isObject(regions))
+    if (!isJsonObject(regions))
       throw new PriceTableError(`${whereModel}: expected an object keyed by region, e.g. "us-east-1"`);
     const byRegion: PriceTable['models'][string] = {};
     for (const [region, modes] of Object.entries(regions)) {
       const whereRegion = `${whereModel} > ${region}`;
       if (!REGION.test(region))
         throw new PriceTableError(`${whereRegion}: not an AWS region: write one like "us-east-1"`);
-      if (!isObject(modes))
+      if (!isJsonObject(modes))
         throw new PriceTableError(
           `${whereRegion}: expected an object keyed by latency mode ("standard", "optimized")`,
         );
@@ -120,7 +121,7 @@ export function parsePriceTable(text: string, file: string): PriceTable {
 }
 
 function tokenPrices(value: unknown, where: string): TokenPrices {
-  if (!isObject(value)) {
+  if (!isJsonObject(value)) {
     throw new PriceTableError(
       `${where}: expected an object like { "input": 0.00025, "output": 0.00125, "cacheRead": null, "cacheWrite": null, "source": ..., "read": ..., "verified": false }`,
     );
@@ -205,8 +206,4 @@ export function pricingFor(table: PriceTable, modelId: string, region: string): 
     if (modes !== undefined) return { file: table.file, tableModel: key, region, modes, tiers: table.tiers };
   }
   return undefined;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readUserText } from '../errors.ts';
 import type { Turn } from '../records/call-record.ts';
+import { isJsonObject } from '../records/json-object.ts';
 import { type Dataset, type DatasetDocument, DOCUMENT_CHAR_LIMIT } from './dataset-rows.ts';
 import { DatasetError } from './errors.ts';
 
@@ -12,11 +13,6 @@ import { DatasetError } from './errors.ts';
  * with the user turn the model answers. That last turn's text is the row's `document` (the prompt
  * template wraps it); the turns before it are sent as they are. Blank lines are skipped.
  */
-
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 export function loadConversations(path: string): Dataset {
   const text = readUserText(path, (code, cause) => {
     const problem =
@@ -52,7 +48,8 @@ function parseLine(path: string, line: number, raw: string, index: number): Data
       `is not JSON (${error instanceof Error ? error.message : String(error)}); write one JSON object per line`,
     );
   }
-  if (!isObject(row)) return fail('must be a JSON object with "messages" and optionally "referenceResponse"');
+  if (!isJsonObject(row))
+    return fail('must be a JSON object with "messages" and optionally "referenceResponse"');
   for (const key of Object.keys(row)) {
     if (key !== 'messages' && key !== 'referenceResponse') {
       fail(`"${key}" is not a field of a conversation; allowed: messages, referenceResponse`);
@@ -90,7 +87,7 @@ function parseLine(path: string, line: number, raw: string, index: number): Data
 
 function parseTurn(message: unknown, i: number, fail: (problem: string) => never): Turn {
   const at = `messages[${i}]`;
-  if (!isObject(message))
+  if (!isJsonObject(message))
     return fail(`${at} must be { "role": "user" | "assistant", "content": [{ "text" }] }`);
   const { role, content } = message;
   if (role !== 'user' && role !== 'assistant') fail(`${at}.role must be "user" or "assistant"`);
@@ -98,7 +95,7 @@ function parseTurn(message: unknown, i: number, fail: (problem: string) => never
     return fail(`${at}.content must be a non-empty list of { "text": "..." } blocks`);
   }
   const texts = content.map((block, j) => {
-    if (!isObject(block) || typeof block.text !== 'string' || Object.keys(block).length !== 1) {
+    if (!isJsonObject(block) || typeof block.text !== 'string' || Object.keys(block).length !== 1) {
       return fail(`${at}.content[${j}] must be { "text": "..." }: only text content is supported`);
     }
     if (block.text.trim() === '')

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { parseUserJson, UserError } from '../errors.ts';
+import { isJsonObject } from '../records/json-object.ts';
 import { RUN_RECORD_SCHEMA, type RunRecord } from '../records/run-record.ts';
 
 export class RunRecordError extends UserError {
@@ -43,27 +44,24 @@ export function parseRunRecord(text: string, path: string, needs: RunRecordNeeds
   return record;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 /** The first part the reader needs that the record lacks (a hand-edited or cut file), if any. */
 function missingPart(record: RunRecord, needs: RunRecordNeeds): string | undefined {
   if (needs === 'calls') {
     const index = record.models.findIndex(
-      (model: unknown) => !isObject(model) || !Array.isArray(model.calls),
+      (model: unknown) => !isJsonObject(model) || !Array.isArray(model.calls),
     );
     return index === -1 ? undefined : `"models[${index}].calls"`;
   }
   const fingerprints: unknown = record.context.fingerprints;
   if (
-    !isObject(fingerprints) ||
+    !isJsonObject(fingerprints) ||
     typeof fingerprints.dataset !== 'string' ||
-    !isObject(fingerprints.prompts)
+    !isJsonObject(fingerprints.prompts)
   ) {
     return '"context.fingerprints" (dataset and prompts)';
   }
   const index = record.models.findIndex(
-    (model: unknown) => !isObject(model) || !Array.isArray(model.calls) || !isObject(model.summary),
+    (model: unknown) => !isJsonObject(model) || !Array.isArray(model.calls) || !isJsonObject(model.summary),
   );
   return index === -1 ? undefined : `"models[${index}].calls" or its "summary"`;
 }

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
+import { isJsonObject, type JsonObject } from '../records/json-object.ts';
 import type { ToolChoiceJson, ToolConfigJson, ToolSettings, ToolSpecJson } from '../records/tool-config.ts';
 import { DatasetError } from './errors.ts';
 
@@ -13,12 +14,8 @@ import { DatasetError } from './errors.ts';
 /** Bedrock's pattern for a tool name. */
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 function onlyKeys(
-  value: Json,
+  value: JsonObject,
   allowed: readonly string[],
   at: string,
   fail: (at: string, problem: string) => never,
@@ -56,7 +53,7 @@ export function parseToolConfig(
   value: unknown,
   fail: (at: string, problem: string) => never,
 ): ToolConfigJson {
-  if (!isObject(value)) fail('$', 'must be an object with "tools" (and optionally "toolChoice")');
+  if (!isJsonObject(value)) fail('$', 'must be an object with "tools" (and optionally "toolChoice")');
   onlyKeys(value, ['tools', 'toolChoice'], '$', fail);
   const tools = value.tools;
   if (!Array.isArray(tools) || tools.length === 0)
@@ -73,7 +70,7 @@ export function parseToolConfig(
 }
 
 function parseTool(tool: unknown, at: string, fail: (at: string, problem: string) => never): ToolSpecJson {
-  if (!isObject(tool) || !isObject(tool.toolSpec))
+  if (!isJsonObject(tool) || !isJsonObject(tool.toolSpec))
     fail(at, 'must be { "toolSpec": { "name", "inputSchema": { "json" } } }');
   onlyKeys(tool, ['toolSpec'], at, fail);
   const spec = tool.toolSpec;
@@ -85,7 +82,7 @@ function parseTool(tool: unknown, at: string, fail: (at: string, problem: string
   if (description !== undefined && (typeof description !== 'string' || description.trim() === '')) {
     fail(`${at}.toolSpec.description`, 'must be a non-empty text when given');
   }
-  if (!isObject(inputSchema) || !isObject(inputSchema.json)) {
+  if (!isJsonObject(inputSchema) || !isJsonObject(inputSchema.json)) {
     fail(`${at}.toolSpec.inputSchema`, 'must be { "json": <a JSON schema object> }');
   }
   onlyKeys(inputSchema, ['json'], `${at}.toolSpec.inputSchema`, fail);
@@ -103,11 +100,11 @@ function parseChoice(
   fail: (at: string, problem: string) => never,
 ): ToolChoiceJson {
   const shape = 'must be one of { "auto": {} }, { "any": {} }, { "tool": { "name": ... } }';
-  if (!isObject(choice) || Object.keys(choice).length !== 1) fail('$.toolChoice', shape);
-  if (isObject(choice.auto) && Object.keys(choice.auto).length === 0) return { auto: {} };
-  if (isObject(choice.any) && Object.keys(choice.any).length === 0) return { any: {} };
+  if (!isJsonObject(choice) || Object.keys(choice).length !== 1) fail('$.toolChoice', shape);
+  if (isJsonObject(choice.auto) && Object.keys(choice.auto).length === 0) return { auto: {} };
+  if (isJsonObject(choice.any) && Object.keys(choice.any).length === 0) return { any: {} };
   const tool = choice.tool;
-  if (!isObject(tool) || typeof tool.name !== 'string' || Object.keys(tool).length !== 1)
+  if (!isJsonObject(tool) || typeof tool.name !== 'string' || Object.keys(tool).length !== 1)
     fail('$.toolChoice', shape);
   if (!names.includes(tool.name)) {
     fail('$.toolChoice.tool.name', `"${tool.name}" is not one of the tools (${names.join(', ')})`);

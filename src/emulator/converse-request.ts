@@ -1,4 +1,5 @@
 import { type LatencyMode, SERVICE_TIERS, type ServiceTier } from '../records/call-record.ts';
+import { isJsonObject, type JsonObject } from '../records/json-object.ts';
 import { type BedrockError, constraintError, notJsonError, validationError } from './bedrock-error.ts';
 import type { ModelInfo } from './models.ts';
 
@@ -41,8 +42,6 @@ export interface ConverseInput {
   toolConfig: Record<string, unknown> | undefined;
 }
 
-type Json = Record<string, unknown>;
-
 function typeName(value: unknown): string {
   if (value === null) return 'null';
   return Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a structure' : `a ${typeof value}`;
@@ -54,14 +53,10 @@ function wrongType(path: string, expected: string, value: unknown): BedrockError
   );
 }
 
-function isObject(value: unknown): value is Json {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function optionalObject(body: Json, key: string): Json | undefined {
+function optionalObject(body: JsonObject, key: string): JsonObject | undefined {
   const value = body[key];
   if (value === undefined || value === null) return undefined;
-  if (!isObject(value)) throw wrongType(key, 'a structure', value);
+  if (!isJsonObject(value)) throw wrongType(key, 'a structure', value);
   return value;
 }
 
@@ -71,7 +66,7 @@ function list(value: unknown, path: string): unknown[] {
 }
 
 function parseCachePoint(value: unknown, at: string): CacheTtl {
-  if (!isObject(value)) throw wrongType(at, 'a structure', value);
+  if (!isJsonObject(value)) throw wrongType(at, 'a structure', value);
   if (value.type !== 'default') {
     throw constraintError(value.type ?? null, `${at}.type`, 'Member must satisfy enum value set: [default]');
   }
@@ -95,7 +90,7 @@ function blockTexts(
   const texts: string[] = [];
   list(value, path).forEach((block, i) => {
     const at = `${path}.${i}`;
-    if (!isObject(block)) throw wrongType(at, 'a structure', block);
+    if (!isJsonObject(block)) throw wrongType(at, 'a structure', block);
     if ('cachePoint' in block) {
       onCachePoint(texts.length, parseCachePoint(block.cachePoint, `${at}.cachePoint`));
       return;
@@ -125,7 +120,7 @@ function parseMessages(value: unknown, cachePoints: CachePointAt[]): ConverseInp
   }
   return raw.map((message, i) => {
     const at = `messages.${i}.member`;
-    if (!isObject(message)) throw wrongType(`messages.${i}`, 'a structure', message);
+    if (!isJsonObject(message)) throw wrongType(`messages.${i}`, 'a structure', message);
     const { role, content } = message;
     if (typeof role !== 'string') throw wrongType(`${at}.role`, 'a string', role);
     if (role !== 'user' && role !== 'assistant') {
@@ -156,7 +151,7 @@ function checkTurns(messages: ConverseInput['messages']): void {
   }
 }
 
-function optionalNumber(config: Json, key: string, integer: boolean): number | undefined {
+function optionalNumber(config: JsonObject, key: string, integer: boolean): number | undefined {
   const value = config[key];
   if (value === undefined || value === null) return undefined;
   if (typeof value !== 'number' || !Number.isFinite(value) || (integer && !Number.isInteger(value))) {
@@ -173,7 +168,7 @@ function inUnitRange(value: number | undefined, key: string): number | undefined
   return value;
 }
 
-function parseLatency(body: Json): LatencyMode | undefined {
+function parseLatency(body: JsonObject): LatencyMode | undefined {
   const config = optionalObject(body, 'performanceConfig');
   const latency = config?.latency;
   if (latency === undefined || latency === null) return undefined;
@@ -187,7 +182,7 @@ function parseLatency(body: Json): LatencyMode | undefined {
   return latency;
 }
 
-function parseServiceTier(body: Json): ServiceTier | undefined {
+function parseServiceTier(body: JsonObject): ServiceTier | undefined {
   const type = optionalObject(body, 'serviceTier')?.type;
   if (type === undefined || type === null) return undefined;
   const tier = SERVICE_TIERS.find((t) => t === type);
@@ -209,7 +204,7 @@ export function parseConverseBody(raw: string): ConverseInput {
   } catch (error) {
     throw notJsonError(error instanceof Error ? error.message : String(error));
   }
-  if (!isObject(body)) throw notJsonError('the body must be a JSON object');
+  if (!isJsonObject(body)) throw notJsonError('the body must be a JSON object');
 
   const cachePoints: CachePointAt[] = [];
   const system =

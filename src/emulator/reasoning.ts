@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isJsonObject, type JsonObject } from '../records/json-object.ts';
 import { type BedrockError, validationError } from './bedrock-error.ts';
 import { summarize } from './summarizer.ts';
 import { type TokenChunk, tokenChunks } from './tokenizer.ts';
@@ -19,10 +20,6 @@ const EFFORTS: readonly Effort[] = ['low', 'medium', 'high'];
 /** Anthropic's smallest budget_tokens. */
 const MIN_BUDGET = 1024;
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 function invalid(message: string): BedrockError {
   return validationError(`The model returned the following errors: ${message}`);
 }
@@ -33,7 +30,7 @@ function invalid(message: string): BedrockError {
  * family does not take, as Bedrock passes the model's own complaint on.
  */
 export function parseReasoning(
-  fields: Json | undefined,
+  fields: JsonObject | undefined,
   baseId: string,
   sampling: { maxTokens: number | undefined; temperature: number | undefined; topP: number | undefined },
 ): ReasoningRequest | undefined {
@@ -42,7 +39,7 @@ export function parseReasoning(
   const config = fields?.reasoningConfig;
   if (thinking !== undefined) {
     if (!CLAUDE_THINKING.test(baseId)) throw invalid('extraneous key [thinking] is not permitted');
-    if (!isObject(thinking)) throw invalid('thinking: Input should be an object');
+    if (!isJsonObject(thinking)) throw invalid('thinking: Input should be an object');
     if (thinking.type === 'disabled') return undefined;
     if (thinking.type !== 'enabled') throw invalid("thinking.type: Input should be 'enabled' or 'disabled'");
     const budget = thinking.budget_tokens;
@@ -63,7 +60,7 @@ export function parseReasoning(
   }
   if (config !== undefined) {
     if (!NOVA_2.test(baseId)) throw invalid('extraneous key [reasoningConfig] is not permitted');
-    if (!isObject(config)) throw invalid('reasoningConfig must be an object');
+    if (!isJsonObject(config)) throw invalid('reasoningConfig must be an object');
     if (config.type === 'disabled') return undefined;
     if (config.type !== 'enabled') throw invalid("reasoningConfig.type must be 'enabled' or 'disabled'");
     const effort = EFFORTS.find((e) => e === config.maxReasoningEffort);

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { isJsonObject, type JsonObject } from '../records/json-object.ts';
 import { validationError } from './bedrock-error.ts';
 
 /**
@@ -8,21 +9,17 @@ import { validationError } from './bedrock-error.ts';
  * schema, and the call ends with stopReason `tool_use`.
  */
 
-type Json = Record<string, unknown>;
-const isObject = (value: unknown): value is Json =>
-  typeof value === 'object' && value !== null && !Array.isArray(value);
-
 const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
 
 export interface ToolRequest {
   name: string;
-  schema: Json;
+  schema: JsonObject;
   /** `auto` (or no choice): the model writes a sentence before the call; `any` / `tool`: only the call. */
   forced: boolean;
 }
 
 /** The tool the model will call; undefined without a toolConfig. Throws Bedrock's ValidationException. */
-export function parseToolRequest(config: Json | undefined): ToolRequest | undefined {
+export function parseToolRequest(config: JsonObject | undefined): ToolRequest | undefined {
   if (config === undefined) return undefined;
   const tools = config.tools;
   if (!Array.isArray(tools) || tools.length === 0) {
@@ -31,8 +28,8 @@ export function parseToolRequest(config: Json | undefined): ToolRequest | undefi
     );
   }
   const specs = tools.map((tool, i) => {
-    const spec = isObject(tool) ? tool.toolSpec : undefined;
-    if (!isObject(spec))
+    const spec = isJsonObject(tool) ? tool.toolSpec : undefined;
+    if (!isJsonObject(spec))
       throw validationError(
         `Value at 'toolConfig.tools.${i + 1}.member' failed to satisfy constraint: Member must have a toolSpec`,
       );
@@ -41,8 +38,8 @@ export function parseToolRequest(config: Json | undefined): ToolRequest | undefi
         `1 validation error detected: Value at 'toolConfig.tools.${i + 1}.member.toolSpec.name' failed to satisfy constraint: Member must satisfy regular expression pattern: [a-zA-Z0-9_-]+`,
       );
     }
-    const schema = isObject(spec.inputSchema) ? spec.inputSchema.json : undefined;
-    if (!isObject(schema)) {
+    const schema = isJsonObject(spec.inputSchema) ? spec.inputSchema.json : undefined;
+    if (!isJsonObject(schema)) {
       throw validationError(
         `The input schema of tool ${spec.name} must be a JSON object (toolSpec.inputSchema.json).`,
       );
@@ -50,12 +47,12 @@ export function parseToolRequest(config: Json | undefined): ToolRequest | undefi
     return { name: spec.name, schema };
   });
   const choice = config.toolChoice;
-  if (choice === undefined || choice === null || (isObject(choice) && isObject(choice.auto))) {
-    return { ...(specs[0] as { name: string; schema: Json }), forced: false };
+  if (choice === undefined || choice === null || (isJsonObject(choice) && isJsonObject(choice.auto))) {
+    return { ...(specs[0] as { name: string; schema: JsonObject }), forced: false };
   }
-  if (isObject(choice) && isObject(choice.any))
-    return { ...(specs[0] as { name: string; schema: Json }), forced: true };
-  const named = isObject(choice) && isObject(choice.tool) ? choice.tool.name : undefined;
+  if (isJsonObject(choice) && isJsonObject(choice.any))
+    return { ...(specs[0] as { name: string; schema: JsonObject }), forced: true };
+  const named = isJsonObject(choice) && isJsonObject(choice.tool) ? choice.tool.name : undefined;
   const spec = specs.find((s) => s.name === named);
   if (spec === undefined) {
     throw validationError(
@@ -71,13 +68,13 @@ export function parseToolRequest(config: Json | undefined): ToolRequest | undefi
  * value, arrays their minimum number of items (at least 1), objects every property listed. The
  * emulator's own generator: not a full JSON Schema implementation ($ref, patterns and formats aside).
  */
-export function exampleInput(schema: Json, text: string): unknown {
+export function exampleInput(schema: JsonObject, text: string): unknown {
   const strings = { used: 0 };
   return exampleFor(schema, text, strings);
 }
 
 function exampleFor(schema: unknown, text: string, strings: { used: number }): unknown {
-  if (!isObject(schema)) return text;
+  if (!isJsonObject(schema)) return text;
   if (Array.isArray(schema.enum) && schema.enum.length > 0) return schema.enum[0];
   if ('const' in schema) return schema.const;
   const alternatives = schema.anyOf ?? schema.oneOf;
@@ -86,8 +83,8 @@ function exampleFor(schema: unknown, text: string, strings: { used: number }): u
   const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
   switch (type) {
     case 'object': {
-      const out: Json = {};
-      const properties = isObject(schema.properties) ? schema.properties : {};
+      const out: JsonObject = {};
+      const properties = isJsonObject(schema.properties) ? schema.properties : {};
       for (const [key, property] of Object.entries(properties))
         out[key] = exampleFor(property, text, strings);
       return out;
@@ -112,7 +109,7 @@ function exampleFor(schema: unknown, text: string, strings: { used: number }): u
   }
 }
 
-function stringFor(schema: Json, text: string, strings: { used: number }): string {
+function stringFor(schema: JsonObject, text: string, strings: { used: number }): string {
   const words = text.split(/\s+/).filter((w) => w !== '');
   const base = strings.used === 0 ? text : words.slice(0, 3).join(' ');
   strings.used++;

@@ -2,6 +2,7 @@ import { nearestName } from '../config/errors.ts';
 import { parseUserJson, readUserText, UserError } from '../errors.ts';
 import { formatDuration, formatRate, formatUsd } from '../format/numbers.ts';
 import type { CallRecord } from '../records/call-record.ts';
+import { isJsonObject } from '../records/json-object.ts';
 import { measuredCalls, okMeasuredCalls, responseTimeMs } from '../records/metrics.ts';
 import type { Target } from '../records/options.ts';
 import type { ModelPricing } from '../records/prices.ts';
@@ -87,7 +88,7 @@ export function loadBudgets(path: string, shown = path): BudgetFile {
 
 export function parseBudgets(text: string, file: string): BudgetFile {
   const raw = parseUserJson(text, file, ': fix the syntax', (line) => new BudgetError(line));
-  if (!isObject(raw)) {
+  if (!isJsonObject(raw)) {
     throw new BudgetError(
       `${file}: expected an object keyed by target ("emulator", "bedrock"), then model id`,
     );
@@ -98,7 +99,7 @@ export function parseBudgets(text: string, file: string): BudgetFile {
     if (!TARGETS.includes(target as Target)) {
       throw new BudgetError(`${file}: unknown target "${target}": use "emulator" or "bedrock"`);
     }
-    if (!isObject(models)) {
+    if (!isJsonObject(models)) {
       throw new BudgetError(`${file}: ${target}: expected an object keyed by model id`);
     }
     const byModel: Record<string, Budget> = {};
@@ -133,7 +134,8 @@ export function checkBudgetModels(
 }
 
 function parseBudget(value: unknown, where: string): Budget {
-  if (!isObject(value)) throw new BudgetError(`${where}: expected an object like { "p90LatencyMs": 2000 }`);
+  if (!isJsonObject(value))
+    throw new BudgetError(`${where}: expected an object like { "p90LatencyMs": 2000 }`);
   const budget: Budget = { mode: 'point' };
   for (const [key, v] of Object.entries(value)) {
     if (!BUDGET_KEYS.includes(key)) {
@@ -385,10 +387,6 @@ function errorRateCheck(failed: number, calls: number, limit: number): CheckOutc
   const passed = rate <= limit;
   const line = `error rate ${formatRate(rate)} (${failed} of ${calls} calls) ${passed ? '<=' : '>'} budget ${formatRate(limit)}`;
   return { name: 'budget errorRate', status: passed ? 'pass' : 'fail', line };
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 /** A value as the user wrote it; JSON reads 1e400 as Infinity, which JSON.stringify would show as null. */

@@ -13,6 +13,7 @@ import { dirname } from 'node:path';
 import { UserError } from '../errors.ts';
 import type { CallRecord } from '../records/call-record.ts';
 import type { ClientHealthSample } from '../records/client-health.ts';
+import { isJsonObject } from '../records/json-object.ts';
 import type { ModelRunInfo } from '../records/model-run-info.ts';
 import type { PlannedTest } from '../records/planned-test.ts';
 import type { CheckOutcome, DurationEnd, EarlyStopInfo } from '../records/run-record.ts';
@@ -159,22 +160,18 @@ export interface JournalContents {
   tornLastLine: boolean;
 }
 
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
 /** Checks a parsed line's shape; returns what is wrong with it, or undefined. */
 function lineProblem(value: unknown, known: ReadonlySet<string>): string | undefined {
-  if (!isObject(value)) return 'not a JSON object';
+  if (!isJsonObject(value)) return 'not a JSON object';
   switch (value.type) {
     case 'environment':
-      return isObject(value.environment) ? undefined : 'environment line without "environment"';
+      return isJsonObject(value.environment) ? undefined : 'environment line without "environment"';
     case 'plan':
-      return Array.isArray(value.tests) && value.tests.every(isObject)
+      return Array.isArray(value.tests) && value.tests.every(isJsonObject)
         ? undefined
         : 'plan line without a list of tests';
     case 'model':
-      return isObject(value.model) && typeof value.model.key === 'string'
+      return isJsonObject(value.model) && typeof value.model.key === 'string'
         ? undefined
         : 'model line without a key';
     case 'call':
@@ -183,12 +180,12 @@ function lineProblem(value: unknown, known: ReadonlySet<string>): string | undef
     case 'duration-end': {
       if (typeof value.key !== 'string') return `${value.type} line without a key`;
       if (!known.has(value.key)) return `${value.type} line for model "${value.key}" before its model line`;
-      if (value.type === 'call') return isObject(value.record) ? undefined : 'call line without a record';
+      if (value.type === 'call') return isJsonObject(value.record) ? undefined : 'call line without a record';
       if (value.type === 'early-stop') {
-        return isObject(value.earlyStop) ? undefined : 'early-stop line without "earlyStop"';
+        return isJsonObject(value.earlyStop) ? undefined : 'early-stop line without "earlyStop"';
       }
       if (value.type === 'duration-end') {
-        return isObject(value.durationEnd) ? undefined : 'duration-end line without "durationEnd"';
+        return isJsonObject(value.durationEnd) ? undefined : 'duration-end line without "durationEnd"';
       }
       return Array.isArray(value.checks) ? undefined : 'checks line without a list of checks';
     }
