@@ -32,7 +32,7 @@ function textLength(row: CsvRow): number {
 const FORMULA_START = /^[\s]*[=+\-@\uFF1D\uFF0B\uFF0D\uFF20]|^[\t\r\n]/;
 
 /** External text (model ids, documents, error messages) made inert with a leading quote. */
-function guardFormula(cell: unknown): unknown {
+export function guardFormula(cell: unknown): unknown {
   return typeof cell === 'string' && FORMULA_START.test(cell) ? `'${cell}` : cell;
 }
 
