@@ -16,7 +16,7 @@ import { UserError } from '../errors.ts';
 import { evaluateBudget, findBudget, noBudgetCheck } from '../gate/budgets.ts';
 import { clientBusyReason, clientNoiseMs, timeScaleReason } from '../gate/client-noise.ts';
 import { regressionChecks as compareWithBaseline } from '../gate/regression.ts';
-import { type CallSpec, callModel } from '../harness/call.ts';
+import { buildInput, type CallSpec, callModel } from '../harness/call.ts';
 import { type ClientOptions, createBedrockClient } from '../harness/client.ts';
 import { startClientHealth } from '../harness/client-health.ts';
 import { earlyStop } from '../harness/early-stop.ts';
@@ -221,19 +221,9 @@ function checkBodySize({ modelId, options, inputs }: ModelTest, specs: readonly 
   for (const spec of specs) {
     if (checked.has(spec.document)) continue;
     checked.add(spec.document);
-    const body = JSON.stringify({
-      ...(spec.system === undefined ? {} : { system: [{ text: spec.system }] }),
-      messages: [
-        ...(spec.history ?? []).map((turn) => ({
-          role: turn.role,
-          content: turn.texts.map((text) => ({ text })),
-        })),
-        { role: 'user', content: [{ text: spec.prompt }] },
-      ],
-      inferenceConfig: spec.inferenceConfig,
-      toolConfig: spec.toolConfig,
-    });
-    const bytes = Buffer.byteLength(body);
+    // The body the SDK sends, as the call builds it (the model id goes in the path, not the body).
+    const { modelId: _inPath, ...body } = buildInput(spec);
+    const bytes = Buffer.byteLength(JSON.stringify(body));
     if (bytes > DEFAULT_MAX_BODY_BYTES) {
       throw new BenchModelError(
         `${options.trackingFile} line ${inputs.tracked.line}: the prompt template of ${modelId} with document ${spec.document + 1} of ${options.datasetFile} makes a request body of ${bytes} bytes, over the emulator's limit of ${DEFAULT_MAX_BODY_BYTES} (2 MiB); shorten the template or the document`,
