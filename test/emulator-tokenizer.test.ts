@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { getEncoding } from 'js-tiktoken';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { countTokens, loadTokenizer, MAX_RUN, tokenChunks } from '../src/emulator/tokenizer.ts';
+import { countTokens, loadTokenizer, MAX_RUN, tokenChunks, withinTokens } from '../src/emulator/tokenizer.ts';
 
 /** The longest run of non-space or of space characters in a text: what one BPE piece can span. */
 function longestRun(text: string): number {
@@ -59,5 +59,22 @@ describe('tokenizer work per request', () => {
     );
     expect(withinSeven.length).toBeGreaterThan(1);
     expect(tokenChunks(text, 7)).toEqual(withinSeven);
+  });
+});
+
+describe('withinTokens', () => {
+  it('takes from the whole encoding exactly what a budgeted tokenChunks gives', () => {
+    const texts = [
+      'The payments service lost its connection pool at 14:04; on-call found the change at 14:31.',
+      'Ünïcödé, emoji 🎉🎉 and 漢字 split across tokens, then plain words again.',
+      '{"summary":"a tool input as JSON, with \\"quotes\\" and numbers 1, 2.5, -3"}',
+      '',
+    ];
+    for (const text of texts) {
+      const all = tokenChunks(text);
+      for (const budget of [-1, 0, 1, 2, 3, 7, 20, 1000]) {
+        expect(withinTokens(all, budget)).toEqual(tokenChunks(text, budget));
+      }
+    }
   });
 });

@@ -1,7 +1,7 @@
 import type { ConverseInput } from './converse-request.ts';
 import { type Reasoning, type ReasoningRequest, reasoningFor } from './reasoning.ts';
 import { summarize } from './summarizer.ts';
-import { countTokens, type TokenChunk, tokenChunks } from './tokenizer.ts';
+import { countTokens, type TokenChunk, tokenChunks, withinTokens } from './tokenizer.ts';
 import { exampleInput, type ToolRequest } from './tools.ts';
 
 export type StopReason = 'end_turn' | 'max_tokens' | 'stop_sequence' | 'tool_use';
@@ -57,7 +57,7 @@ function withTool(completion: Completion, request: ToolRequest, summary: string,
   const nameTokens = Math.min(countTokens(request.name), Math.max(0, budget - textTokens));
   const left = budget - textTokens - nameTokens;
   const all = tokenChunks(json);
-  const toolChunks = tokenChunks(json, left);
+  const toolChunks = withinTokens(all, left);
   const complete = toolChunks.length === all.length;
   const tool: ToolCall = { name: request.name, input: toolInput, nameTokens, chunks: toolChunks, complete };
   const toolTokens = nameTokens + toolChunks.reduce((sum, c) => sum + c.tokens, 0);
@@ -96,7 +96,7 @@ function computeCompletion(
       : reasoningFor(reasoningRequest, document, inputTokens, maxTokens);
   const textBudget = maxTokens - (reasoning?.tokens ?? 0);
   const all = tokenChunks(candidate);
-  const chunks = tokenChunks(candidate, textBudget);
+  const chunks = withinTokens(all, textBudget);
   const truncated = chunks.length < all.length;
   const completion: Completion = {
     text: chunks.map((c) => c.text).join(''),

@@ -145,3 +145,18 @@ export function tokenChunks(text: string, maxTokens = Number.POSITIVE_INFINITY):
   }
   return chunks;
 }
+
+/**
+ * The leading chunks that fit in `maxTokens`: what `tokenChunks(text, maxTokens)` gives, taken from
+ * `tokenChunks(text)` so that a caller wanting both (was the answer cut?) encodes the text once.
+ */
+export function withinTokens(chunks: readonly TokenChunk[], maxTokens: number): TokenChunk[] {
+  let used = 0;
+  let count = 0;
+  for (const chunk of chunks) {
+    if (used + chunk.tokens > maxTokens) break;
+    used += chunk.tokens;
+    count++;
+  }
+  return chunks.slice(0, count);
+}
